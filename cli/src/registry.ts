@@ -1,0 +1,8 @@
+import { commands as datasetCommands } from '@speedledger/datasets/cli';
+import { commands as lrCommands } from '@speedledger/lr-chaincode/cli';
+import type { CliCommand } from './command.js';
+
+/** Every package's subcommands, in the order `--help` lists them. */
+export function allCommands(): readonly CliCommand[] {
+  return [...datasetCommands, ...lrCommands];
+}

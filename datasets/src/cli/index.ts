@@ -1,0 +1,2 @@
+/** `speedledger dataset …` subcommands. */
+export const commands = [];

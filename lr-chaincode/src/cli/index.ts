@@ -1,0 +1,2 @@
+/** `speedledger measure` and the other auditor subcommands. */
+export const commands = [];

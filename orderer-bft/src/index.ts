@@ -1,0 +1,2 @@
+// Protocol core, simulator and runtime arrive with issue 4.
+export {};
