@@ -11,3 +11,13 @@ export { verifyP256, verifyReadingSignature, type SignatureCheck } from './signa
 export { P256_ORDER, P256_HALF_ORDER, bytesToBigInt, bigIntToBytes } from './p256.js';
 export { REJECTION_REASONS, reject, isRejectionReason, type Rejection, type RejectionReason } from './rejection.js';
 export { siteParameterProblems, type SiteParameters } from './site-parameters.js';
+export {
+  measureSpeed,
+  LR_ALGORITHM_VERSION,
+  type LoopSignal,
+  type LoopDetection,
+  type SpeedMeasurement,
+  type MeasurementReason,
+  type MeasurementResult,
+} from './measure-speed.js';
+export { MEASUREMENT_TUNING, type MeasurementTuning } from './measurement-tuning.js';
