@@ -89,13 +89,13 @@ function measure(signal: LoopSignal, site: SiteParameters): MeasurementResult {
     return reject('REVERSE_DIRECTION', `loop B rose first: half-peak onsets at ${onsetA.toFixed(1)} (A) and ${onsetB.toFixed(1)} (B)`);
   }
   const spacingM = site.spacingMm / 1000;
-  const shift = estimateShift(resA.residual, resB.residual, pair.a, pair.b, coarse, spacingM, site.loopLengthMm / 1000);
+  const shift = estimateShift(resA.residual, resB.residual, pair.a, pair.b, coarse, spacingM, site.loopLengthMm / 1000, sampleRateHz);
   const kin = passKinematics(shift, spacingM, sampleRateHz);
   const invalid = checkValidity(shift, kin);
   if (invalid) return invalid;
 
   // Integer arithmetic where it decides the record: spacing (mm) × rate (Hz) × 0.36 / shift.
-  const speedCentiKmh = Math.round((site.spacingMm * sampleRateHz * 36) / (shift.front.shift * 100));
+  const speedCentiKmh = Math.round((site.spacingMm * sampleRateHz * 36) / (shift.frontShift * 100));
   const lengthCm = Math.round(kin.lengthM * 100);
   const detection = (seg: typeof pair.a): LoopDetection => ({
     onSample: seg.on,
@@ -110,8 +110,8 @@ function measure(signal: LoopSignal, site: SiteParameters): MeasurementResult {
     lengthM: lengthCm / 100,
     loopA: detection(pair.a),
     loopB: detection(pair.b),
-    shiftMicros: Math.round((shift.front.shift * 1_000_000) / sampleRateHz),
-    correlationPermille: Math.max(0, Math.min(1000, Math.round(shift.correlation * 1000))),
+    shiftMicros: Math.round((shift.frontShift * 1_000_000) / sampleRateHz),
+    correlationPermille: Math.max(0, Math.min(1000, Math.round(shift.warp.correlation * 1000))),
     rearShiftMicros: Math.round((shift.rear.shift * 1_000_000) / sampleRateHz),
   };
 }

@@ -39,6 +39,9 @@ export const MEASUREMENT_TUNING = Object.freeze({
   minCorrelation: 0.9,
   /** Largest mean acceleration (m/s²) between front and rear shift that still counts as steady. */
   maxAccelerationMs2: 3,
+  /** The whole-signal front shift and the leading-edge shift must agree within samples + fraction. */
+  edgeAgreementSamples: 0.5,
+  edgeAgreementFraction: 0.04,
   /** Relative slack on the front/rear speed comparison for timing noise. */
   speedConsistencySlack: 0.04,
   /** Reference speed range, km/h (spec). */

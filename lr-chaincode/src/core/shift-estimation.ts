@@ -1,5 +1,6 @@
 import type { OccupancySegment } from './detection.js';
 import { MEASUREMENT_TUNING as T } from './measurement-tuning.js';
+import { fitWarp, shiftAt, type TimeWarp } from './warp-fit.js';
 
 /** Timing of one edge (the vehicle's front or rear) on both loops, in fractional samples. */
 export interface EdgeTiming {
@@ -24,6 +25,13 @@ export interface ShiftEstimate {
   readonly durationB: number;
   /** Cosine similarity of A and B after B is mapped onto A's time by the front/rear shifts. */
   readonly correlation: number;
+  /** Best whole-signal time warp A → B. */
+  readonly warp: TimeWarp;
+  /**
+   * Shift B − A (samples) of the vehicle front as it crosses loop A's leading edge, from the warp:
+   * the quantity the reference speed is defined by.
+   */
+  readonly frontShift: number;
 }
 
 function maxIn(r: Float64Array, from: number, to: number): { level: number; index: number } {
@@ -153,6 +161,7 @@ export function estimateShift(
   coarseShift: number,
   spacingM: number,
   loopLengthM: number,
+  samplesPerSecond: number,
 ): ShiftEstimate {
   const samplesPerMetre = coarseShift / spacingM;
   const windowSamples = Math.max(4, Math.ceil((loopLengthM + T.edgeWindowExtraM) * samplesPerMetre));
@@ -161,7 +170,19 @@ export function estimateShift(
   const correlation = Number.isNaN(front.shift) || Number.isNaN(rear.shift) ? 0 : warpedCorrelation(a, b, segA, front, rear);
   const durationA = rear.timeA - front.timeA;
   const durationB = rear.timeA + rear.shift - (front.timeA + front.shift);
-  return { front, rear, durationA, durationB, correlation };
+  const span = rear.timeA - front.timeA;
+  const edgeSlope = span > 0 && correlation > 0 ? (rear.shift - front.shift) / span : 0;
+  const seedShift = Number.isNaN(front.shift) ? coarseShift : front.shift;
+  const seedTime = Number.isNaN(front.timeA) ? segA.footOn : front.timeA;
+  // shift(t) = D / v(t) ⇒ |d shift/dt| = D·|a| / v²; in samples the rate cancels out.
+  const speed = spacingM / coarseShift; // metres per sample
+  const maxSlope = (spacingM * T.maxAccelerationMs2) / (speed * speed) / (samplesPerSecond * samplesPerSecond);
+  const warp = fitWarp(a, b, segA, (t) => seedShift + edgeSlope * (t - seedTime), maxSlope);
+  // The mean edge level is crossed when the front is about mid-loop; the reference starts at the
+  // loop's leading edge, half a loop length earlier.
+  const leadTime = seedTime - (loopLengthM / 2) * samplesPerMetre;
+  const frontShift = shiftAt(warp, leadTime);
+  return { front, rear, durationA, durationB, correlation, warp, frontShift };
 }
 
 /** Rising crossing of half the segment peak: a coarse, gain-independent onset time. */

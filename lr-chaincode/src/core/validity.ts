@@ -23,7 +23,7 @@ function fixed(x: number, digits: number): string {
 
 /** Speeds and length from the shift estimate (samples) at `sampleRateHz`. */
 export function passKinematics(shift: ShiftEstimate, spacingM: number, sampleRateHz: number): PassKinematics {
-  const frontSpeed = (spacingM * sampleRateHz) / shift.front.shift;
+  const frontSpeed = (spacingM * sampleRateHz) / shift.frontShift;
   const rearSpeed = (spacingM * sampleRateHz) / shift.rear.shift;
   const frontMid = shift.front.timeA + shift.front.shift / 2;
   const rearMid = shift.rear.timeA + shift.rear.shift / 2;
@@ -42,17 +42,26 @@ export function checkValidity(shift: ShiftEstimate, kin: PassKinematics): Reject
   if (shift.front.levels === 0 || shift.rear.levels === 0) {
     return reject('LOW_CORRELATION', `edges could not be timed on both loops (front levels ${shift.front.levels}, rear levels ${shift.rear.levels})`);
   }
-  if (!(shift.front.shift > 0) || !(shift.rear.shift > 0)) {
+  if (!(shift.frontShift > 0) || !(shift.front.shift > 0) || !(shift.rear.shift > 0)) {
     return reject('REVERSE_DIRECTION', `loop B leads loop A (front shift ${fixed(shift.front.shift, 2)}, rear shift ${fixed(shift.rear.shift, 2)} samples)`);
   }
   const kmh = kin.frontSpeed * 3.6;
   if (kmh < T.minSpeedKmh || kmh > T.maxSpeedKmh) {
     return reject('SPEED_OUT_OF_RANGE', `speed ${fixed(kmh, 2)} km/h outside ${T.minSpeedKmh}..${T.maxSpeedKmh} km/h`);
   }
-  if (shift.correlation < T.minCorrelation) {
+  if (shift.warp.correlation < T.minCorrelation) {
     return reject(
       'LOW_CORRELATION',
-      `loop signals do not match as one vehicle at a steady speed: correlation ${fixed(shift.correlation, 3)} < ${T.minCorrelation}`,
+      `loop signals do not match as one vehicle at a steady speed: correlation ${fixed(shift.warp.correlation, 3)} < ${T.minCorrelation}`,
+    );
+  }
+  const edgeGap = Math.abs(shift.frontShift - shift.front.shift);
+  const edgeAllowed = T.edgeAgreementSamples + T.edgeAgreementFraction * shift.front.shift;
+  if (edgeGap > edgeAllowed) {
+    return reject(
+      'LOW_CORRELATION',
+      `front timing disagrees: whole-signal fit ${fixed(shift.frontShift, 2)} vs leading edges ${fixed(shift.front.shift, 2)} samples ` +
+        `(at most ${fixed(edgeAllowed, 2)} apart): the vehicle's speed is not steady`,
     );
   }
   const allowed = T.maxAccelerationMs2 * Math.abs(kin.frontToRearSeconds) + T.speedConsistencySlack * kin.frontSpeed;
