@@ -64,7 +64,8 @@ export function checkValidity(shift: ShiftEstimate, kin: PassKinematics): Reject
         `(at most ${fixed(edgeAllowed, 2)} apart): the vehicle's speed is not steady`,
     );
   }
-  const allowed = T.maxAccelerationMs2 * Math.abs(kin.frontToRearSeconds) + T.speedConsistencySlack * kin.frontSpeed;
+  const relativeSlack = T.speedConsistencySlack + T.edgeAgreementSamples / shift.front.shift;
+  const allowed = T.maxAccelerationMs2 * Math.abs(kin.frontToRearSeconds) + relativeSlack * kin.frontSpeed;
   const difference = Math.abs(kin.rearSpeed - kin.frontSpeed);
   if (difference > allowed) {
     return reject(
