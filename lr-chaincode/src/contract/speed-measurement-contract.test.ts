@@ -140,7 +140,7 @@ describe('SpeedMeasurement:SubmitReadings (batch)', () => {
     const accepted = f.read(1, 80);
     const tampered = f.read(3, 80);
     tampered[90]! ^= 0xff;
-    const stranger = createTestMeter('XX-0002').reading({ seq: 1n, t0Us: T0, sampleRateHz: 1000, ...pass(9, 50) });
+    const stranger = createTestMeter('XX-0002').reading({ seq: 1n, t0Us: T0, ...pass(9, 50) });
     const batch = [accepted, f.read(2, 50, { extra: { empty: true } }), tampered, accepted, stranger, Buffer.from('junk')];
     const result = expectOk(await f.harness.submit(f.ids.cityOperator, 'SpeedMeasurement:SubmitReadings', [JSON.stringify(batch.map((b) => Buffer.from(b).toString('base64')))]));
     const body = payloadJson<{ results: { index: number; status: string; code?: string; record?: MeasurementRecord }[] }>(result);
