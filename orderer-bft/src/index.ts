@@ -1,2 +1,5 @@
-// Protocol core, simulator and runtime arrive with issue 4.
-export {};
+/**
+ * @speedledger/orderer-bft: a PBFT ordering core (pure state machine) and its deterministic
+ * simulator. The Fabric block layer, gRPC service and process runtime come later.
+ */
+export * from './core/index.js';

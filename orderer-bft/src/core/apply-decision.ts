@@ -1,0 +1,24 @@
+import { emitCheckpoint } from './checkpointing.js';
+import type { Decision } from './decision.js';
+import { chainedRequestKeys } from './proposal-validation.js';
+import type { ReplicaState } from './replica-state.js';
+
+/**
+ * Makes `decision` (the next sequence) part of our history: WAL first, then delivery, then
+ * the dedup table, the pool and — every K decisions — a checkpoint (PBFT §4.3). Used for
+ * decisions reached by agreement and for those fetched by state transfer; `replaying` skips
+ * every output when rebuilding from our own WAL.
+ */
+export function applyDecision(s: ReplicaState, decision: Decision, replaying = false): void {
+  const contents = chainedRequestKeys(s, decision.proposal, decision.seq);
+  if (!replaying) {
+    s.persist({ kind: 'decision', decision });
+    s.emit({ type: 'deliver', decision });
+  }
+  s.tip = { seq: decision.seq, header: decision.proposal.header, digest: s.headerDigest(decision.proposal.header) };
+  for (const key of contents?.keys ?? []) {
+    s.delivered.add(key);
+    s.pool.remove(key);
+  }
+  if (!replaying && decision.seq % s.config.checkpointInterval === 0) emitCheckpoint(s, decision.seq, s.tip.digest);
+}

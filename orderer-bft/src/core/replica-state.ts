@@ -1,0 +1,224 @@
+import type { ReplicaAction } from './actions.js';
+import { toHex } from './bytes.js';
+import { canonicalBytes } from './canonical-bytes.js';
+import { faultsTolerated, leaderOf, quorumSize, type ReplicaConfig } from './config.js';
+import type { Proposal, ReplicaDependencies } from './dependencies.js';
+import type {
+  Checkpoint, CheckpointCertificate, Commit, Envelope, Message, NewView, PrePrepare, Prepare,
+  PreparedCertificate, ViewChange,
+} from './messages.js';
+import { RequestPool } from './request-pool.js';
+import type { WalRecord } from './wal-record.js';
+
+/** Per-sequence agreement state for the slot's current view (PBFT §4.2 message log). */
+export interface Slot {
+  readonly seq: number;
+  view: number;
+  prePrepare?: Envelope<PrePrepare>;
+  digest?: string;
+  /** Came from a verified NEW-VIEW: already validated by a quorum in an earlier view. */
+  certified: boolean;
+  /** Validated, persisted and our prepare (or, at the leader, pre-prepare) sent. */
+  accepted: boolean;
+  prepares: Map<number, Envelope<Prepare>>;
+  commits: Map<number, Envelope<Commit>>;
+  validCommitSignatures: Set<number>;
+  prepared: boolean;
+  committed: boolean;
+}
+
+/** The last decided sequence with what the next proposal chains to. */
+export interface DecidedTip {
+  readonly seq: number;
+  readonly header: Uint8Array;
+  readonly digest: string;
+}
+
+/** Counters of everything dropped, for tests, the simulator and later metrics. */
+export interface ReplicaCounters {
+  invalidSignature: number;
+  malformed: number;
+  stale: number;
+  equivocations: number;
+  rejectedProposals: number;
+  rejectedViewChanges: number;
+  rejectedNewViews: number;
+  rejectedDecisions: number;
+  viewChangesStarted: number;
+  stateTransfers: number;
+}
+
+const FUTURE_BUFFER_LIMIT = 256;
+
+/**
+ * The mutable state of one replica plus its outbox. The protocol logic lives in separate
+ * modules (normal case, view change, checkpoints, state transfer) operating on this object.
+ */
+export class ReplicaState {
+  readonly f: number;
+  readonly quorum: number;
+  now = 0;
+  view = 0;
+  mode: 'normal' | 'view-change' = 'normal';
+  tip: DecidedTip;
+  stable: CheckpointCertificate;
+  readonly slots = new Map<number, Slot>();
+  /** Highest-view prepared certificate per sequence above the stable checkpoint (PBFT's P). */
+  readonly preparedCertificates = new Map<number, PreparedCertificate>();
+  /** Keys of every delivered request: the dedup table (grows with the ledger). */
+  readonly delivered = new Set<string>();
+  readonly pool: RequestPool;
+  readonly checkpointVotes = new Map<number, Map<number, Envelope<Checkpoint>>>();
+  /** Each replica's latest valid VIEW-CHANGE (older ones are superseded: views only grow). */
+  readonly latestViewChanges = new Map<number, Envelope<ViewChange>>();
+  newViewSentFor = -1;
+  lastNewView?: Envelope<NewView>;
+  viewChangeDeadline?: number;
+  viewChangeAttempts = 0;
+  resendViewChange = false;
+  /** Messages for views above ours, replayed once the view is installed. */
+  future: { from: number; envelope: Envelope }[] = [];
+  /** Buffered messages whose view was just installed, to be processed again. */
+  replay: { from: number; envelope: Envelope }[] = [];
+  /** Per replica: highest sequence it has shown to have decided. */
+  readonly decidedEvidence = new Map<number, number>();
+  /** Per replica: highest view of a normal-case message it sent us. */
+  readonly viewEvidence = new Map<number, number>();
+  behindSince?: number;
+  transferDeadline?: number;
+  viewSyncAt?: number;
+  readonly counters: ReplicaCounters = {
+    invalidSignature: 0, malformed: 0, stale: 0, equivocations: 0, rejectedProposals: 0,
+    rejectedViewChanges: 0, rejectedNewViews: 0, rejectedDecisions: 0, viewChangesStarted: 0, stateTransfers: 0,
+  };
+
+  private actions: ReplicaAction[] = [];
+  private persistSeq = 0;
+  private persistedUpTo = 0;
+  private held: { after: number; action: ReplicaAction }[] = [];
+  private readonly verified = new WeakSet<object>();
+
+  constructor(readonly config: ReplicaConfig, readonly deps: ReplicaDependencies) {
+    this.f = faultsTolerated(config.n);
+    this.quorum = quorumSize(config);
+    this.pool = new RequestPool(config.poolMaxSize);
+    const genesisDigest = this.headerDigest(deps.genesisHeader);
+    this.tip = { seq: 0, header: deps.genesisHeader, digest: genesisDigest };
+    this.stable = { seq: 0, digest: genesisDigest, proof: [] };
+  }
+
+  get id(): number {
+    return this.config.id;
+  }
+
+  get isLeader(): boolean {
+    return leaderOf(this.view, this.config.n) === this.id;
+  }
+
+  leaderOf(view: number): number {
+    return leaderOf(view, this.config.n);
+  }
+
+  /** High water mark: sequences above it are outside the log window (PBFT §4.3). */
+  get highWater(): number {
+    return this.stable.seq + this.config.logWindow;
+  }
+
+  hex(bytes: Uint8Array): string {
+    return toHex(this.deps.hasher.hash(bytes));
+  }
+
+  headerDigest(header: Uint8Array): string {
+    return this.hex(header);
+  }
+
+  /** Digest binding header and payload, length-prefixed so the split point is unambiguous. */
+  proposalDigest(proposal: Proposal): string {
+    const bytes = new Uint8Array(8 + proposal.header.byteLength + proposal.payload.byteLength);
+    new DataView(bytes.buffer).setBigUint64(0, BigInt(proposal.header.byteLength));
+    bytes.set(proposal.header, 8);
+    bytes.set(proposal.payload, 8 + proposal.header.byteLength);
+    return this.hex(bytes);
+  }
+
+  seal<M extends Message>(body: M): Envelope<M> {
+    const envelope = { from: this.id, body, signature: this.deps.signer.sign(canonicalBytes(body)) };
+    this.verified.add(envelope);
+    return envelope;
+  }
+
+  /** Verifies the author's signature; results are cached per (immutable) envelope object. */
+  verifyEnvelope(envelope: Envelope): boolean {
+    if (this.verified.has(envelope)) return true;
+    if (envelope.from >= this.config.n) return false;
+    const ok = this.deps.verifier.verify(envelope.from, canonicalBytes(envelope.body), envelope.signature);
+    if (ok) this.verified.add(envelope);
+    return ok;
+  }
+
+  slot(seq: number, view: number): Slot {
+    let slot = this.slots.get(seq);
+    if (slot === undefined || slot.view < view) {
+      slot = {
+        seq, view, certified: false, accepted: false, prepares: new Map(), commits: new Map(),
+        validCommitSignatures: new Set(), prepared: false, committed: false,
+      };
+      this.slots.set(seq, slot);
+    }
+    return slot;
+  }
+
+  bufferFuture(from: number, envelope: Envelope): void {
+    this.future.push({ from, envelope });
+    if (this.future.length > FUTURE_BUFFER_LIMIT) this.future.shift();
+  }
+
+  // ---- outbox: messages that depend on a WAL record wait until it is durable ----
+
+  persist(record: WalRecord): void {
+    this.persistSeq += 1;
+    this.actions.push({ type: 'persist', id: this.persistSeq, record });
+  }
+
+  /** Queues an action that must not overtake any persist issued before it. */
+  emit(action: ReplicaAction): void {
+    if (this.persistSeq > this.persistedUpTo) this.held.push({ after: this.persistSeq, action });
+    else this.actions.push(action);
+  }
+
+  /** Queues an action with no durability precondition (timers, state transfer requests). */
+  emitNow(action: ReplicaAction): void {
+    this.actions.push(action);
+  }
+
+  broadcast<M extends Message>(body: M): Envelope<M> {
+    const envelope = this.seal(body);
+    if (this.config.n > 1) this.emit({ type: 'broadcast', envelope });
+    return envelope;
+  }
+
+  send(to: number, body: Message): void {
+    this.emit({ type: 'send', to, envelope: this.seal(body) });
+  }
+
+  markPersisted(upTo: number): void {
+    this.persistedUpTo = Math.max(this.persistedUpTo, Math.min(upTo, this.persistSeq));
+    while (this.held.length > 0 && this.held[0]!.after <= this.persistedUpTo) {
+      this.actions.push(this.held.shift()!.action);
+    }
+  }
+
+  /** Takes the actions produced so far. */
+  drain(): ReplicaAction[] {
+    const out = this.actions;
+    this.actions = [];
+    return out;
+  }
+
+  /** Treats all records issued so far as durable (used while rebuilding from a WAL). */
+  forgetPersists(): void {
+    this.persistedUpTo = this.persistSeq;
+    this.actions = [];
+    this.held = [];
+  }
+}

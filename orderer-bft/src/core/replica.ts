@@ -1,0 +1,225 @@
+import type { ReplicaAction } from './actions.js';
+import { onCheckpoint } from './checkpointing.js';
+import { validateConfig, type ReplicaConfig } from './config.js';
+import type { ReplicaDependencies } from './dependencies.js';
+import type { ReplicaEvent } from './events.js';
+import { isWellFormedEnvelope } from './message-shape.js';
+import type { Envelope, Forward } from './messages.js';
+import { batchDue, maybePropose, onCommit, onPrePrepare, onPrepare } from './normal-case.js';
+import { ReplicaState, type ReplicaCounters } from './replica-state.js';
+import { requestKey } from './request-pool.js';
+import { restoreFromWal } from './restore.js';
+import { checkBehind, onStateTransferred } from './state-transfer.js';
+import {
+  checkViewSync, onNewView, onNewViewRequest, onViewChange, sendViewChange, startViewChange,
+} from './view-change.js';
+import type { WalRecord } from './wal-record.js';
+
+/** Admission verdict for a client request; `pool-full` maps to SERVICE_UNAVAILABLE. */
+export type SubmitVerdict = 'accepted' | 'duplicate' | 'pool-full' | 'invalid';
+
+/** Result of {@link Replica.submit}. */
+export interface SubmitResult {
+  readonly verdict: SubmitVerdict;
+  readonly actions: ReplicaAction[];
+}
+
+/** A read-only snapshot for hosts, tests and metrics. */
+export interface ReplicaStatus {
+  readonly id: number;
+  readonly view: number;
+  readonly mode: 'normal' | 'view-change';
+  readonly isLeader: boolean;
+  readonly lastDecided: number;
+  readonly stableCheckpoint: number;
+  readonly poolSize: number;
+  /** Sequences still held in the message log (bounded by the log window). */
+  readonly logSize: number;
+  readonly counters: Readonly<ReplicaCounters>;
+}
+
+/**
+ * One PBFT replica as a pure state machine (etcd-raft style): feed it events with
+ * {@link Replica.step}, execute the returned actions in order. It never touches a socket, a
+ * disk or a clock; `persist` actions gate the messages that depend on them until the host
+ * reports `persisted`.
+ */
+export class Replica {
+  private scheduled?: number;
+
+  private constructor(private readonly s: ReplicaState) {}
+
+  /** A fresh replica at the genesis. Throws `INVALID_CONFIG`. */
+  static create(config: ReplicaConfig, deps: ReplicaDependencies): Replica {
+    validateConfig(config);
+    return new Replica(new ReplicaState(config, deps));
+  }
+
+  /** A replica rebuilt from its WAL after a crash. Throws `INVALID_CONFIG` or `INVALID_WAL`. */
+  static restore(config: ReplicaConfig, deps: ReplicaDependencies, wal: readonly WalRecord[]): Replica {
+    validateConfig(config);
+    const state = new ReplicaState(config, deps);
+    restoreFromWal(state, wal);
+    return new Replica(state);
+  }
+
+  get status(): ReplicaStatus {
+    const s = this.s;
+    return {
+      id: s.id, view: s.view, mode: s.mode, isLeader: s.isLeader, lastDecided: s.tip.seq,
+      stableCheckpoint: s.stable.seq, poolSize: s.pool.size, logSize: s.slots.size, counters: { ...s.counters },
+    };
+  }
+
+  /** Admits a client request (dedup, bounded pool) and reports the verdict. */
+  submit(request: Uint8Array): SubmitResult {
+    const verdict = this.admit(request);
+    return { verdict, actions: this.finish() };
+  }
+
+  /** Processes one event; returns the actions to execute, in order. */
+  step(event: ReplicaEvent): ReplicaAction[] {
+    const s = this.s;
+    switch (event.type) {
+      case 'message':
+        this.onMessage(event.envelope);
+        break;
+      case 'request':
+        this.admit(event.request);
+        break;
+      case 'tick':
+        s.now = Math.max(s.now, event.now);
+        this.onTick();
+        break;
+      case 'persisted':
+        s.markPersisted(event.upTo);
+        break;
+      case 'stateTransferred':
+        onStateTransferred(s, event.decisions);
+        break;
+    }
+    return this.finish();
+  }
+
+  private admit(request: Uint8Array): SubmitVerdict {
+    const s = this.s;
+    const info = request instanceof Uint8Array ? s.deps.inspector.inspect(request) : undefined;
+    if (info === undefined || request.byteLength > s.config.batchMaxBytes) return 'invalid';
+    const key = requestKey(info);
+    if (s.delivered.has(key) || s.pool.has(key)) return 'duplicate';
+    return s.pool.add(key, request, s.now) ? 'accepted' : 'pool-full';
+  }
+
+  private onMessage(envelope: Envelope): void {
+    const s = this.s;
+    if (!isWellFormedEnvelope(envelope)) {
+      s.counters.malformed += 1;
+      return;
+    }
+    // Our own messages echoed back (replays) carry nothing we do not know.
+    if (envelope.from === s.id) return;
+    if (!s.verifyEnvelope(envelope)) {
+      s.counters.invalidSignature += 1;
+      return;
+    }
+    this.dispatch(envelope);
+  }
+
+  private dispatch(envelope: Envelope): void {
+    const s = this.s;
+    const body = envelope.body;
+    switch (body.type) {
+      case 'pre-prepare':
+        return onPrePrepare(s, envelope as Envelope<typeof body>);
+      case 'prepare':
+        return onPrepare(s, envelope as Envelope<typeof body>);
+      case 'commit':
+        return onCommit(s, envelope as Envelope<typeof body>);
+      case 'checkpoint':
+        return onCheckpoint(s, envelope as Envelope<typeof body>);
+      case 'view-change':
+        return onViewChange(s, envelope as Envelope<typeof body>);
+      case 'new-view':
+        return onNewView(s, envelope as Envelope<typeof body>);
+      case 'new-view-request':
+        return onNewViewRequest(s, envelope as Envelope<typeof body>);
+      case 'forward':
+        for (const request of body.requests.slice(0, s.config.batchMaxCount)) this.admit(request);
+        return;
+    }
+  }
+
+  /** Fires due timers: view-change timeout, then the two request timers (SmartBFT). */
+  private onTick(): void {
+    const s = this.s;
+    if (s.mode === 'view-change') {
+      if (s.resendViewChange) sendViewChange(s);
+      else if (s.viewChangeDeadline !== undefined && s.now >= s.viewChangeDeadline) startViewChange(s, s.view + 1);
+      return;
+    }
+    const { requestForwardTimeout: forwardAfter, requestComplainTimeout: complainAfter } = s.config;
+    const toForward: Uint8Array[] = [];
+    let complain = false;
+    for (const entry of s.pool.values()) {
+      if (s.now < entry.since + forwardAfter) break;
+      if (s.now >= entry.since + forwardAfter + complainAfter) complain = true;
+      if (!entry.forwarded) {
+        entry.forwarded = true;
+        toForward.push(entry.request);
+      }
+    }
+    if (toForward.length > 0 && !s.isLeader) {
+      for (let i = 0; i < toForward.length; i += s.config.batchMaxCount) {
+        s.send(s.leaderOf(s.view), { type: 'forward', requests: toForward.slice(i, i + s.config.batchMaxCount) } satisfies Forward);
+      }
+    }
+    if (complain) startViewChange(s, s.view + 1);
+  }
+
+  /** Work every event may enable, then the next timer the host must honour. */
+  private finish(): ReplicaAction[] {
+    const s = this.s;
+    while (s.replay.length > 0) {
+      const batch = s.replay;
+      s.replay = [];
+      for (const { envelope } of batch) this.dispatch(envelope);
+    }
+    maybePropose(s);
+    checkBehind(s);
+    checkViewSync(s);
+    const at = this.nextDeadline();
+    if (at !== undefined && at !== this.scheduled) {
+      this.scheduled = at;
+      s.emitNow({ type: 'schedule', at });
+    }
+    return s.drain();
+  }
+
+  private nextDeadline(): number | undefined {
+    const s = this.s;
+    const candidates: number[] = [];
+    if (s.mode === 'view-change') {
+      if (s.resendViewChange) candidates.push(s.now);
+      if (s.viewChangeDeadline !== undefined) candidates.push(s.viewChangeDeadline);
+    } else {
+      const oldest = s.pool.oldest();
+      if (oldest !== undefined) {
+        const complainAt = oldest.since + s.config.requestForwardTimeout + s.config.requestComplainTimeout;
+        candidates.push(complainAt);
+        for (const entry of s.pool.values()) {
+          if (!entry.forwarded) {
+            candidates.push(entry.since + s.config.requestForwardTimeout);
+            break;
+          }
+        }
+        if (s.isLeader && !batchDue(s)) candidates.push(oldest.since + s.config.batchTimeout);
+      }
+    }
+    if (s.behindSince !== undefined) {
+      candidates.push(Math.max(s.behindSince + s.config.stateTransferDelay, s.transferDeadline ?? 0));
+    }
+    if (s.viewSyncAt !== undefined) candidates.push(s.viewSyncAt + s.config.viewChangeTimeout);
+    const future = candidates.filter((t) => t > s.now || (t === s.now && s.resendViewChange));
+    return future.length === 0 ? undefined : Math.min(...future);
+  }
+}

@@ -1,0 +1,161 @@
+import { adoptCheckpoint } from './checkpointing.js';
+import { isValidViewChange, planNewView, verifyNewView, type NewViewPlan } from './certificates.js';
+import type { Envelope, NewView, NewViewRequest, PrePrepare, Prepare, ViewChange } from './messages.js';
+import { checkPrepared, deliverCommitted } from './normal-case.js';
+import type { ReplicaState } from './replica-state.js';
+import { markBehind } from './state-transfer.js';
+
+const MAX_BACKOFF_DOUBLINGS = 6;
+
+/**
+ * PBFT §4.4: stop accepting messages of the current view and vote for `target`. The vote is
+ * persisted first so that, after a crash, we never act in an abandoned view again.
+ */
+export function startViewChange(s: ReplicaState, target: number): void {
+  if (target <= s.view) return;
+  s.view = target;
+  s.mode = 'view-change';
+  s.counters.viewChangesStarted += 1;
+  s.persist({ kind: 'view-change', view: target });
+  sendViewChange(s);
+}
+
+/** Broadcasts VIEW-CHANGE(v, n = stable checkpoint, C, P) and arms the new-view timer. */
+export function sendViewChange(s: ReplicaState): void {
+  const prepared = [...s.preparedCertificates.values()]
+    .filter((cert) => cert.prePrepare.body.seq > s.stable.seq && cert.prePrepare.body.view < s.view)
+    .sort((a, b) => a.prePrepare.body.seq - b.prePrepare.body.seq);
+  const envelope = s.broadcast<ViewChange>({ type: 'view-change', view: s.view, checkpoint: s.stable, prepared });
+  s.latestViewChanges.set(s.id, envelope);
+  // PBFT §4.5.2: the timeout doubles while consecutive view changes fail.
+  s.viewChangeDeadline = s.now + s.config.viewChangeTimeout * 2 ** Math.min(s.viewChangeAttempts, MAX_BACKOFF_DOUBLINGS);
+  s.viewChangeAttempts += 1;
+  s.resendViewChange = false;
+  maybeSendNewView(s);
+}
+
+/** Records a verified VIEW-CHANGE; only each replica's latest one matters (bounded memory). */
+export function onViewChange(s: ReplicaState, envelope: Envelope<ViewChange>): void {
+  const view = envelope.body.view;
+  if (view < s.view || (view === s.view && s.mode === 'normal')) {
+    s.counters.stale += 1;
+    return;
+  }
+  if (!isValidViewChange(s, envelope)) {
+    s.counters.rejectedViewChanges += 1;
+    return;
+  }
+  const previous = s.latestViewChanges.get(envelope.from);
+  if (previous !== undefined && previous.body.view >= view) return;
+  s.latestViewChanges.set(envelope.from, envelope);
+  joinSupportedViewChange(s);
+  maybeSendNewView(s);
+}
+
+/**
+ * PBFT §4.5.2 liveness rule: f+1 replicas asking for views above ours include an honest one,
+ * so join the smallest of those views even before our own timers fire.
+ */
+function joinSupportedViewChange(s: ReplicaState): void {
+  const ahead = [...s.latestViewChanges.values()]
+    .filter((vc) => vc.from !== s.id && vc.body.view > s.view)
+    .map((vc) => vc.body.view)
+    .sort((a, b) => a - b);
+  if (ahead.length >= s.f + 1) startViewChange(s, ahead[0]!);
+}
+
+/** The new leader, holding 2f+1 view-changes for its view, issues NEW-VIEW (PBFT §4.4). */
+function maybeSendNewView(s: ReplicaState): void {
+  if (s.mode !== 'view-change' || !s.isLeader || s.newViewSentFor >= s.view) return;
+  const viewChanges = [...s.latestViewChanges.values()]
+    .filter((vc) => vc.body.view === s.view)
+    .sort((a, b) => a.from - b.from)
+    .slice(0, s.quorum);
+  if (viewChanges.length < s.quorum) return;
+  const plan = planNewView(s, viewChanges);
+  const prePrepares = plan.entries.map((entry) =>
+    s.seal<PrePrepare>({ type: 'pre-prepare', view: s.view, seq: entry.seq, proposal: entry.proposal }),
+  );
+  s.newViewSentFor = s.view;
+  const envelope = s.broadcast<NewView>({ type: 'new-view', view: s.view, viewChanges, prePrepares });
+  installNewView(s, envelope, plan);
+}
+
+/** Backups check NEW-VIEW against its own proof before entering the view (PBFT §4.4). */
+export function onNewView(s: ReplicaState, envelope: Envelope<NewView>): void {
+  const view = envelope.body.view;
+  if (view < s.view || (view === s.view && s.mode === 'normal')) {
+    s.counters.stale += 1;
+    return;
+  }
+  const plan = verifyNewView(s, envelope);
+  if (plan === undefined) {
+    s.counters.rejectedNewViews += 1;
+    return;
+  }
+  installNewView(s, envelope, plan);
+}
+
+/**
+ * Enters the view: persist it, adopt min-s, re-run agreement on every re-issued proposal
+ * (also those we already decided, so lagging replicas can finish them), restart request
+ * timers for the new leader, and replay buffered messages of this view.
+ */
+export function installNewView(s: ReplicaState, envelope: Envelope<NewView>, plan: NewViewPlan): void {
+  s.view = envelope.body.view;
+  s.mode = 'normal';
+  s.viewChangeDeadline = undefined;
+  s.viewChangeAttempts = 0;
+  s.lastNewView = envelope;
+  s.persist({ kind: 'new-view', view: s.view, envelope });
+  adoptCheckpoint(s, plan.checkpoint);
+  if (plan.checkpoint.seq > s.tip.seq) markBehind(s, true);
+  installReissued(s, envelope, true);
+  s.pool.restartTimers(s.now);
+  const buffered = s.future;
+  s.future = [];
+  s.replay.push(...buffered);
+  deliverCommitted(s);
+}
+
+/** Puts NEW-VIEW's O into the log; `send` is false while rebuilding from the WAL. */
+export function installReissued(s: ReplicaState, envelope: Envelope<NewView>, send: boolean): void {
+  for (const prePrepare of envelope.body.prePrepares) {
+    const { view, seq } = prePrepare.body;
+    if (seq <= s.stable.seq) continue;
+    const slot = s.slot(seq, view);
+    if (slot.prePrepare !== undefined) continue;
+    slot.prePrepare = prePrepare;
+    slot.digest = s.proposalDigest(prePrepare.body.proposal);
+    slot.certified = true;
+    slot.accepted = true;
+    if (!send) continue;
+    if (!s.isLeader) slot.prepares.set(s.id, s.broadcast<Prepare>({ type: 'prepare', view, seq, digest: slot.digest }));
+    checkPrepared(s, slot);
+  }
+}
+
+/** Records the view a peer's normal-case message shows it is in (for view synchronisation). */
+export function noteView(s: ReplicaState, replica: number, view: number): void {
+  if (replica !== s.id && view > (s.viewEvidence.get(replica) ?? 0)) s.viewEvidence.set(replica, view);
+}
+
+/**
+ * View synchronisation: when f+1 peers work in a view we have not installed (we missed its
+ * NEW-VIEW, or restarted), ask for that NEW-VIEW; it carries its own proof.
+ */
+export function checkViewSync(s: ReplicaState): void {
+  const views = [...s.viewEvidence.values()].sort((a, b) => b - a);
+  const target = views[s.f];
+  if (target === undefined || target < s.view || (target === s.view && s.mode === 'normal')) return;
+  if (s.viewSyncAt !== undefined && s.now < s.viewSyncAt + s.config.viewChangeTimeout) return;
+  s.viewSyncAt = s.now;
+  s.broadcast<NewViewRequest>({ type: 'new-view-request', view: target });
+}
+
+/** Serves a lagging peer the latest NEW-VIEW we installed, if it is recent enough. */
+export function onNewViewRequest(s: ReplicaState, envelope: Envelope<NewViewRequest>): void {
+  if (s.lastNewView !== undefined && s.lastNewView.body.view >= envelope.body.view) {
+    s.emit({ type: 'send', to: envelope.from, envelope: s.lastNewView });
+  }
+}
