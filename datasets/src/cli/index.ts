@@ -1,2 +1,4 @@
+import { generateCommand } from './generate-command.js';
+
 /** `speedledger dataset …` subcommands. */
-export const commands = [];
+export const commands = [generateCommand];
