@@ -13,13 +13,44 @@ export interface LoopResidual {
   readonly smoothingWidth: number;
 }
 
-/** Median of a numeric array (sorted copy; numeric comparator, so deterministic). */
+/** k-th smallest (0-based) of `a`, reordering `a` in place (Hoare selection, middle pivot: deterministic). */
+function selectKth(a: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >> 1]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i]! < pivot) i++;
+      while (a[j]! > pivot) j--;
+      if (i <= j) {
+        const t = a[i]!;
+        a[i] = a[j]!;
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return a[k]!;
+  }
+  return a[k]!;
+}
+
+/** Median of a numeric array (works on a copy; exact, so deterministic on every machine). */
 export function median(values: ArrayLike<number>): number {
-  const sorted = Float64Array.from(values).sort();
-  const n = sorted.length;
+  const copy = Float64Array.from(values);
+  const n = copy.length;
   if (n === 0) return 0;
   const mid = n >> 1;
-  return n % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  const upper = selectKth(copy, mid);
+  if (n % 2 === 1) return upper;
+  // Everything left of `mid` is ≤ upper after selection: the lower middle is their maximum.
+  let lower = -Infinity;
+  for (let i = 0; i < mid; i++) if (copy[i]! > lower) lower = copy[i]!;
+  return (lower + upper) / 2;
 }
 
 /** Centred moving average of odd `width`; the window shrinks at the ends so no sample is invented. */

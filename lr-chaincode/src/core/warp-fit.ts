@@ -32,7 +32,7 @@ function sampleAt(r: Float64Array, t: number): number {
 }
 
 /** Samples of A used in the fit: the whole foot-to-foot occupancy, thinned for long windows. */
-const MAX_FIT_POINTS = 600;
+const MAX_FIT_POINTS = 160;
 
 function similarity(a: Float64Array, b: Float64Array, from: number, to: number, stride: number, centre: number, shift: number, slope: number): number {
   let ab = 0;
@@ -77,8 +77,9 @@ export function fitWarp(
 
   let shiftStep = Math.max(0.5, 0.04 * Math.abs(shift));
   let slopeStep = shiftStep / span;
-  for (let round = 0; round < 3; round++) {
-    for (let iter = 0; iter < 16; iter++) {
+  for (let round = 0; round < 2; round++) {
+    const iterations = round === 0 ? 12 : 8;
+    for (let iter = 0; iter < iterations; iter++) {
       const up = similarity(a, b, from, to, stride, centre, shift + shiftStep, slope);
       const down = similarity(a, b, from, to, stride, centre, shift - shiftStep, slope);
       if (up > best && up >= down) {
@@ -89,7 +90,7 @@ export function fitWarp(
         shift -= shiftStep;
       } else shiftStep /= 2;
     }
-    for (let iter = 0; iter < 16; iter++) {
+    for (let iter = 0; iter < iterations; iter++) {
       const up = slope + slopeStep <= maxSlope ? similarity(a, b, from, to, stride, centre, shift, slope + slopeStep) : -Infinity;
       const down = slope - slopeStep >= -maxSlope ? similarity(a, b, from, to, stride, centre, shift, slope - slopeStep) : -Infinity;
       if (up > best && up >= down) {

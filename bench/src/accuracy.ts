@@ -1,0 +1,57 @@
+/**
+ * Accuracy of the LR speed algorithm against the datasets simulator's ground truth. Generates
+ * seeded corpora, runs decode + signature check + measurement exactly as the chaincode does,
+ * and writes `lr-chaincode/ACCURACY.md` with the bar and PASS/FAIL per line.
+ *
+ *   npm run accuracy -w bench [-- --scale 1]
+ *
+ * Exit status 0 when every line of the bar passes, 1 otherwise.
+ */
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { LR_ALGORITHM_VERSION } from '@speedledger/lr-chaincode/core';
+import { loadCreateDataset, type CorpusOptions } from './accuracy/datasets-api.js';
+import { renderReport, type CorpusResult } from './accuracy/report.js';
+import { runCorpus } from './accuracy/run-corpus.js';
+import { machineLine } from './harness.js';
+
+const { values } = parseArgs({ options: { scale: { type: 'string', default: '1' }, out: { type: 'string' } }, strict: true });
+const scale = Number(values.scale);
+if (!(scale > 0)) {
+  process.stderr.write('--scale must be a positive number\n');
+  process.exit(2);
+}
+const outPath = values.out ?? fileURLToPath(new URL('../../lr-chaincode/ACCURACY.md', import.meta.url));
+
+const CORPORA: { name: string; options: CorpusOptions; mutateEvery?: number }[] = [
+  { name: 'clean sweep 10–250 km/h, all classes', options: { meters: 20, readings: 3000, seed: 101, mix: 'clean', speedRangeKmh: [10, 250] }, mutateEvery: 10 },
+  { name: 'clean sweep, motorcycles only', options: { meters: 10, readings: 600, seed: 102, mix: 'clean', speedRangeKmh: [10, 250], classes: ['motorcycle'] } },
+  { name: 'clean sweep at 100 Hz', options: { meters: 5, readings: 400, seed: 105, mix: 'clean', speedRangeKmh: [10, 250], sampleRateHz: 100 } },
+  { name: 'clean sweep at 5000 Hz', options: { meters: 5, readings: 300, seed: 106, mix: 'clean', speedRangeKmh: [10, 250], sampleRateHz: 5000 } },
+  { name: 'traffic day, default mix', options: { meters: 20, readings: 2000, seed: 103, mix: 'default' }, mutateEvery: 10 },
+  { name: 'hard mix', options: { meters: 20, readings: 2000, seed: 104, mix: 'hard' }, mutateEvery: 10 },
+];
+
+const createDataset = await loadCreateDataset();
+if (typeof createDataset === 'string') {
+  process.stderr.write(`accuracy: ${createDataset}\n`);
+  process.exit(1);
+}
+
+const results: CorpusResult[] = [];
+for (const corpus of CORPORA) {
+  const options = { ...corpus.options, readings: Math.max(10, Math.round(corpus.options.readings * scale)) };
+  const started = performance.now();
+  const { judged, mutations } = runCorpus(createDataset(options), corpus.mutateEvery ?? 0);
+  const seconds = (performance.now() - started) / 1000;
+  process.stdout.write(`${corpus.name}: ${judged.length} readings, ${mutations.length} mutated, ${seconds.toFixed(1)} s\n`);
+  results.push({ name: corpus.name, options, judged, mutations });
+}
+
+const command = `npm run accuracy -w bench${scale !== 1 ? ` -- --scale ${scale}` : ''}`;
+const { markdown, allPass, barLines } = renderReport(results, { command, machine: machineLine(), algorithm: LR_ALGORITHM_VERSION });
+writeFileSync(outPath, markdown);
+for (const line of barLines) process.stdout.write(`${line}\n`);
+process.stdout.write(`wrote ${outPath}\n`);
+process.exit(allPass ? 0 : 1);
