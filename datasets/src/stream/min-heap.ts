@@ -1,9 +1,14 @@
-/** A binary min-heap of meters keyed by their next arrival time. */
+/** A binary min-heap keyed by `key` (meters by next arrival, readings by release time). */
 export class MinHeap<T extends { readonly key: number }> {
   private readonly items: T[] = [];
 
   get size(): number {
     return this.items.length;
+  }
+
+  /** The smallest item, left in place. */
+  peek(): T | undefined {
+    return this.items[0];
   }
 
   push(item: T): void {

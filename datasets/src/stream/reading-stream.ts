@@ -6,7 +6,7 @@ import { createFleet, type Fleet, type SimulatedMeter } from '../fleet/fleet.js'
 import { createRng } from '../random/rng.js';
 import { ArrivalProcess } from '../traffic/arrival-process.js';
 import { SAO_PAULO_UTC_OFFSET_HOURS } from '../traffic/sao-paulo-time.js';
-import { MinHeap } from './meter-heap.js';
+import { MinHeap } from './min-heap.js';
 
 /** Options of {@link createReadingStream}. Time is injected: tests pass a fake clock. */
 export interface ReadingStreamOptions {
@@ -76,29 +76,49 @@ export function createReadingStream(options: ReadingStreamOptions): ReadingStrea
     heap.push({ key: arrivals.next(), meter, arrivals, arrivalIndex: 0, seq: 0, lastT0Us: -1n << 62n });
   }
 
+  interface Pending {
+    readonly key: number;
+    readonly planned: ReturnType<typeof planReading>;
+    readonly seq: number;
+    readonly t0Us: bigint;
+  }
+  // Planned readings wait here until their window closes: a long window (a stop between the
+  // loops) must not hold back other meters' readings.
+  const pending = new MinHeap<Pending>();
+  const lastDue = new Map<MeterState, number>();
+
+  const planNext = (): void => {
+    const state = heap.pop()!;
+    const arrivalS = state.key;
+    const planned = planReading(state.meter, state.arrivalIndex, arrivalS, policy);
+    let t0Us = midnightUs + BigInt(Math.round((arrivalS - planned.leadS) * 1e6));
+    if (t0Us <= state.lastT0Us) t0Us = state.lastT0Us + 1n;
+    state.lastT0Us = t0Us;
+    state.seq += 1;
+    state.arrivalIndex += 1;
+    state.key = state.arrivals.next();
+    heap.push(state);
+    // Seconds since midnight when the window closes; a meter sends its readings in seq order.
+    const windowEndS = Number(t0Us - midnightUs) / 1e6 + planned.scenario.n / sampleRateHz;
+    const due = Math.max(windowEndS, (lastDue.get(state) ?? -Infinity) + 1e-6);
+    lastDue.set(state, due);
+    pending.push({ key: due, planned, seq: state.seq, t0Us });
+  };
+
   let produced = 0;
   async function* generate(): AsyncGenerator<GeneratedReading> {
     for (;;) {
-      const state = heap.pop()!;
-      const arrivalS = state.key;
-      const planned = planReading(state.meter, state.arrivalIndex, arrivalS, policy);
-      let t0Us = midnightUs + BigInt(Math.round((arrivalS - planned.leadS) * 1e6));
-      if (t0Us <= state.lastT0Us) t0Us = state.lastT0Us + 1n;
-      state.lastT0Us = t0Us;
-      state.seq += 1;
-      const seq = state.seq;
-      state.arrivalIndex += 1;
-      state.key = state.arrivals.next();
-      heap.push(state);
+      // Every unplanned arrival closes its window after it arrives, so once the next arrival
+      // is later than the earliest pending window end, that reading is the next to release.
+      while (pending.size === 0 || heap.peek()!.key <= pending.peek()!.key) planNext();
+      const next = pending.pop()!;
       if (finite) {
-        // Released when the window closes (simulated), mapped onto the wall clock.
-        const windowEndMs = Number(t0Us / 1000n) + (1000 * planned.scenario.n) / sampleRateHz;
-        const dueWall = wallStart + (windowEndMs - simStartMs) / options.speedup;
+        const dueWall = wallStart + (midnightMs + 1000 * next.key - simStartMs) / options.speedup;
         const wait = dueWall - clock();
         if (wait > 0) await sleep(wait);
       }
       produced++;
-      yield renderReading(planned, policy, seq, t0Us);
+      yield renderReading(next.planned, policy, next.seq, next.t0Us);
     }
   }
 

@@ -38,10 +38,10 @@ export const MIN_TRAFFIC_SPEED_KMH = 8;
 export function sampleTrafficSpeed(rng: Rng, limitKmh: number, vehicleClass: VehicleClass, secondOfDay: number): number {
   const c = congestionAt(secondOfDay);
   let speed: number;
-  if (rng.chance(0.08 * (1 - 0.6 * c))) {
+  if (rng.chance(0.05 * (1 - 0.6 * c))) {
     speed = limitKmh * rng.uniform(1.05, 1.45);
   } else {
-    speed = limitKmh * ((0.92 - 0.3 * c * c) * CLASS_SPEED_FACTOR[vehicleClass] + 0.12 * rng.normal());
+    speed = limitKmh * ((0.86 - 0.26 * c * c) * CLASS_SPEED_FACTOR[vehicleClass] + 0.1 * rng.normal());
   }
   return Math.min(250, Math.max(MIN_TRAFFIC_SPEED_KMH, speed));
 }
