@@ -25,6 +25,8 @@ export interface ReplicaConfig {
   readonly stateTransferDelay: number;
   /** Retry period for a state transfer that brought nothing. */
   readonly stateTransferTimeout: number;
+  /** Period of the status heartbeat every replica broadcasts. */
+  readonly heartbeatInterval: number;
   /** Checkpoint period K in decisions (PBFT §4.3). */
   readonly checkpointInterval: number;
   /** Log window L: sequences accepted are (h, h + L] with h the stable checkpoint. */
@@ -48,6 +50,7 @@ export const DEFAULT_TIMING = {
   viewChangeTimeout: 500,
   stateTransferDelay: 100,
   stateTransferTimeout: 300,
+  heartbeatInterval: 500,
   checkpointInterval: 5,
   logWindow: 20,
   poolMaxSize: 1000,
@@ -78,7 +81,7 @@ export function validateConfig(config: ReplicaConfig): void {
   if (!Number.isInteger(config.id) || config.id < 0 || config.id >= config.n) bad('id', 'must be in [0, n)');
   const positive: (keyof ReplicaConfig)[] = [
     'batchMaxCount', 'batchMaxBytes', 'batchTimeout', 'requestForwardTimeout', 'requestComplainTimeout',
-    'viewChangeTimeout', 'stateTransferDelay', 'stateTransferTimeout', 'checkpointInterval', 'logWindow', 'poolMaxSize',
+    'viewChangeTimeout', 'stateTransferDelay', 'stateTransferTimeout', 'heartbeatInterval', 'checkpointInterval', 'logWindow', 'poolMaxSize',
   ];
   for (const field of positive) {
     const value = config[field];

@@ -38,6 +38,8 @@ function isWellFormedMessage(body: unknown, depth: number): body is Message {
       return Array.isArray(body.requests) && body.requests.every((r) => r instanceof Uint8Array);
     case 'new-view-request':
       return isIndex(body.view);
+    case 'status':
+      return isIndex(body.view) && isIndex(body.seq);
     default:
       return false;
   }

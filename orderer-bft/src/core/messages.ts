@@ -67,8 +67,19 @@ export interface NewViewRequest {
   readonly view: number;
 }
 
+/**
+ * Periodic status (SmartBFT-style heartbeat, sent by every replica): the last view it
+ * installed and its decided height. f+1 matching claims tell a quiet, lagging replica that
+ * it must synchronise its view or fetch decisions, even when no new request arrives.
+ */
+export interface Status {
+  readonly type: 'status';
+  readonly view: number;
+  readonly seq: number;
+}
+
 /** Any protocol message body. */
-export type Message = PrePrepare | Prepare | Commit | Checkpoint | ViewChange | NewView | Forward | NewViewRequest;
+export type Message = PrePrepare | Prepare | Commit | Checkpoint | ViewChange | NewView | Forward | NewViewRequest | Status;
 
 /** A message with its author and the author's signature over `canonicalBytes(body)`. */
 export interface Envelope<M extends Message = Message> {

@@ -59,6 +59,9 @@ export class ReplicaState {
   readonly quorum: number;
   now = 0;
   view = 0;
+  /** The last view we installed (equals `view` unless changing views). */
+  installedView = 0;
+  nextStatusAt = 0;
   mode: 'normal' | 'view-change' = 'normal';
   tip: DecidedTip;
   stable: CheckpointCertificate;

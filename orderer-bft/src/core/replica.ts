@@ -9,9 +9,9 @@ import { batchDue, maybePropose, onCommit, onPrePrepare, onPrepare } from './nor
 import { ReplicaState, type ReplicaCounters } from './replica-state.js';
 import { requestKey } from './request-pool.js';
 import { restoreFromWal } from './restore.js';
-import { checkBehind, onStateTransferred } from './state-transfer.js';
+import { checkBehind, noteDecided, onStateTransferred } from './state-transfer.js';
 import {
-  checkViewSync, onNewView, onNewViewRequest, onViewChange, sendViewChange, startViewChange,
+  checkViewSync, noteView, onNewView, onNewViewRequest, onViewChange, sendViewChange, startViewChange,
 } from './view-change.js';
 import type { WalRecord } from './wal-record.js';
 
@@ -143,6 +143,10 @@ export class Replica {
         return onNewView(s, envelope as Envelope<typeof body>);
       case 'new-view-request':
         return onNewViewRequest(s, envelope as Envelope<typeof body>);
+      case 'status':
+        noteView(s, envelope.from, body.view);
+        noteDecided(s, envelope.from, body.seq);
+        return;
       case 'forward':
         for (const request of body.requests.slice(0, s.config.batchMaxCount)) this.admit(request);
         return;
@@ -152,6 +156,10 @@ export class Replica {
   /** Fires due timers: view-change timeout, then the two request timers (SmartBFT). */
   private onTick(): void {
     const s = this.s;
+    if (s.now >= s.nextStatusAt && s.config.n > 1) {
+      s.nextStatusAt = s.now + s.config.heartbeatInterval;
+      s.broadcast({ type: 'status', view: s.installedView, seq: s.tip.seq });
+    }
     if (s.mode === 'view-change') {
       if (s.resendViewChange) sendViewChange(s);
       else if (s.viewChangeDeadline !== undefined && s.now >= s.viewChangeDeadline) startViewChange(s, s.view + 1);
@@ -197,7 +205,7 @@ export class Replica {
 
   private nextDeadline(): number | undefined {
     const s = this.s;
-    const candidates: number[] = [];
+    const candidates: number[] = s.config.n > 1 ? [s.nextStatusAt] : [];
     if (s.mode === 'view-change') {
       if (s.resendViewChange) candidates.push(s.now);
       if (s.viewChangeDeadline !== undefined) candidates.push(s.viewChangeDeadline);

@@ -36,6 +36,7 @@ export function restoreFromWal(s: ReplicaState, records: readonly WalRecord[]): 
       case 'new-view':
         if (record.view > s.view || (record.view === s.view && s.mode === 'view-change')) {
           s.view = record.view;
+          s.installedView = record.view;
           s.mode = 'normal';
           s.resendViewChange = false;
           s.lastNewView = record.envelope;

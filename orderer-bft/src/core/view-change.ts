@@ -103,6 +103,7 @@ export function onNewView(s: ReplicaState, envelope: Envelope<NewView>): void {
  */
 export function installNewView(s: ReplicaState, envelope: Envelope<NewView>, plan: NewViewPlan): void {
   s.view = envelope.body.view;
+  s.installedView = s.view;
   s.mode = 'normal';
   s.viewChangeDeadline = undefined;
   s.viewChangeAttempts = 0;
