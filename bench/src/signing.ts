@@ -5,8 +5,8 @@
  *   npm run bench:signing -w bench [-- --meters 1000 --seconds 10 --seed 1]
  */
 import { parseArgs } from 'node:util';
-import { cpus } from 'node:os';
-import { createReadingStream } from '@speedledger/datasets';
+import { createReadingStream, deriveMeterSigner } from '@speedledger/datasets';
+import { machineLine, measureRate } from './harness.js';
 
 const { values } = parseArgs({
   options: {
@@ -19,6 +19,7 @@ const { values } = parseArgs({
   strict: true,
 });
 
+console.log(machineLine());
 const meters = Number(values.meters);
 const seconds = Number(values.seconds);
 const stream = createReadingStream({ meters, seed: Number(values.seed), speedup: Infinity, startTime: Date.parse(values.start) });
@@ -42,8 +43,6 @@ const elapsed = (performance.now() - t0) / 1000;
 console.log(
   JSON.stringify({
     bench: 'signing',
-    node: process.version,
-    cpu: cpus()[0]?.model ?? 'unknown',
     meters,
     readings: count,
     seconds: Number(elapsed.toFixed(3)),
@@ -52,3 +51,9 @@ console.log(
     megabytesPerSecond: Number((bytes / elapsed / 1e6).toFixed(1)),
   }),
 );
+
+// For scale: the ECDSA signature alone on a payload of the mean size.
+const signer = deriveMeterSigner(1, 'BENCH-1');
+const payload = new Uint8Array(80 + 4 * Math.round(samples / count));
+const signOnly = measureRate(() => signer.sign(payload), 2);
+console.log(JSON.stringify({ bench: 'sign-only', payloadBytes: payload.length, signaturesPerSecond: Math.round(signOnly.perSecond) }));
