@@ -159,7 +159,8 @@ function buildLaneChange(req: PassRequest, site: SitePhysics, rng: Rng): Built {
   if (n === null) return null;
   // Leaving the lane after A, or entering it before B: one loop sees part of the vehicle.
   const onlyFirst = rng.chance(0.5);
-  const partial = rng.uniform(0.35, 0.8);
+  // Partial coupling, but always well above the noise: the truth is SINGLE_LOOP, not NO_VEHICLE.
+  const partial = req.vehicleClass === 'motorcycle' ? rng.uniform(0.8, 1.0) : rng.uniform(0.4, 0.8);
   const actor: Actor = { vehicle, motion, lateralFirst: onlyFirst ? partial : 0, lateralSecond: onlyFirst ? 0 : partial };
   return { truth: truthOf('lane-change', actor, g, false, onlyFirst, !onlyFirst, false), n, reversed: false, actors: [actor], clip: null };
 }
