@@ -87,5 +87,7 @@ export function validateConfig(config: ReplicaConfig): void {
     const value = config[field];
     if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) bad(field, 'must be a positive number');
   }
+  // A batch must be cut before its requests are suspected of being censored.
+  if (config.batchTimeout >= config.requestForwardTimeout) bad('batchTimeout', 'must be below requestForwardTimeout');
   if (config.logWindow < 2 * config.checkpointInterval) bad('logWindow', 'must be at least 2 × checkpointInterval');
 }
