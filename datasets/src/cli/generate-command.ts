@@ -75,7 +75,7 @@ async function isNonEmptyDir(dir: string): Promise<boolean> {
 /** `speedledger dataset generate`. */
 export const generateCommand = {
   path: ['dataset', 'generate'],
-  summary: 'simulate a meter fleet and write signed DLR1 readings with ground truth',
+  summary: 'Simulate a meter fleet and write signed DLR1 readings with ground truth',
   usage: USAGE,
   async run(args: string[], io: CommandIo): Promise<number> {
     let parsed;
