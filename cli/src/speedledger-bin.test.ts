@@ -1,0 +1,77 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+
+// The real executable in a real process: what a user gets from `npx speedledger`.
+const bin = fileURLToPath(new URL('../bin/speedledger.js', import.meta.url));
+const run = promisify(execFile);
+const work = mkdtempSync(join(tmpdir(), 'speedledger-bin-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+interface ManifestLine {
+  file: string;
+  meterId: string;
+  kind: string;
+  expected: 'accepted' | 'rejected';
+  expectedReasons: string[];
+  referenceSpeedKmh: number | null;
+}
+
+describe('speedledger executable', () => {
+  it('lists the subcommands of every package', async () => {
+    const { stdout } = await run(process.execPath, [bin, '--help']);
+    expect(stdout).toContain('speedledger dataset generate');
+    expect(stdout).toContain('speedledger measure');
+  });
+
+  it('exits 2 on an unknown command', async () => {
+    await expect(run(process.execPath, [bin, 'no-such-command'])).rejects.toMatchObject({ code: 2 });
+  });
+
+  it('generates a signed dataset and measures it as an auditor would', async () => {
+    const out = join(work, 'day');
+    await run(process.execPath, [bin, 'dataset', 'generate', '--meters', '2', '--readings', '40', '--seed', '11', '--out', out, '--mix', 'hard']);
+    const fleet = JSON.parse(readFileSync(join(out, 'fleet.json'), 'utf8')) as {
+      meters: { meterId: string; publicKeyHex: string; site: { spacingMm: number; loopLengthMm: number; sampleRateHz: number } }[];
+    };
+    const meter = fleet.meters[0]!;
+    const manifest = readFileSync(join(out, 'manifest.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as ManifestLine)
+      .filter((line) => line.meterId === meter.meterId);
+    expect(manifest.length).toBeGreaterThan(5);
+
+    const { stdout } = await run(process.execPath, [
+      bin,
+      'measure',
+      '--spacing-mm',
+      String(meter.site.spacingMm),
+      '--loop-length-mm',
+      String(meter.site.loopLengthMm),
+      '--rate-hz',
+      String(meter.site.sampleRateHz),
+      '--public-key',
+      meter.publicKeyHex,
+      ...manifest.map((line) => join(out, line.file)),
+    ]);
+    const results = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { file: string; status: string; speedKmh?: number; reason?: string });
+    expect(results.map((r) => r.file)).toEqual(manifest.map((line) => join(out, line.file)));
+    results.forEach((result, i) => {
+      const truth = manifest[i]!;
+      if (truth.expected === 'accepted') {
+        expect(result.status, `${truth.file} (${truth.kind})`).toBe('accepted');
+        expect(Math.abs(result.speedKmh! - truth.referenceSpeedKmh!)).toBeLessThanOrEqual(3);
+      } else if (result.status === 'rejected') {
+        expect(truth.expectedReasons).toContain(result.reason);
+      }
+    });
+  });
+});
