@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { scenarioForSeed, SCENARIO_KINDS, type ScenarioKind, type ScenarioOptions } from './scenario.js';
-import { formatFailure, formatTrace, runSeeds } from './run-seeds.js';
+import { formatFailure, formatTrace, replayCommand, runSeeds } from './run-seeds.js';
 import { runSimulation } from './simulator.js';
 
 const USAGE = `usage: npm run sim -w orderer-bft -- (--seeds N [--from K] | --seed S) [--kind KIND] [--n N] [--unsafe-weak-quorum]
@@ -47,7 +47,7 @@ export function main(argv: string[], out: (line: string) => void, err: (line: st
   if (seed !== undefined) {
     const result = runSimulation(scenarioForSeed(seed, options));
     out(formatTrace(result));
-    if (result.violations.length > 0) out(`  replay: npm run sim -w orderer-bft -- --seed ${seed}${options.unsafeWeakQuorum ? ' --unsafe-weak-quorum' : ''}`);
+    if (result.violations.length > 0) out(`  replay: ${replayCommand(seed, options)}`);
     return result.violations.length === 0 ? 0 : 1;
   }
   const count = int(values.seeds);

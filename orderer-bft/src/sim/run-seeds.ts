@@ -19,13 +19,22 @@ export function runSeeds(from: number, count: number, options: ScenarioOptions =
 
 /** The failure report: seed, scenario, first violations and the command that replays it. */
 export function formatFailure({ seed, result }: SeedFailure, options: ScenarioOptions = {}): string {
-  const extra = options.unsafeWeakQuorum === true ? ' --unsafe-weak-quorum' : '';
   const lines = [
     `seed ${seed} FAILED: ${describeScenario(result.scenario)}`,
     ...result.violations.slice(0, 5).map((v) => `  ${v.invariant} at t=${v.at.toFixed(1)} replica=${v.replica ?? '-'}: ${v.detail}`),
-    `  replay: npm run sim -w orderer-bft -- --seed ${seed}${extra}`,
+    `  replay: ${replayCommand(seed, options)}`,
   ];
   return lines.join('\n');
+}
+
+/** The command that replays `seed` with the same forced options. */
+export function replayCommand(seed: number, options: ScenarioOptions = {}): string {
+  const extra = [
+    options.kind === undefined ? '' : ` --kind ${options.kind}`,
+    options.n === undefined ? '' : ` --n ${options.n}`,
+    options.unsafeWeakQuorum === true ? ' --unsafe-weak-quorum' : '',
+  ].join('');
+  return `npm run sim -w orderer-bft -- --seed ${seed}${extra}`;
 }
 
 /** Human-readable summary of one run. */

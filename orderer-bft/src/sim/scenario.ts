@@ -84,7 +84,7 @@ export function scenarioForSeed(seed: number, options: ScenarioOptions = {}): Sc
     // view changes (forced below by isolating the honest leader) meet them.
     const first = behaviour === 'twins' || behaviour === 'silent' ? 0 : 1;
     for (let k = 0; k < f; k += 1) byzantine.set(first + k, k === 0 ? behaviour : rng.pick(['silent', 'forger', 'replayer', 'liar'] as const));
-    if (first === 1 && rng.chance(0.7)) partition = { isolated: [0], from: rng.int(100, 400), until: rng.int(1200, 1800) };
+    if (first === 1 && (behaviour === 'liar' || rng.chance(0.7))) partition = { isolated: [0], from: rng.int(100, 400), until: rng.int(1200, 1800) };
   } else if (kind === 'partition') {
     const isolated = rng.shuffled([...Array(n).keys()]).slice(0, rng.int(1, Math.max(1, f)));
     partition = { isolated, from: rng.int(0, 500), until: rng.int(800, 1900) };
