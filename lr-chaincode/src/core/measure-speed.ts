@@ -1,5 +1,6 @@
 import { loopResidual } from './baseline.js';
 import { detectOccupancy } from './detection.js';
+import { checkMergedVehicles } from './merged-vehicles.js';
 import { pairPass } from './pairing.js';
 import { reject, type Rejection } from './rejection.js';
 import { halfPeakOnset, estimateShift } from './shift-estimation.js';
@@ -10,7 +11,7 @@ import { checkValidity, passKinematics } from './validity.js';
  * Identifies the speed algorithm and its tuning. Recorded with every measurement; bump it on
  * any change that can alter a result.
  */
-export const LR_ALGORITHM_VERSION = 'dlr1-speed/1.0.0';
+export const LR_ALGORITHM_VERSION = 'dlr1-speed/1.1.0';
 
 /** Where one loop saw the vehicle. */
 export interface LoopDetection {
@@ -93,6 +94,8 @@ function measure(signal: LoopSignal, site: SiteParameters): MeasurementResult {
   const kin = passKinematics(shift, spacingM, sampleRateHz);
   const invalid = checkValidity(shift, kin);
   if (invalid) return invalid;
+  const merged = checkMergedVehicles(resA, resB, pair, shift, kin, sampleRateHz);
+  if (merged) return merged;
 
   // Integer arithmetic where it decides the record: spacing (mm) × rate (Hz) × 0.36 / shift.
   const speedCentiKmh = Math.round((site.spacingMm * sampleRateHz * 36) / (shift.frontShift * 100));
@@ -118,7 +121,8 @@ function measure(signal: LoopSignal, site: SiteParameters): MeasurementResult {
 
 /**
  * The LR speed algorithm: baseline removal, occupancy detection on each loop, pairing, edge
- * timing of the vehicle front (the reference) and rear (the cross-check), validity rules.
+ * timing of the vehicle front (the reference) and rear (the cross-check), validity rules, and
+ * the refusal of two vehicles whose signals merged into one occupancy.
  * Pure and deterministic (only + − × ÷, `Math.sqrt`, rounding and comparisons in fixed order),
  * so every endorser computes bit-identical results. Never throws.
  */

@@ -26,7 +26,13 @@ export const MEASUREMENT_TUNING = Object.freeze({
   footFraction: 0.03,
   /** Outside every occupancy, a bump above max(straySigmas·σ, strayFraction·peak) is a second object. */
   straySigmas: 10,
-  strayFraction: 0.15,
+  /**
+   * A body detached from the occupancy (signal back at baseline in between) is a second object
+   * once it reaches 5 % of the peak: a motorcycle behind a truck is that weak, while nothing of
+   * one vehicle is detached from it. Twice the foot level, so a slow vehicle's own fringe tail
+   * (just under the foot level, plus noise) does not count; ten noise sigmas bound it from below.
+   */
+  strayFraction: 0.06,
   /** Loop peaks of one vehicle differ by gain only; a larger ratio means a partial (lane-change) pass. */
   maxPeakRatio: 2.5,
   /** Metres of travel after the foot that make up the "front" (and "rear") edge window, beyond loop length. */
@@ -47,6 +53,45 @@ export const MEASUREMENT_TUNING = Object.freeze({
   /** Reference speed range, km/h (spec). */
   minSpeedKmh: 5,
   maxSpeedKmh: 300,
+  /**
+   * Merged occupancies (two vehicles whose signals dip between them without reaching "off").
+   * A hump counts from max(valleyHumpSigmas·σ, valleyHumpFraction·peak) ...
+   */
+  valleyHumpSigmas: 12,
+  valleyHumpFraction: 0.04,
+  /**
+   * ... and a valley is deep when it falls to valleyMaxRatio of its lower neighbouring hump and
+   * at least valleyMinDropSigmas·σ below it. Single rigid vehicles stay above ~0.85 (bodies
+   * and chassis are continuous metal); a trailer coupling or the gap between two vehicles,
+   * shorter than the loop, dips to 0.1–0.55.
+   */
+  valleyMaxRatio: 0.7,
+  valleyMinDropSigmas: 8,
+  /** Valleys analysed per loop at most (cost bound). */
+  valleyMaxCount: 4,
+  /** A valley closer than this (m) to either edge is edge texture: no vehicle is that short. */
+  minPieceM: 1.0,
+  /**
+   * An occupancy with a deep valley is one articulated vehicle only if it is at least this long
+   * (m): two vehicles of up to ~7 m with a short gap stay below, a truck with trailer (≥ 15 m)
+   * does not.
+   */
+  mergedMaxLengthM: 14,
+  /** Shortest tractor ahead of a coupling gap (m, tractor units are ≥ 5.5 m plus half the gap). */
+  minTractorM: 5,
+  /**
+   * Longest towing unit ahead of a coupling gap (m): tractors and rigid trucks that pull
+   * trailers; a longer part ahead of a gap is a rigid vehicle of its own (a bus) with another behind.
+   */
+  maxTractorM: 11,
+  /** Shortest part behind a coupling gap (m, trailers are ≥ 7 m; followers ≤ 6.5 m). */
+  minTrailerM: 6.5,
+  /**
+   * Tractor and trailer chassis ride at the same height over the loop, so their humps are
+   * comparable; a hump next to a gap under this fraction of the hump on the other side is a
+   * different kind of body (a bus's high floor behind a car).
+   */
+  minHumpBalance: 0.5,
   /** Longest plausible road vehicle (Brazilian road trains reach 30 m), metres. */
   maxVehicleLengthM: 32,
 });

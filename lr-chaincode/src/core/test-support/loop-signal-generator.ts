@@ -34,8 +34,12 @@ export interface TestVehicle {
 
 export type TestClass = 'car' | 'motorcycle' | 'van' | 'bus' | 'truck-trailer';
 
-/** Draws a vehicle of `cls` with random proportions. */
-export function testVehicle(cls: TestClass, rnd: () => number): TestVehicle {
+/**
+ * Draws a vehicle of `cls` with random proportions. `couplingGapM` pins a truck's coupling gap
+ * (metal-free stretch between tractor and trailer); the random draw is made either way, so a
+ * seed gives the same vehicle otherwise.
+ */
+export function testVehicle(cls: TestClass, rnd: () => number, couplingGapM?: number): TestVehicle {
   const between = (lo: number, hi: number): number => lo + (hi - lo) * rnd();
   switch (cls) {
     case 'car': {
@@ -56,7 +60,8 @@ export function testVehicle(cls: TestClass, rnd: () => number): TestVehicle {
     }
     case 'truck-trailer': {
       const tractor = between(5.5, 6.5);
-      const gap = between(0.6, 1.2);
+      const drawn = between(0.6, 1.2);
+      const gap = couplingGapM ?? drawn;
       const L = between(15, 19);
       return {
         lengthM: L,
@@ -115,8 +120,16 @@ export interface PassOptions {
   /** Front stops at this position (m from A's leading edge) for `stopSeconds`. */
   stopAtM?: number;
   stopSeconds?: number;
-  /** A second vehicle following with this bumper gap (m), at `followerSpeedKmh`. */
+  /**
+   * A second vehicle following with this bumper gap (m), at `followerSpeedKmh`. A gap shorter
+   * than the loop keeps metal over it throughout: the two signals merge into one occupancy
+   * with a dip between them (the tailgating case detection alone cannot split).
+   */
   followerGapM?: number;
+  /** Class of the follower; default the leader's class. */
+  followerClass?: TestClass;
+  /** Pins a truck-trailer's coupling gap, metres (its dip deepens as the gap nears the loop length). */
+  couplingGapM?: number;
   followerSpeedKmh?: number;
   reverse?: boolean;
   /** Only this loop sees the vehicle. */
@@ -141,12 +154,16 @@ export function generatePass(o: PassOptions): GeneratedPass {
   const loopLen = o.loopLengthM ?? 1.8;
   const fringeA = o.fringeA ?? 0.3;
   const fringeB = o.fringeB ?? 0.3;
-  const vehicle = testVehicle(o.cls ?? 'car', rnd);
+  const vehicle = testVehicle(o.cls ?? 'car', rnd, o.couplingGapM);
+  const follower = o.followerGapM !== undefined ? testVehicle(o.followerClass ?? o.cls ?? 'car', rnd) : null;
+  const followerRatio = (o.followerSpeedKmh ?? o.speedKmh) / o.speedKmh;
   const v0 = o.speedKmh / 3.6;
   const a = o.accelMs2 ?? 0;
   const margin = o.marginS ?? 0.25;
   const startX = -(Math.max(fringeA, fringeB) + 0.5);
-  const endX = spacing + loopLen + Math.max(fringeA, fringeB) + vehicle.lengthM + 0.5;
+  const leaderEndX = spacing + loopLen + Math.max(fringeA, fringeB) + vehicle.lengthM + 0.5;
+  // With a follower the window lasts until the follower too has left loop B (the meter's cut).
+  const endX = follower ? startX + (leaderEndX + o.followerGapM! + follower.lengthM - startX) / followerRatio : leaderEndX;
   const dt = 1 / rate;
 
   // Front trajectory, sampled.
@@ -171,8 +188,6 @@ export function generatePass(o: PassOptions): GeneratedPass {
   }
   for (let i = 0; i < Math.round(margin * rate); i++) xs.push(Number.NaN);
   const n = xs.length;
-  const follower = o.followerGapM !== undefined ? testVehicle(o.cls ?? 'car', rnd) : null;
-  const followerRatio = (o.followerSpeedKmh ?? o.speedKmh) / o.speedKmh;
 
   const step = 0.05;
   const lat = o.lateral ?? 1;
