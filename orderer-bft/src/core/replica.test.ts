@@ -136,6 +136,27 @@ describe('signed messages', () => {
   });
 });
 
+describe('censorship resistance (request timers)', () => {
+  it('forwards a request only a backup saw to the leader, which orders it', () => {
+    const cluster = new TestCluster(4);
+    cluster.submit(2, cluster.request('c', 1));
+    cluster.advance(300, 50);
+    expect(cluster.heights()).toEqual([0, 0, 0, 0]);
+    cluster.advance(300, 50);
+    expect(cluster.heights()).toEqual([1, 1, 1, 1]);
+    expect(cluster.replicas[2]!.status.view).toBe(0);
+  });
+
+  it('votes out a leader that ignores forwarded requests', () => {
+    const cluster = new TestCluster(4);
+    cluster.drop = (flight) => flight.to === 0 && flight.envelope.body.type === 'forward';
+    for (const id of [1, 2, 3]) cluster.submit(id, cluster.request('c', 1));
+    cluster.advance(2_000, 50);
+    for (const id of [1, 2, 3]) expect(cluster.replicas[id]!.status.view).toBeGreaterThanOrEqual(1);
+    expect(cluster.heights()).toEqual([1, 1, 1, 1]);
+  });
+});
+
 describe('view change (PBFT §4.4)', () => {
   it('replaces a crashed leader and orders pending requests in the new view', () => {
     const cluster = new TestCluster(4);

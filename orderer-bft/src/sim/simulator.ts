@@ -34,7 +34,7 @@ interface SimNode {
 }
 
 type Item =
-  | { kind: 'message'; node: number; epoch: number; envelope: unknown }
+  | { kind: 'message'; node: number; epoch: number; from: number; envelope: unknown }
   | { kind: 'tick'; node: number; epoch: number }
   | { kind: 'persisted'; node: number; epoch: number; upTo: number }
   | { kind: 'transfer'; node: number; epoch: number; decisions: unknown[] }
@@ -204,7 +204,7 @@ class Simulation {
     switch (item.kind) {
       case 'message':
         if (isEnvelopeLike(item.envelope)) node.adversary?.inbound(item.envelope);
-        return this.stepNode(node, { type: 'message', from: -1, envelope: item.envelope as Envelope });
+        return this.stepNode(node, { type: 'message', from: item.from, envelope: item.envelope as Envelope });
       case 'tick':
         return this.stepNode(node, { type: 'tick', now: this.now });
       case 'persisted':
@@ -328,7 +328,7 @@ class Simulation {
     for (let copy = 0; copy < copies; copy += 1) {
       const at = this.now + this.delay();
       for (const node of this.nodes) {
-        if (node.replica === to) this.queue.push(at, { kind: 'message', node: node.index, epoch: node.epoch, envelope });
+        if (node.replica === to) this.queue.push(at, { kind: 'message', node: node.index, epoch: node.epoch, from, envelope });
       }
     }
   }
