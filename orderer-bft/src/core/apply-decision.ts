@@ -1,16 +1,21 @@
 import { emitCheckpoint } from './checkpointing.js';
 import type { Decision } from './decision.js';
-import { chainedRequestKeys } from './proposal-validation.js';
+import { chainedRequestKeys, type ProposalContents } from './proposal-validation.js';
 import type { ReplicaState } from './replica-state.js';
 
 /**
  * Makes `decision` (the next sequence) part of our history: WAL first, then delivery, then
  * the dedup table, the pool and — every K decisions — a checkpoint (PBFT §4.3). Used for
  * decisions reached by agreement and for those fetched by state transfer; `replaying` skips
- * every output when rebuilding from our own WAL.
+ * every output when rebuilding from our own WAL; `contents` saves a caller that already
+ * validated the proposal from doing it twice.
  */
-export function applyDecision(s: ReplicaState, decision: Decision, replaying = false): void {
-  const contents = chainedRequestKeys(s, decision.proposal, decision.seq);
+export function applyDecision(
+  s: ReplicaState,
+  decision: Decision,
+  replaying = false,
+  contents: ProposalContents | undefined = chainedRequestKeys(s, decision.proposal, decision.seq),
+): void {
   if (!replaying) {
     s.persist({ kind: 'decision', decision });
     s.emit({ type: 'deliver', decision });

@@ -59,15 +59,14 @@ export function onStateTransferred(s: ReplicaState, decisions: readonly unknown[
   let progressed = false;
   for (const decision of usable) {
     if (decision.seq <= s.tip.seq) continue;
-    if (
-      decision.seq !== s.tip.seq + 1 ||
-      !hasValidQuorumSignatures(s, decision) ||
-      chainedRequestKeys(s, decision.proposal, decision.seq) === undefined
-    ) {
+    const contents = decision.seq === s.tip.seq + 1 && hasValidQuorumSignatures(s, decision)
+      ? chainedRequestKeys(s, decision.proposal, decision.seq)
+      : undefined;
+    if (contents === undefined) {
       s.counters.rejectedDecisions += 1;
       break;
     }
-    applyDecision(s, decision);
+    applyDecision(s, decision, false, contents);
     progressed = true;
   }
   if (progressed) {
