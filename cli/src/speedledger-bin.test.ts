@@ -69,7 +69,8 @@ describe('speedledger executable', () => {
       if (truth.expected === 'accepted') {
         expect(result.status, `${truth.file} (${truth.kind})`).toBe('accepted');
         expect(Math.abs(result.speedKmh! - truth.referenceSpeedKmh!)).toBeLessThanOrEqual(3);
-      } else if (result.status === 'rejected') {
+      } else {
+        expect(result.status, `${truth.file} (${truth.kind})`).toBe('rejected');
         expect(truth.expectedReasons).toContain(result.reason);
       }
     });
