@@ -11,7 +11,7 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { LR_ALGORITHM_VERSION } from '@speedledger/lr-chaincode/core';
-import { loadCreateDataset, type CorpusOptions } from './accuracy/datasets-api.js';
+import { createDataset, type DatasetOptions } from '@speedledger/datasets';
 import { renderReport, type CorpusResult } from './accuracy/report.js';
 import { runCorpus } from './accuracy/run-corpus.js';
 import { machineLine } from './harness.js';
@@ -24,7 +24,7 @@ if (!(scale > 0)) {
 }
 const outPath = values.out ?? fileURLToPath(new URL('../../lr-chaincode/ACCURACY.md', import.meta.url));
 
-const CORPORA: { name: string; options: CorpusOptions; mutateEvery?: number }[] = [
+const CORPORA: { name: string; options: DatasetOptions; mutateEvery?: number }[] = [
   { name: 'clean sweep 10–250 km/h, all classes', options: { meters: 20, readings: 3000, seed: 101, mix: 'clean', speedRangeKmh: [10, 250] }, mutateEvery: 10 },
   { name: 'clean sweep, motorcycles only', options: { meters: 10, readings: 600, seed: 102, mix: 'clean', speedRangeKmh: [10, 250], classes: ['motorcycle'] } },
   { name: 'clean sweep at 100 Hz', options: { meters: 5, readings: 400, seed: 105, mix: 'clean', speedRangeKmh: [10, 250], sampleRateHz: 100 } },
@@ -32,12 +32,6 @@ const CORPORA: { name: string; options: CorpusOptions; mutateEvery?: number }[] 
   { name: 'traffic day, default mix', options: { meters: 20, readings: 2000, seed: 103, mix: 'default' }, mutateEvery: 10 },
   { name: 'hard mix', options: { meters: 20, readings: 2000, seed: 104, mix: 'hard' }, mutateEvery: 10 },
 ];
-
-const createDataset = await loadCreateDataset();
-if (typeof createDataset === 'string') {
-  process.stderr.write(`accuracy: ${createDataset}\n`);
-  process.exit(1);
-}
 
 const results: CorpusResult[] = [];
 for (const corpus of CORPORA) {

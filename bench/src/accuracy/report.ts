@@ -1,11 +1,11 @@
-import type { CorpusOptions } from './datasets-api.js';
+import type { DatasetOptions } from '@speedledger/datasets';
 import type { Judged, MutationOutcome } from './run-corpus.js';
 import { absQuantile, bandOf, barError, emptyGroup, SPEED_BANDS, withinBar, type ErrorGroup } from './stats.js';
 
 /** One corpus and its judged readings. */
 export interface CorpusResult {
   name: string;
-  options: CorpusOptions;
+  options: DatasetOptions;
   judged: Judged[];
   mutations: MutationOutcome[];
 }

@@ -5,12 +5,12 @@ import {
   type MeterPublicKey,
   type SiteParameters,
 } from '@speedledger/lr-chaincode/core';
-import type { CorpusDataset, TruthEntry } from './datasets-api.js';
+import type { Dataset, ManifestEntry } from '@speedledger/datasets';
 import { mutateReading } from './mutation.js';
 
 /** One judged reading. */
 export interface Judged {
-  truth: TruthEntry;
+  truth: ManifestEntry;
   accepted: boolean;
   speedKmh: number | null;
   reason: string | null;
@@ -23,7 +23,7 @@ export interface MutationOutcome {
   reason: string | null;
 }
 
-function keysOf(dataset: CorpusDataset): Map<string, { key: MeterPublicKey; site: SiteParameters }> {
+function keysOf(dataset: Dataset): Map<string, { key: MeterPublicKey; site: SiteParameters }> {
   const out = new Map<string, { key: MeterPublicKey; site: SiteParameters }>();
   for (const meter of dataset.fleet.meters) {
     const key = parseMeterPublicKey(meter.publicKeyHex);
@@ -34,7 +34,7 @@ function keysOf(dataset: CorpusDataset): Map<string, { key: MeterPublicKey; site
 }
 
 /** Decodes, verifies and measures every reading, as the chaincode would; mutates every k-th. */
-export function runCorpus(dataset: CorpusDataset, mutateEvery = 0): { judged: Judged[]; mutations: MutationOutcome[] } {
+export function runCorpus(dataset: Dataset, mutateEvery = 0): { judged: Judged[]; mutations: MutationOutcome[] } {
   const meters = keysOf(dataset);
   const judged: Judged[] = [];
   const mutations: MutationOutcome[] = [];
