@@ -1,0 +1,23 @@
+/**
+ * The Fabric layer: turns the PBFT core's decisions into genuine Hyperledger Fabric blocks
+ * (ASN.1 header hashing, BFT block signatures a Fabric 3 peer verifies), plus the crypto
+ * material the consenters sign with. Pure except `adapters/`.
+ */
+export { blockDataHash, blockHeaderBytes, blockHeaderHash, sha256, type BlockHeaderFields } from './block-hash.js';
+export { createFabricAssembler, isWellFormedEnvelope, parseBlockHeader, proposalHeaderOf } from './fabric-assembler.js';
+export { createFabricSigner, type FabricSigner, type FabricSignerOptions } from './fabric-signer.js';
+export { createFabricVerifier, type FabricVerifierOptions } from './fabric-verifier.js';
+export { resolveConsenters, type ConsenterIdentity, type ResolvedConsenter } from './consenter-identity.js';
+export { blockSigningInput, signatureNonce, type BlockSigningInput } from './block-signature.js';
+export {
+  decodeBlockMetadataEntry, decodeIdentifierHeader, decodeMetadataSignature, encodeBlockMetadataEntry, encodeIdentifierHeader,
+  encodeMetadataSignature, encodeViewMetadata, ordererBlockMetadataValue, type BlockMetadataEntry, type IdentifierHeader,
+  type MetadataSignature,
+} from './block-metadata.js';
+export { loadPrivateKey, loadPublicKey, signP256, verifyP256, type SignatureEncoding } from './ecdsa.js';
+export {
+  generateOrganization, loadOrganization, type EnrolledIdentity, type EnrolOptions, type KeyPairPem, type NodeOu, type Organization,
+  type OrganizationSpec,
+} from './crypto-material.js';
+export { FabricError, FABRIC_ERROR_CODES, type FabricErrorCode } from './errors.js';
+export { sha256Hasher } from './sha256-hasher.js';
