@@ -1,0 +1,16 @@
+/** The orderer process runtime: storage, replica host, replica links, AtomicBroadcast gRPC, metrics. */
+export { startOrdererNode, clusterGenesisData, type OrdererNodeOptions, type RunningOrderer } from './orderer-node.js';
+export { loadNodeConfig, parseNodeConfig, RUNTIME_TIMING, type ClusterMember, type OrdererNodeConfig } from './node-config.js';
+export { ReplicaHost, type ReplicaHostOptions, type ReplicaTransport } from './replica-host.js';
+export { createAtomicBroadcastService, broadcastStatus, ATOMIC_BROADCAST_SERVER_DEFINITION, type AtomicBroadcastHost } from './atomic-broadcast.js';
+export { createProtoLedgerFormat, summariseEnvelope, type EnvelopeSummary, type ProtoLedgerOptions } from './proto-ledger-format.js';
+export type { LedgerFormat } from './ledger-format.js';
+export { createEcdsaSigner, createEcdsaVerifier, generateEcdsaKeyPair } from './ecdsa-identity.js';
+export { PeerLink } from './peer-link.js';
+export { REPLICA_LINK_SERVICE } from './link-protocol.js';
+export { ReplicaMetrics } from './metrics.js';
+export { createJsonLogger, type Logger, type LogLevel } from './logger.js';
+export { WriteAheadLog } from './storage/write-ahead-log.js';
+export { BlockStore } from './storage/block-store.js';
+export { RuntimeError, RUNTIME_ERROR_CODES, type RuntimeErrorCode } from './runtime-error.js';
+export { AtomicBroadcastClient, buildEnvelope, buildSeekEnvelope, type EnvelopeSpec } from './broadcast-client.js';

@@ -1,0 +1,77 @@
+import { randomBytes } from 'node:crypto';
+import { status, type ServerDuplexStream, type ServerUnaryCall, type sendUnaryData, type UntypedServiceImplementation } from '@grpc/grpc-js';
+import type { Decision } from '../core/decision.js';
+import type { Verifier } from '../core/dependencies.js';
+import type { Envelope } from '../core/messages.js';
+import { decodeValue, encodeValue } from './codec.js';
+import { helloSigningBytes, type LinkHello, type PullRequest } from './link-protocol.js';
+
+/** What the accepting side of the replica links needs from its host. */
+export interface LinkServerHost {
+  readonly id: number;
+  readonly n: number;
+  readonly verifier: Verifier;
+  /** An authenticated peer's message (from = the authenticated replica id). */
+  onMessage(from: number, envelope: Envelope): void;
+  /** Stored decisions from `fromSeq` on, at most `max`. */
+  decisions(fromSeq: number, max: number): Promise<Decision[]>;
+  /** A link event worth logging (auth failures). */
+  onLinkEvent(event: string, detail: Record<string, unknown>): void;
+}
+
+const MAX_PULL = 256;
+
+/** The server half of `REPLICA_LINK_SERVICE`. */
+export function createLinkServer(host: LinkServerHost): UntypedServiceImplementation {
+  return {
+    stream(call: ServerDuplexStream<Buffer, Buffer>): void {
+      const nonce = randomBytes(32);
+      let peer: number | undefined;
+      call.write(Buffer.from(encodeValue({ to: host.id, nonce: new Uint8Array(nonce) })));
+      call.on('data', (frame: Buffer) => {
+        let value: unknown;
+        try {
+          value = decodeValue(frame);
+        } catch {
+          value = undefined;
+        }
+        if (peer !== undefined) {
+          if (value !== undefined) host.onMessage(peer, value as Envelope);
+          return;
+        }
+        const hello = value as Partial<LinkHello> | undefined;
+        const from = hello?.from;
+        if (
+          typeof from !== 'number' || !Number.isInteger(from) || from < 0 || from >= host.n || from === host.id ||
+          hello?.to !== host.id || !(hello.signature instanceof Uint8Array) ||
+          !host.verifier.verify(from, helloSigningBytes(from, host.id, new Uint8Array(nonce)), hello.signature)
+        ) {
+          host.onLinkEvent('link-auth-failed', { claimed: typeof from === 'number' ? from : null });
+          call.destroy(Object.assign(new Error('replica link authentication failed'), { code: status.UNAUTHENTICATED }));
+          return;
+        }
+        peer = from;
+        host.onLinkEvent('link-accepted', { peer: from });
+      });
+      call.on('error', () => undefined);
+      call.on('end', () => call.end());
+    },
+    pull(call: ServerUnaryCall<Buffer, Buffer>, callback: sendUnaryData<Buffer>): void {
+      let request: Partial<PullRequest>;
+      try {
+        request = decodeValue(call.request) as Partial<PullRequest>;
+      } catch {
+        request = {};
+      }
+      const { fromSeq, max } = request;
+      if (typeof fromSeq !== 'number' || !Number.isInteger(fromSeq) || fromSeq < 1 || typeof max !== 'number' || max < 1) {
+        callback({ code: status.INVALID_ARGUMENT, details: 'pull needs integer fromSeq ≥ 1 and max ≥ 1' });
+        return;
+      }
+      host.decisions(fromSeq, Math.min(max, MAX_PULL)).then(
+        (decisions) => callback(null, Buffer.from(encodeValue(decisions))),
+        (error: unknown) => callback({ code: status.INTERNAL, details: (error as Error).message }),
+      );
+    },
+  };
+}

@@ -1,0 +1,111 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { DEFAULT_TIMING, type ReplicaConfig } from '../core/config.js';
+import type { LogLevel } from './logger.js';
+import { RuntimeError } from './runtime-error.js';
+
+/** One replica of the cluster as every member sees it. */
+export interface ClusterMember {
+  readonly id: number;
+  /** host:port of its gRPC server (AtomicBroadcast + replica links). */
+  readonly address: string;
+  /** PEM public key (SPKI, P-256), inline or read from `publicKeyFile`. */
+  readonly publicKeyPem: string;
+}
+
+/** The `speedledger orderer start --config FILE` configuration, paths resolved. */
+export interface OrdererNodeConfig {
+  readonly id: number;
+  readonly channel: string;
+  readonly listen: { readonly grpc: string; readonly metrics?: string };
+  readonly replicas: readonly ClusterMember[];
+  readonly privateKeyPem: string;
+  readonly dataDir: string;
+  /** Core protocol parameters (milliseconds) over {@link RUNTIME_TIMING}. */
+  readonly protocol: Omit<ReplicaConfig, 'id' | 'n'>;
+  readonly maxEnvelopeBytes: number;
+  readonly logLevel: LogLevel;
+}
+
+/**
+ * Defaults for real processes: large batches (one proposal is in flight at a time, so the batch
+ * size bounds throughput) and request timers well above a loaded machine's ordering latency.
+ */
+export const RUNTIME_TIMING: Omit<ReplicaConfig, 'id' | 'n'> = {
+  ...DEFAULT_TIMING,
+  batchMaxCount: 1000,
+  batchMaxBytes: 4 * 1024 * 1024,
+  batchTimeout: 10,
+  requestForwardTimeout: 1000,
+  requestComplainTimeout: 2000,
+  viewChangeTimeout: 2000,
+  stateTransferDelay: 300,
+  stateTransferTimeout: 1000,
+  heartbeatInterval: 500,
+  checkpointInterval: 10,
+  logWindow: 40,
+  poolMaxSize: 50_000,
+};
+
+const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
+
+/** Reads and validates a JSON config; relative paths are taken from the config file's directory. */
+export async function loadNodeConfig(path: string): Promise<OrdererNodeConfig> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (cause) {
+    throw new RuntimeError('INVALID_RUNTIME_CONFIG', `cannot read config ${path}`, { path }, cause);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (cause) {
+    throw new RuntimeError('INVALID_RUNTIME_CONFIG', `config ${path} is not JSON`, { path }, cause);
+  }
+  return parseNodeConfig(json, dirname(resolve(path)));
+}
+
+/** Validates a parsed config object (files are read relative to `baseDir`). */
+export async function parseNodeConfig(json: unknown, baseDir: string): Promise<OrdererNodeConfig> {
+  const bad = (field: string, why: string): never => {
+    throw new RuntimeError('INVALID_RUNTIME_CONFIG', `config.${field} ${why}`, { field });
+  };
+  if (typeof json !== 'object' || json === null) return bad('', 'must be an object');
+  const c = json as Record<string, unknown>;
+  const id = c.id;
+  if (typeof id !== 'number' || !Number.isInteger(id) || id < 0) bad('id', 'must be a non-negative integer');
+  const channel = typeof c.channel === 'string' && /^[a-z][a-z0-9.-]*$/.test(c.channel) ? c.channel : bad('channel', 'must be a lower-case channel name');
+  const listen = c.listen as Record<string, unknown> | undefined;
+  if (typeof listen?.grpc !== 'string') bad('listen.grpc', 'must be host:port');
+  if (listen?.metrics !== undefined && typeof listen.metrics !== 'string') bad('listen.metrics', 'must be host:port');
+  const readPem = async (field: string, inline: unknown, file: unknown): Promise<string> => {
+    if (typeof inline === 'string') return inline;
+    if (typeof file !== 'string') return bad(field, 'needs an inline PEM or a file');
+    try {
+      return await readFile(resolve(baseDir, file), 'utf8');
+    } catch (cause) {
+      throw new RuntimeError('INVALID_RUNTIME_CONFIG', `config.${field}: cannot read ${file}`, { field, file }, cause);
+    }
+  };
+  if (!Array.isArray(c.replicas) || c.replicas.length === 0) bad('replicas', 'must list every replica');
+  const replicas: ClusterMember[] = [];
+  for (const [index, entry] of (c.replicas as unknown[]).entries()) {
+    const m = (entry ?? {}) as Record<string, unknown>;
+    if (m.id !== index) bad(`replicas[${index}].id`, `must be ${index} (replicas are listed by id)`);
+    if (typeof m.address !== 'string' || !/^[^:]+:\d+$/.test(m.address)) bad(`replicas[${index}].address`, 'must be host:port');
+    replicas.push({ id: index, address: m.address as string, publicKeyPem: await readPem(`replicas[${index}].publicKeyFile`, m.publicKeyPem, m.publicKeyFile) });
+  }
+  if ((id as number) >= replicas.length) bad('id', 'must be the index of one of the replicas');
+  if (typeof c.dataDir !== 'string') bad('dataDir', 'must be a directory path');
+  const protocol = { ...RUNTIME_TIMING, ...((c.protocol ?? {}) as Partial<ReplicaConfig>) };
+  const maxEnvelopeBytes = c.maxEnvelopeBytes ?? 1024 * 1024;
+  if (typeof maxEnvelopeBytes !== 'number' || !(maxEnvelopeBytes > 0)) bad('maxEnvelopeBytes', 'must be a positive number');
+  const logLevel = (c.logLevel ?? 'info') as LogLevel;
+  if (!LEVELS.includes(logLevel)) bad('logLevel', `must be one of ${LEVELS.join(', ')}`);
+  return {
+    id: id as number, channel, listen: { grpc: listen!.grpc as string, ...(typeof listen!.metrics === 'string' ? { metrics: listen!.metrics } : {}) },
+    replicas, privateKeyPem: await readPem('privateKeyFile', c.privateKeyPem, c.privateKeyFile), dataDir: resolve(baseDir, c.dataDir as string),
+    protocol, maxEnvelopeBytes: maxEnvelopeBytes as number, logLevel,
+  };
+}

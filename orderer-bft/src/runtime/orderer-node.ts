@@ -1,0 +1,146 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Server as HttpServer } from 'node:http';
+import { Server, ServerCredentials } from '@grpc/grpc-js';
+import type { Signer, Verifier } from '../core/dependencies.js';
+import { sha256Hasher } from '../sim/sim-crypto.js';
+import { canonicalBytes } from '../core/canonical-bytes.js';
+import { ATOMIC_BROADCAST_SERVER_DEFINITION, createAtomicBroadcastService } from './atomic-broadcast.js';
+import { createEcdsaSigner, createEcdsaVerifier } from './ecdsa-identity.js';
+import type { LedgerFormat } from './ledger-format.js';
+import { REPLICA_LINK_SERVICE } from './link-protocol.js';
+import { createLinkServer } from './link-server.js';
+import { createJsonLogger } from './logger.js';
+import { ReplicaMetrics } from './metrics.js';
+import type { OrdererNodeConfig } from './node-config.js';
+import { PeerLink } from './peer-link.js';
+import { createProtoLedgerFormat } from './proto-ledger-format.js';
+import { ReplicaHost } from './replica-host.js';
+import { BlockStore } from './storage/block-store.js';
+import { WriteAheadLog } from './storage/write-ahead-log.js';
+
+/** Pluggable pieces; the defaults are the runtime's own ECDSA identities and protobuf blocks. */
+export interface OrdererNodeOptions {
+  /** Where JSON-lines logs go (default: process.stdout). */
+  readonly log?: { write(text: string): unknown };
+  readonly createLedgerFormat?: (config: OrdererNodeConfig) => LedgerFormat;
+  readonly createIdentity?: (config: OrdererNodeConfig) => { signer: Signer; verifier: Verifier };
+}
+
+/** A running replica process's handles. */
+export interface RunningOrderer {
+  readonly host: ReplicaHost;
+  readonly grpcPort: number;
+  readonly metricsPort?: number;
+  /** Graceful stop: no new work, servers closed, storage flushed and closed. */
+  stop(): Promise<void>;
+}
+
+/** The genesis description every replica derives identically from the cluster spec. */
+export function clusterGenesisData(config: Pick<OrdererNodeConfig, 'channel' | 'replicas'>): Uint8Array {
+  return canonicalBytes({ channel: config.channel, replicas: config.replicas.map((r) => ({ id: r.id, publicKey: r.publicKeyPem })) });
+}
+
+/** Opens storage, restores the replica, connects the links and serves gRPC (and metrics). */
+export async function startOrdererNode(config: OrdererNodeConfig, options: OrdererNodeOptions = {}): Promise<RunningOrderer> {
+  const n = config.replicas.length;
+  await mkdir(config.dataDir, { recursive: true });
+  const { wal, records, droppedBytes } = await WriteAheadLog.open(join(config.dataDir, 'wal'));
+  const blocks = await BlockStore.open(join(config.dataDir, 'blocks'));
+  const format = options.createLedgerFormat?.(config)
+    ?? createProtoLedgerFormat({ channel: config.channel, maxEnvelopeBytes: config.maxEnvelopeBytes, genesisData: clusterGenesisData(config) });
+  const { signer, verifier } = options.createIdentity?.(config)
+    ?? { signer: createEcdsaSigner(config.privateKeyPem), verifier: createEcdsaVerifier(config.replicas.map((r) => r.publicKeyPem)) };
+
+  let host: ReplicaHost | undefined = undefined;
+  const logger = createJsonLogger(options.log ?? process.stdout, config.id,
+    () => (host === undefined ? { view: 0, seq: blocks.height } : { view: host.status.view, seq: host.status.lastDecided }), config.logLevel);
+  if (droppedBytes > 0) logger.log('warn', 'wal-torn-tail-dropped', { bytes: droppedBytes });
+
+  const links = new Map<number, PeerLink>();
+  const linkEvent = (event: string, detail: Record<string, unknown>): void => logger.log(event === 'link-auth-failed' ? 'warn' : 'info', event, detail);
+  for (const member of config.replicas) {
+    if (member.id !== config.id) links.set(member.id, new PeerLink(config.id, member.id, member.address, signer, linkEvent));
+  }
+  const metrics = new ReplicaMetrics(config.id, () => ({
+    height: blocks.height, view: host?.status.view ?? 0, poolSize: host?.status.poolSize ?? 0, isLeader: host?.status.isLeader ?? false,
+  }));
+  wal.onFsync = (seconds) => metrics.observeFsync(seconds);
+  const running = new ReplicaHost({
+    config: { ...config.protocol, id: config.id, n },
+    deps: { signer, verifier, assembler: format.assembler, inspector: format.inspector, hasher: sha256Hasher, genesisHeader: format.genesisHeader },
+    wal, walRecords: records, blocks, logger, metrics,
+    transport: {
+      send: (to, envelope) => links.get(to)?.send(envelope),
+      pull: (peer, fromSeq, max) => links.get(peer)?.pull(fromSeq, max, 3000) ?? Promise.resolve([]),
+    },
+    countTransactions: (decision) => format.assembler.disassemble(decision.proposal)?.length ?? 0,
+  });
+  running.setMaxListeners(0);
+  await running.start();
+  host = running;
+
+  const server = new Server({ 'grpc.max_receive_message_length': 64 * 1024 * 1024, 'grpc.max_send_message_length': 64 * 1024 * 1024 });
+  server.addService(REPLICA_LINK_SERVICE, createLinkServer({
+    id: config.id, n, verifier, onLinkEvent: linkEvent,
+    onMessage: (from, envelope) => running.onPeerMessage(from, envelope),
+    decisions: (fromSeq, max) => running.decisions(fromSeq, max),
+  }));
+  server.addService(ATOMIC_BROADCAST_SERVER_DEFINITION, createAtomicBroadcastService({
+    submit: (envelope) => running.submit(envelope),
+    get height() {
+      return running.height;
+    },
+    block: async (number) => {
+      if (number === 0) return format.genesisBlock();
+      const decision = await blocks.get(number);
+      return decision === undefined ? undefined : format.toBlock(decision);
+    },
+    waitForHeight: (target, signal) => new Promise<void>((resolve) => {
+      const check = (): void => {
+        if (running.height < target && !signal.aborted) return;
+        running.off('height', check);
+        resolve();
+      };
+      running.on('height', check);
+      signal.addEventListener('abort', check, { once: true });
+      check();
+    }),
+  }, format));
+  const grpcPort = await new Promise<number>((resolve, reject) => {
+    server.bindAsync(config.listen.grpc, ServerCredentials.createInsecure(), (error, port) => (error === null ? resolve(port) : reject(error)));
+  });
+  let metricsServer: HttpServer | undefined;
+  let metricsPort: number | undefined;
+  if (config.listen.metrics !== undefined) {
+    const [metricsHost, port] = splitAddress(config.listen.metrics);
+    ({ server: metricsServer, port: metricsPort } = await metrics.listen(metricsHost, port));
+  }
+  logger.log('info', 'listening', { grpc: grpcPort, metrics: metricsPort ?? null, n });
+
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      running.stop();
+      for (const link of links.values()) link.close();
+      await new Promise<void>((resolve) => {
+        const force = setTimeout(() => server.forceShutdown(), 1000);
+        server.tryShutdown(() => {
+          clearTimeout(force);
+          resolve();
+        });
+      });
+      if (metricsServer !== undefined) await new Promise((resolve) => metricsServer!.close(resolve));
+      await wal.close();
+      await blocks.close();
+      logger.log('info', 'stopped', { height: blocks.height });
+    })();
+    return stopping;
+  };
+  return { host: running, grpcPort, ...(metricsPort === undefined ? {} : { metricsPort }), stop };
+}
+
+function splitAddress(address: string): [string, number] {
+  const at = address.lastIndexOf(':');
+  return [address.slice(0, at), Number(address.slice(at + 1))];
+}
