@@ -21,3 +21,9 @@ export {
 } from './crypto-material.js';
 export { FabricError, FABRIC_ERROR_CODES, type FabricErrorCode } from './errors.js';
 export { sha256Hasher } from './sha256-hasher.js';
+export { decisionToBlock, type DecisionToBlockOptions } from './decision-to-block.js';
+export { verifyBlock, type BlockRejectionCode, type BlockVerification, type VerifyBlockOptions } from './verify-block.js';
+export { validateEnvelope, type EnvelopeRejectionCode, type EnvelopeValidation, type ValidateEnvelopeOptions } from './validate-envelope.js';
+export { createEnvelopeInspector, type EnvelopeInspectorOptions } from './envelope-inspector.js';
+export { computeTxId, parseEnvelope, type ParsedEnvelope } from './parse-envelope.js';
+export type { ChannelMembers, ChannelOrganization } from './channel-members.js';
