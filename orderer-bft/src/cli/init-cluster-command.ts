@@ -9,7 +9,7 @@ const USAGE = `speedledger orderer init-cluster --out DIR [--replicas 4] [--chan
                                  [--host 127.0.0.1] [--pool-max-size N] [--log-level info]
 
 Writes a loopback cluster: DIR/keys/replica<i>.{key,pub}.pem (P-256), DIR/replica<i>.json
-(free gRPC and metrics ports) and data directories. Start each with
+(free gRPC and metrics ports; data under DIR/data/replica<i>). Start each with
 "speedledger orderer start --config DIR/replica<i>.json".`;
 
 /** Ports the OS hands out now; closed again before returning (a small race is acceptable on loopback). */
