@@ -6,7 +6,10 @@ import { TestCluster } from '../core/test-support/cluster.js';
 import { blockHeaderHash } from './block-hash.js';
 import { decisionToBlock } from './decision-to-block.js';
 import { createEnvelopeInspector } from './envelope-inspector.js';
-import { createFabricAssembler } from './fabric-assembler.js';
+import { createFabricAssembler, proposalHeaderOf } from './fabric-assembler.js';
+import { readChannelConfig, type ChannelConfig } from './channel-config.js';
+import { createGenesisBlock } from './genesis-block.js';
+import { testChannelSpec } from './test-support/channel.js';
 import { createFabricSigner, type FabricSigner } from './fabric-signer.js';
 import { createFabricVerifier } from './fabric-verifier.js';
 import { sha256Hasher } from './sha256-hasher.js';
@@ -15,19 +18,19 @@ import { verifyBlock } from './verify-block.js';
 
 let net: TestNetwork;
 let signers: FabricSigner[];
-let genesis: common.BlockHeader;
+let genesis: common.Block;
+let config: ChannelConfig;
 
 /** The core's test cluster, wired with the Fabric layer instead of the simulator's stand-ins. */
 class FabricCluster extends TestCluster {
   override deps(id: number): ReplicaDependencies {
-    const channel = { channelId: 'speedledger', organizations: [{ mspId: net.clientOrg.mspId, rootCertsPem: [net.clientOrg.ca.certPem] }] };
     return {
       signer: signers[id]!,
-      verifier: createFabricVerifier(net.consenters),
+      verifier: createFabricVerifier(config.consenters),
       assembler: createFabricAssembler(),
-      inspector: createEnvelopeInspector({ channel }),
+      inspector: createEnvelopeInspector({ channel: config, maxBytes: config.batch.absoluteMaxBytes }),
       hasher: sha256Hasher,
-      genesisHeader: genesis.serializeBinary(),
+      genesisHeader: proposalHeaderOf(genesis),
     };
   }
 }
@@ -35,12 +38,12 @@ class FabricCluster extends TestCluster {
 beforeAll(async () => {
   net = await testNetwork(4);
   signers = net.orderers.map((o, i) => createFabricSigner({ consenterId: i + 1, mspId: o.mspId, certPem: o.certPem, privateKeyPem: o.privateKeyPem }));
-  genesis = new common.BlockHeader();
-  genesis.setDataHash(new Uint8Array(32).fill(3));
+  genesis = common.Block.deserializeBinary(createGenesisBlock(testChannelSpec(net)).serializeBinary());
+  config = readChannelConfig(genesis);
 });
 
 describe('PBFT core with the Fabric layer', () => {
-  it('4 replicas order 20 envelopes into a chain of blocks that each verify with a 2f+1 quorum', () => {
+  it('4 replicas, configured from a genesis block, order 20 envelopes into a chain of blocks that each verify with a 2f+1 quorum', () => {
     const cluster = new FabricCluster(4, { batchMaxCount: 3 });
     const envelopes = Array.from({ length: 20 }, () => makeEnvelope(net.client));
     for (const envelope of envelopes) expect(cluster.submitAll(envelope)).toEqual(['accepted', 'accepted', 'accepted', 'accepted']);
@@ -50,10 +53,11 @@ describe('PBFT core with the Fabric layer', () => {
     expect(new Set(heights).size).toBe(1);
     expect(heights[0]).toBeGreaterThanOrEqual(7);
     const ordered: Uint8Array[] = [];
-    let previous = blockHeaderHash(genesis);
+    let previous = blockHeaderHash(genesis.getHeader()!);
     for (const decision of cluster.ledgers[1]!) {
       const block = common.Block.deserializeBinary(decisionToBlock(decision).serializeBinary());
-      const result = verifyBlock(block, { previousHeaderHash: previous, consenters: net.consenters, quorum: quorumSize({ n: 4 }) });
+      const result = verifyBlock(block, { previousHeaderHash: previous, consenters: config.consenters, quorum: config.quorum });
+      expect(config.quorum).toBe(quorumSize({ n: 4 }));
       expect(result).toMatchObject({ ok: true, number: decision.seq });
       previous = blockHeaderHash(block.getHeader()!);
       ordered.push(...block.getData()!.getDataList_asU8());

@@ -27,3 +27,8 @@ export { validateEnvelope, type EnvelopeRejectionCode, type EnvelopeValidation, 
 export { createEnvelopeInspector, type EnvelopeInspectorOptions } from './envelope-inspector.js';
 export { computeTxId, parseEnvelope, type ParsedEnvelope } from './parse-envelope.js';
 export type { ChannelMembers, ChannelOrganization } from './channel-members.js';
+export { createGenesisBlock, channelGroup, DEFAULT_BATCH, type ChannelSpec, type ApplicationOrganizationSpec, type OrdererOrganizationSpec } from './genesis-block.js';
+export { readChannelConfig, type ChannelConfig, type ApplicationOrganization, type OrdererOrganization } from './channel-config.js';
+export { decodeOrderers, encodeOrderers, type ConsenterEndpoint } from './consenter-mapping.js';
+export { CONFIG_KEYS, type BatchParameters, type MspDefinition } from './config-values.js';
+export { parseDuration } from './duration.js';
