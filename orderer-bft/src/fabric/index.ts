@@ -32,3 +32,4 @@ export { readChannelConfig, type ChannelConfig, type ApplicationOrganization, ty
 export { decodeOrderers, encodeOrderers, type ConsenterEndpoint } from './consenter-mapping.js';
 export { CONFIG_KEYS, type BatchParameters, type MspDefinition } from './config-values.js';
 export { parseDuration } from './duration.js';
+export { identityMspDir, readMspIdentity, writeOrganization, type MspIdentity, type OrganizationKind, type OrganizationMaterial } from './adapters/msp-directory.js';
