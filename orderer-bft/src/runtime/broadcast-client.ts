@@ -122,6 +122,17 @@ export class AtomicBroadcastClient {
     });
   }
 
+  /** Streams blocks of an open-ended seek to `onBlock` until cancelled. */
+  subscribe(seek: common.Envelope, onBlock: (block: common.Block) => void): { cancel(): void } {
+    const call = (this.client as unknown as { deliver(): ClientDuplexStream<common.Envelope, orderer.DeliverResponse> }).deliver();
+    call.on('data', (response: orderer.DeliverResponse) => {
+      if (response.getTypeCase() === orderer.DeliverResponse.TypeCase.BLOCK) onBlock(response.getBlock()!);
+    });
+    call.on('error', () => undefined);
+    call.write(seek);
+    return { cancel: () => call.cancel() };
+  }
+
   close(): void {
     this.stream?.end();
     this.client.close();

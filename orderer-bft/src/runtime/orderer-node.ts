@@ -100,6 +100,7 @@ export async function startOrdererNode(config: OrdererNodeConfig, options: Order
       const check = (): void => {
         if (running.height < target && !signal.aborted) return;
         running.off('height', check);
+        signal.removeEventListener('abort', check);
         resolve();
       };
       running.on('height', check);
