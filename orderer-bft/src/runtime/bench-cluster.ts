@@ -39,7 +39,9 @@ const members = await Promise.all(configs.map(async (path) => (JSON.parse(await 
 const children: ChildProcess[] = [];
 try {
   await Promise.all(configs.map((config) => new Promise<void>((resolve, reject) => {
-    const child = spawn(process.execPath, [cliMain, 'orderer', 'start', '--config', config], { stdio: ['ignore', 'pipe', 'inherit'] });
+    // BENCH_REPLICA_NODE_ARGS (e.g. "--cpu-prof") profiles the replicas.
+    const nodeArgs = (process.env.BENCH_REPLICA_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
+    const child = spawn(process.execPath, [...nodeArgs, cliMain, 'orderer', 'start', '--config', config], { stdio: ['ignore', 'pipe', 'inherit'] });
     children.push(child);
     let out = '';
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -114,6 +116,16 @@ try {
   for (const c of clients) c.close();
   follower.close();
 } finally {
-  for (const child of children) child.kill('SIGKILL');
+  // SIGTERM first (graceful stop writes CPU profiles), SIGKILL whatever is left after 5 s.
+  await Promise.all(children.map((child) => new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    const force = setTimeout(() => child.kill('SIGKILL'), 5000);
+    child.removeAllListeners('exit');
+    child.once('exit', () => {
+      clearTimeout(force);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  })));
   await rm(dir, { recursive: true, force: true });
 }

@@ -5,6 +5,7 @@ import { Server, ServerCredentials } from '@grpc/grpc-js';
 import type { Signer, Verifier } from '../core/dependencies.js';
 import { sha256Hasher } from '../sim/sim-crypto.js';
 import { canonicalBytes } from '../core/canonical-bytes.js';
+import { encodeValue } from './codec.js';
 import { ATOMIC_BROADCAST_SERVER_DEFINITION, createAtomicBroadcastService } from './atomic-broadcast.js';
 import { createEcdsaSigner, createEcdsaVerifier } from './ecdsa-identity.js';
 import type { LedgerFormat } from './ledger-format.js';
@@ -72,6 +73,10 @@ export async function startOrdererNode(config: OrdererNodeConfig, options: Order
     wal, walRecords: records, blocks, logger, metrics,
     transport: {
       send: (to, envelope) => links.get(to)?.send(envelope),
+      broadcast: (envelope) => {
+        const frame = Buffer.from(encodeValue(envelope));
+        for (const link of links.values()) link.sendFrame(frame);
+      },
       pull: (peer, fromSeq, max) => links.get(peer)?.pull(fromSeq, max, 3000) ?? Promise.resolve([]),
     },
     countTransactions: (decision) => format.assembler.disassemble(decision.proposal)?.length ?? 0,

@@ -51,8 +51,12 @@ export class PeerLink {
 
   /** Queues or writes one protocol message; never waits. */
   send(envelope: Envelope): void {
+    this.sendFrame(Buffer.from(encodeValue(envelope)));
+  }
+
+  /** Queues or writes an already encoded message (a broadcast is encoded once for all peers). */
+  sendFrame(frame: Buffer): void {
     if (this.closed) return;
-    const frame = Buffer.from(encodeValue(envelope));
     if (this.ready && this.call !== undefined) {
       if (this.call.writableLength < BUFFER_LIMIT) this.call.write(frame);
       return;

@@ -16,6 +16,8 @@ import type { WriteAheadLog } from './storage/write-ahead-log.js';
 /** How the host reaches the other replicas. */
 export interface ReplicaTransport {
   send(to: number, envelope: Envelope): void;
+  /** Sends to every other replica. */
+  broadcast(envelope: Envelope): void;
   /** Decisions from `fromSeq` on held by `peer`. */
   pull(peer: number, fromSeq: number, max: number): Promise<Decision[]>;
 }
@@ -128,9 +130,7 @@ export class ReplicaHost extends EventEmitter {
           this.options.transport.send(action.to, action.envelope);
           break;
         case 'broadcast':
-          for (let peer = 0; peer < this.options.config.n; peer += 1) {
-            if (peer !== this.options.config.id) this.options.transport.send(peer, action.envelope);
-          }
+          this.options.transport.broadcast(action.envelope);
           break;
         case 'persist':
           persists.push(action.record);
