@@ -3,13 +3,17 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateEcdsaKeyPair } from '../runtime/ecdsa-identity.js';
+import { writeFabricMaterial } from './fabric-material.js';
 import type { OrdererCliCommand } from './command.js';
 
 const USAGE = `speedledger orderer init-cluster --out DIR [--replicas 4] [--channel speedledger]
-                                 [--host 127.0.0.1] [--pool-max-size N] [--log-level info]
+                                 [--host 127.0.0.1] [--pool-max-size N] [--log-level info] [--fabric]
 
 Writes a loopback cluster: DIR/keys/replica<i>.{key,pub}.pem (P-256), DIR/replica<i>.json
-(free gRPC and metrics ports; data under DIR/data/replica<i>). Start each with
+(free gRPC and metrics ports; data under DIR/data/replica<i>). With --fabric: an orderer and a
+client organisation (keys/orderer<i>.{cert,key}.pem, keys/client.{cert,key}.pem) and the BFT
+channel's DIR/genesis.block; replicas then sign as Fabric consenters and only channel members'
+signed envelopes are ordered or served. Start each with
 "speedledger orderer start --config DIR/replica<i>.json".`;
 
 /** Ports the OS hands out now; closed again before returning (a small race is acceptable on loopback). */
@@ -32,25 +36,36 @@ export interface ClusterSpec {
   readonly host: string;
   readonly protocol?: Record<string, number>;
   readonly logLevel?: string;
+  /** Fabric mode: MSP identities and a channel genesis block instead of bare replica keys. */
+  readonly fabric?: boolean;
 }
 
 /** Writes keys and one config per replica; returns the config paths. */
 export async function writeClusterConfigs(spec: ClusterSpec): Promise<string[]> {
   const ports = await freePorts(spec.replicas * 2, spec.host);
   await mkdir(join(spec.out, 'keys'), { recursive: true });
+  const addresses = Array.from({ length: spec.replicas }, (_, id) => `${spec.host}:${ports[id]}`);
+  const fabric = spec.fabric === true ? await writeFabricMaterial(spec.out, spec.channel, addresses, new Date()) : undefined;
   const replicas = [];
   for (let id = 0; id < spec.replicas; id += 1) {
+    if (fabric !== undefined) {
+      replicas.push({ id, address: addresses[id]! });
+      continue;
+    }
     const keys = generateEcdsaKeyPair();
     await writeFile(join(spec.out, 'keys', `replica${id}.key.pem`), keys.privateKeyPem, { mode: 0o600 });
     await writeFile(join(spec.out, 'keys', `replica${id}.pub.pem`), keys.publicKeyPem);
-    replicas.push({ id, address: `${spec.host}:${ports[id]}`, publicKeyFile: `keys/replica${id}.pub.pem` });
+    replicas.push({ id, address: addresses[id]!, publicKeyFile: `keys/replica${id}.pub.pem` });
   }
   const paths: string[] = [];
   for (let id = 0; id < spec.replicas; id += 1) {
     const config = {
       id, channel: spec.channel,
       listen: { grpc: replicas[id]!.address, metrics: `${spec.host}:${ports[spec.replicas + id]}` },
-      replicas, privateKeyFile: `keys/replica${id}.key.pem`, dataDir: `data/replica${id}`,
+      replicas, dataDir: `data/replica${id}`,
+      ...(fabric === undefined
+        ? { privateKeyFile: `keys/replica${id}.key.pem` }
+        : { fabric: { genesisBlockFile: fabric.genesisBlockFile, ...fabric.consenters[id]! } }),
       ...(spec.protocol === undefined ? {} : { protocol: spec.protocol }),
       ...(spec.logLevel === undefined ? {} : { logLevel: spec.logLevel }),
     };
@@ -74,6 +89,7 @@ export const initClusterCommand: OrdererCliCommand = {
         options: {
           out: { type: 'string' }, replicas: { type: 'string', default: '4' }, channel: { type: 'string', default: 'speedledger' },
           host: { type: 'string', default: '127.0.0.1' }, 'pool-max-size': { type: 'string' }, 'log-level': { type: 'string' },
+          fabric: { type: 'boolean', default: false },
         },
       }));
     } catch (error) {
@@ -91,7 +107,7 @@ export const initClusterCommand: OrdererCliCommand = {
     }
     try {
       const paths = await writeClusterConfigs({
-        out: values.out!, replicas, channel: values.channel!, host: values.host!,
+        out: values.out!, replicas, channel: values.channel!, host: values.host!, fabric: values.fabric === true,
         ...(pool === undefined ? {} : { protocol: { poolMaxSize: pool } }),
         ...(values['log-level'] === undefined ? {} : { logLevel: values['log-level'] }),
       });

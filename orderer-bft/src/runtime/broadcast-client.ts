@@ -1,41 +1,66 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { credentials, makeGenericClientConstructor, type Client, type ClientDuplexStream } from '@grpc/grpc-js';
-import { common, orderer } from '@hyperledger/fabric-protos';
+import { common, msp, orderer } from '@hyperledger/fabric-protos';
+import { loadPrivateKey, signP256 } from '../fabric/ecdsa.js';
 
 type StatusCode = common.StatusMap[keyof common.StatusMap];
+
+/** A client's Fabric identity: serialized creator and a payload signer. */
+export interface ClientIdentity {
+  /** `msp.SerializedIdentity` bytes. */
+  readonly creator: Uint8Array;
+  sign(payload: Uint8Array): Uint8Array;
+}
+
+/** A Fabric client identity from its MSP id, enrolment certificate and PKCS#8 key (PEM). */
+export function createClientIdentity(mspId: string, certPem: string, privateKeyPem: string): ClientIdentity {
+  const serialized = new msp.SerializedIdentity();
+  serialized.setMspid(mspId);
+  serialized.setIdBytes(new TextEncoder().encode(certPem));
+  const key = loadPrivateKey(privateKeyPem);
+  return { creator: serialized.serializeBinary(), sign: (payload) => signP256(key, payload, 'der') };
+}
 
 /** Fields of a transaction envelope built by {@link buildEnvelope}. */
 export interface EnvelopeSpec {
   readonly channel: string;
-  readonly txId: string;
-  readonly creator: Uint8Array;
+  /** Default: hex(SHA-256(nonce ‖ creator)), as Fabric requires for endorser transactions. */
+  readonly txId?: string;
+  /** Signs the payload with this identity; without one the creator is `creator` and the signature opaque. */
+  readonly identity?: ClientIdentity;
+  readonly creator?: Uint8Array;
   readonly data: Uint8Array;
   readonly type?: number;
 }
 
-/** A `common.Envelope` (unsigned: the signature field carries opaque bytes). */
+/** A `common.Envelope` (signed when an identity is given). */
 export function buildEnvelope(spec: EnvelopeSpec): common.Envelope {
+  const creator = spec.identity?.creator ?? spec.creator ?? new Uint8Array();
+  const nonce = randomBytes(24);
   const channelHeader = new common.ChannelHeader();
   channelHeader.setType(spec.type ?? common.HeaderType.ENDORSER_TRANSACTION);
   channelHeader.setChannelId(spec.channel);
-  channelHeader.setTxId(spec.txId);
+  channelHeader.setTxId(spec.txId ?? createHash('sha256').update(nonce).update(creator).digest('hex'));
   const signatureHeader = new common.SignatureHeader();
-  signatureHeader.setCreator(spec.creator);
-  signatureHeader.setNonce(randomBytes(16));
+  signatureHeader.setCreator(creator);
+  signatureHeader.setNonce(nonce);
   const header = new common.Header();
   header.setChannelHeader(channelHeader.serializeBinary());
   header.setSignatureHeader(signatureHeader.serializeBinary());
   const payload = new common.Payload();
   payload.setHeader(header);
   payload.setData(spec.data);
+  const payloadBytes = payload.serializeBinary();
   const envelope = new common.Envelope();
-  envelope.setPayload(payload.serializeBinary());
-  envelope.setSignature(new Uint8Array(8));
+  envelope.setPayload(payloadBytes);
+  envelope.setSignature(spec.identity?.sign(payloadBytes) ?? new Uint8Array(8));
   return envelope;
 }
 
 /** A Deliver request for blocks [start, stop] (stop undefined = newest at request time). */
-export function buildSeekEnvelope(channel: string, start: number, stop: number | undefined, blockUntilReady: boolean): common.Envelope {
+export function buildSeekEnvelope(
+  channel: string, start: number, stop: number | undefined, blockUntilReady: boolean, identity?: ClientIdentity,
+): common.Envelope {
   const position = (n: number | undefined): orderer.SeekPosition => {
     const p = new orderer.SeekPosition();
     if (n === undefined) p.setNewest(new orderer.SeekNewest());
@@ -50,7 +75,10 @@ export function buildSeekEnvelope(channel: string, start: number, stop: number |
   info.setStart(position(start));
   info.setStop(position(stop));
   info.setBehavior(blockUntilReady ? orderer.SeekInfo.SeekBehavior.BLOCK_UNTIL_READY : orderer.SeekInfo.SeekBehavior.FAIL_IF_NOT_READY);
-  return buildEnvelope({ channel, txId: `seek-${randomBytes(8).toString('hex')}`, creator: new Uint8Array(), data: info.serializeBinary(), type: common.HeaderType.DELIVER_SEEK_INFO });
+  return buildEnvelope({
+    channel, txId: `seek-${randomBytes(8).toString('hex')}`, data: info.serializeBinary(), type: common.HeaderType.DELIVER_SEEK_INFO,
+    ...(identity === undefined ? {} : { identity }),
+  });
 }
 
 const ClientConstructor = makeGenericClientConstructor(orderer.AtomicBroadcastService, 'AtomicBroadcast');

@@ -8,7 +8,10 @@ import { fileURLToPath } from 'node:url';
 import { common } from '@hyperledger/fabric-protos';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeClusterConfigs } from '../cli/init-cluster-command.js';
-import { AtomicBroadcastClient, buildEnvelope, buildSeekEnvelope } from './broadcast-client.js';
+import { blockHeaderHash } from '../fabric/block-hash.js';
+import { readChannelConfig } from '../fabric/channel-config.js';
+import { verifyBlock } from '../fabric/verify-block.js';
+import { AtomicBroadcastClient, buildEnvelope, buildSeekEnvelope, createClientIdentity, type ClientIdentity } from './broadcast-client.js';
 
 /*
  * A live 4-replica cluster: real processes on 127.0.0.1 running the built CLI, a grpc-js
@@ -28,8 +31,17 @@ interface Member {
   output: string;
 }
 
-const members: Member[] = [];
-let dir: string;
+/** One cluster under test; `fabric` = MSP identities, genesis block and signed envelopes. */
+interface Cluster {
+  fabric: boolean;
+  members: Member[];
+  dir?: string;
+  identity?: ClientIdentity;
+  genesis?: common.Block;
+}
+
+let members: Member[] = [];
+let cluster: Cluster;
 let txCounter = 0;
 
 function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
@@ -71,7 +83,10 @@ function kill(id: number): Promise<void> {
 
 function envelope(tag: string): common.Envelope {
   txCounter += 1;
-  return buildEnvelope({ channel: CHANNEL, txId: `${tag}-${txCounter}`, creator: new TextEncoder().encode('test-client'), data: new Uint8Array(1024).fill(txCounter % 251) });
+  const data = new Uint8Array(1024).fill(txCounter % 251);
+  return cluster.identity === undefined
+    ? buildEnvelope({ channel: CHANNEL, txId: `${tag}-${txCounter}`, creator: new TextEncoder().encode('test-client'), data })
+    : buildEnvelope({ channel: CHANNEL, identity: cluster.identity, data });
 }
 
 function txIdOf(bytes: Uint8Array): string {
@@ -94,15 +109,22 @@ async function broadcastToLive(envelopes: common.Envelope[], live: number[]): Pr
 async function chainOf(id: number): Promise<{ headers: string[]; txIds: string[] } | undefined> {
   const client = new AtomicBroadcastClient(members[id]!.grpc);
   try {
-    const { blocks, status } = await client.deliver(buildSeekEnvelope(CHANNEL, 0, undefined, false), 5000);
+    const { blocks, status } = await client.deliver(buildSeekEnvelope(CHANNEL, 0, undefined, false, cluster.identity), 5000);
     if (status !== common.Status.SUCCESS) return undefined;
     const headers: string[] = [];
     const txIds: string[] = [];
+    const channel = cluster.genesis === undefined ? undefined : readChannelConfig(cluster.genesis);
     blocks.forEach((block, number) => {
       const header = block.getHeader()!;
       expect(header.getNumber()).toBe(number);
       if (number > 0) expect(Buffer.from(header.getPreviousHash_asU8()).toString('hex')).toBe(headers[number - 1]);
-      headers.push(createHash('sha256').update(header.serializeBinary()).digest('hex'));
+      if (number > 0 && channel !== undefined) {
+        // Fabric mode: each block carries a quorum of valid consenter signatures.
+        const previousHeaderHash = new Uint8Array(Buffer.from(headers[number - 1]!, 'hex'));
+        expect(verifyBlock(block, { previousHeaderHash, consenters: channel.consenters, quorum: channel.quorum })).toMatchObject({ ok: true });
+      }
+      const hash = channel === undefined ? createHash('sha256').update(header.serializeBinary()).digest() : blockHeaderHash(header);
+      headers.push(Buffer.from(hash).toString('hex'));
       if (number > 0) txIds.push(...block.getData()!.getDataList_asU8().map(txIdOf));
     });
     return { headers, txIds };
@@ -142,29 +164,57 @@ async function metric(id: number, name: string): Promise<number> {
   return Number(line?.split(' ').at(-1));
 }
 
-describe('a live 4-replica cluster', () => {
+beforeAll(() => {
+  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  execFileSync(process.execPath, [tsc, '-p', join(packageDir, 'tsconfig.build.json')], { cwd: packageDir, stdio: 'inherit' });
+}, 60_000);
+
+describe.each([
+  { mode: 'runtime keys and protobuf blocks', fabric: false },
+  { mode: 'Fabric identities, genesis block and signed envelopes', fabric: true },
+])('a live 4-replica cluster ($mode)', ({ fabric }) => {
   beforeAll(async () => {
-    const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-    execFileSync(process.execPath, [tsc, '-p', join(packageDir, 'tsconfig.build.json')], { cwd: packageDir, stdio: 'inherit' });
-    dir = await mkdtemp(join(tmpdir(), 'orderer-cluster-'));
+    cluster = { fabric, members: [] };
+    members = cluster.members;
+    cluster.dir = await mkdtemp(join(tmpdir(), 'orderer-cluster-'));
     const configs = await writeClusterConfigs({
-      out: dir, replicas: N, channel: CHANNEL, host: '127.0.0.1',
+      out: cluster.dir, replicas: N, channel: CHANNEL, host: '127.0.0.1', fabric,
       protocol: { poolMaxSize: POOL, requestForwardTimeout: 500, requestComplainTimeout: 1000, viewChangeTimeout: 1000, stateTransferDelay: 200 },
     });
     for (const config of configs) {
       const json = JSON.parse(await readFile(config, 'utf8')) as { listen: { grpc: string; metrics: string } };
       members.push({ config, grpc: json.listen.grpc, metrics: json.listen.metrics, output: '' });
     }
+    if (fabric) {
+      const read = (file: string): Promise<string> => readFile(join(cluster.dir!, file), 'utf8');
+      cluster.identity = createClientIdentity('Org1MSP', await read('keys/client.cert.pem'), await read('keys/client.key.pem'));
+      cluster.genesis = common.Block.deserializeBinary(new Uint8Array(await readFile(join(cluster.dir, 'genesis.block'))));
+    }
     await Promise.all(members.map((_, id) => start(id)));
   }, 60_000);
 
   afterAll(async () => {
     await Promise.all(members.map((m, id) => (m.process === undefined ? undefined : kill(id))));
-    if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+    if (cluster.dir !== undefined) await rm(cluster.dir, { recursive: true, force: true });
   });
 
   const everyone = [...Array(N).keys()];
   const sent: string[] = [];
+
+  it.runIf(fabric)('refuses unsigned envelopes (BAD_REQUEST) and Deliver requests from non-members', async () => {
+    const client = new AtomicBroadcastClient(members[0]!.grpc);
+    try {
+      const unsigned = await client.broadcast(buildEnvelope({ channel: CHANNEL, creator: new Uint8Array(4), data: new Uint8Array(4) }));
+      expect(unsigned.status).toBe(common.Status.BAD_REQUEST);
+      const anonymous = await client.deliver(buildSeekEnvelope(CHANNEL, 0, 0, false), 5000);
+      expect(anonymous).toEqual({ blocks: [], status: common.Status.BAD_REQUEST });
+      const member = await client.deliver(buildSeekEnvelope(CHANNEL, 0, 0, false, cluster.identity), 5000);
+      expect(member.status).toBe(common.Status.SUCCESS);
+      expect(member.blocks).toHaveLength(1);
+    } finally {
+      client.close();
+    }
+  });
 
   it('orders ~200 envelopes into the same chain on every replica', async () => {
     const batch = Array.from({ length: 200 }, () => envelope('a'));
@@ -178,9 +228,9 @@ describe('a live 4-replica cluster', () => {
     try {
       const garbage = await client.broadcastRaw(new Uint8Array([0xff, 0x01, 0x02, 0x03]));
       expect(garbage.status).toBe(common.Status.BAD_REQUEST);
-      const wrongChannel = await client.broadcast(buildEnvelope({ channel: 'other', txId: 'x', creator: new Uint8Array(1), data: new Uint8Array(1) }));
+      const wrongChannel = await client.broadcast(buildEnvelope({ channel: 'other', txId: 'x', data: new Uint8Array(1), ...(cluster.identity === undefined ? { creator: new Uint8Array(1) } : { identity: cluster.identity }) }));
       expect(wrongChannel).toMatchObject({ status: common.Status.BAD_REQUEST });
-      expect(wrongChannel.info).toContain('channel');
+      expect(wrongChannel.info.toLowerCase()).toContain('channel');
     } finally {
       client.close();
     }

@@ -1,6 +1,8 @@
 /** The orderer process runtime: storage, replica host, replica links, AtomicBroadcast gRPC, metrics. */
 export { startOrdererNode, clusterGenesisData, type OrdererNodeOptions, type RunningOrderer } from './orderer-node.js';
-export { loadNodeConfig, parseNodeConfig, RUNTIME_TIMING, type ClusterMember, type OrdererNodeConfig } from './node-config.js';
+export {
+  loadNodeConfig, parseNodeConfig, RUNTIME_TIMING, type ClusterMember, type FabricNodeConfig, type OrdererNodeConfig,
+} from './node-config.js';
 export { ReplicaHost, type ReplicaHostOptions, type ReplicaTransport } from './replica-host.js';
 export { createAtomicBroadcastService, broadcastStatus, ATOMIC_BROADCAST_SERVER_DEFINITION, type AtomicBroadcastHost } from './atomic-broadcast.js';
 export { createProtoLedgerFormat, summariseEnvelope, type EnvelopeSummary, type ProtoLedgerOptions } from './proto-ledger-format.js';
@@ -13,4 +15,7 @@ export { createJsonLogger, type Logger, type LogLevel } from './logger.js';
 export { WriteAheadLog } from './storage/write-ahead-log.js';
 export { BlockStore } from './storage/block-store.js';
 export { RuntimeError, RUNTIME_ERROR_CODES, type RuntimeErrorCode } from './runtime-error.js';
-export { AtomicBroadcastClient, buildEnvelope, buildSeekEnvelope, type EnvelopeSpec } from './broadcast-client.js';
+export {
+  AtomicBroadcastClient, buildEnvelope, buildSeekEnvelope, createClientIdentity, type ClientIdentity, type EnvelopeSpec,
+} from './broadcast-client.js';
+export { createFabricIdentity, createFabricLedgerFormat, type FabricLedger } from './fabric-ledger-format.js';

@@ -9,8 +9,17 @@ export interface ClusterMember {
   readonly id: number;
   /** host:port of its gRPC server (AtomicBroadcast + replica links). */
   readonly address: string;
-  /** PEM public key (SPKI, P-256), inline or read from `publicKeyFile`. */
-  readonly publicKeyPem: string;
+  /** PEM public key (SPKI, P-256), inline or read from `publicKeyFile`; unused with `fabric`. */
+  readonly publicKeyPem?: string;
+}
+
+/** Fabric mode: identities and ledger format from a channel genesis block and an MSP identity. */
+export interface FabricNodeConfig {
+  /** The channel's genesis block (binary `common.Block`); its consenters, in order, are the replicas. */
+  readonly genesisBlock: Uint8Array;
+  /** This consenter's enrolment certificate and PKCS#8 key (PEM). */
+  readonly certPem: string;
+  readonly privateKeyPem: string;
 }
 
 /** The `speedledger orderer start --config FILE` configuration, paths resolved. */
@@ -19,7 +28,9 @@ export interface OrdererNodeConfig {
   readonly channel: string;
   readonly listen: { readonly grpc: string; readonly metrics?: string };
   readonly replicas: readonly ClusterMember[];
-  readonly privateKeyPem: string;
+  /** The runtime's own replica key (unused with `fabric`). */
+  readonly privateKeyPem?: string;
+  readonly fabric?: FabricNodeConfig;
   readonly dataDir: string;
   /** Core protocol parameters (milliseconds) over {@link RUNTIME_TIMING}. */
   readonly protocol: Omit<ReplicaConfig, 'id' | 'n'>;
@@ -88,13 +99,30 @@ export async function parseNodeConfig(json: unknown, baseDir: string): Promise<O
       throw new RuntimeError('INVALID_RUNTIME_CONFIG', `config.${field}: cannot read ${file}`, { field, file }, cause);
     }
   };
+  let fabric: FabricNodeConfig | undefined;
+  if (c.fabric !== undefined) {
+    const f = (c.fabric ?? {}) as Record<string, unknown>;
+    if (typeof f.genesisBlockFile !== 'string') bad('fabric.genesisBlockFile', 'must be a file path');
+    let genesisBlock: Uint8Array;
+    try {
+      genesisBlock = new Uint8Array(await readFile(resolve(baseDir, f.genesisBlockFile as string)));
+    } catch (cause) {
+      throw new RuntimeError('INVALID_RUNTIME_CONFIG', `config.fabric.genesisBlockFile: cannot read ${String(f.genesisBlockFile)}`, { field: 'fabric.genesisBlockFile' }, cause);
+    }
+    fabric = {
+      genesisBlock,
+      certPem: await readPem('fabric.certFile', f.certPem, f.certFile),
+      privateKeyPem: await readPem('fabric.privateKeyFile', f.privateKeyPem, f.privateKeyFile),
+    };
+  }
   if (!Array.isArray(c.replicas) || c.replicas.length === 0) bad('replicas', 'must list every replica');
   const replicas: ClusterMember[] = [];
   for (const [index, entry] of (c.replicas as unknown[]).entries()) {
     const m = (entry ?? {}) as Record<string, unknown>;
     if (m.id !== index) bad(`replicas[${index}].id`, `must be ${index} (replicas are listed by id)`);
     if (typeof m.address !== 'string' || !/^[^:]+:\d+$/.test(m.address)) bad(`replicas[${index}].address`, 'must be host:port');
-    replicas.push({ id: index, address: m.address as string, publicKeyPem: await readPem(`replicas[${index}].publicKeyFile`, m.publicKeyPem, m.publicKeyFile) });
+    const publicKeyPem = fabric === undefined ? await readPem(`replicas[${index}].publicKeyFile`, m.publicKeyPem, m.publicKeyFile) : undefined;
+    replicas.push({ id: index, address: m.address as string, ...(publicKeyPem === undefined ? {} : { publicKeyPem }) });
   }
   if ((id as number) >= replicas.length) bad('id', 'must be the index of one of the replicas');
   if (typeof c.dataDir !== 'string') bad('dataDir', 'must be a directory path');
@@ -105,7 +133,8 @@ export async function parseNodeConfig(json: unknown, baseDir: string): Promise<O
   if (!LEVELS.includes(logLevel)) bad('logLevel', `must be one of ${LEVELS.join(', ')}`);
   return {
     id: id as number, channel, listen: { grpc: listen!.grpc as string, ...(typeof listen!.metrics === 'string' ? { metrics: listen!.metrics } : {}) },
-    replicas, privateKeyPem: await readPem('privateKeyFile', c.privateKeyPem, c.privateKeyFile), dataDir: resolve(baseDir, c.dataDir as string),
+    replicas, dataDir: resolve(baseDir, c.dataDir as string),
+    ...(fabric === undefined ? { privateKeyPem: await readPem('privateKeyFile', c.privateKeyPem, c.privateKeyFile) } : { fabric }),
     protocol, maxEnvelopeBytes: maxEnvelopeBytes as number, logLevel,
   };
 }

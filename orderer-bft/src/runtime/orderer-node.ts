@@ -8,6 +8,8 @@ import { canonicalBytes } from '../core/canonical-bytes.js';
 import { encodeValue } from './codec.js';
 import { ATOMIC_BROADCAST_SERVER_DEFINITION, createAtomicBroadcastService } from './atomic-broadcast.js';
 import { createEcdsaSigner, createEcdsaVerifier } from './ecdsa-identity.js';
+import { createFabricIdentity, createFabricLedgerFormat, type FabricLedger } from './fabric-ledger-format.js';
+import { RuntimeError } from './runtime-error.js';
 import type { LedgerFormat } from './ledger-format.js';
 import { REPLICA_LINK_SERVICE } from './link-protocol.js';
 import { createLinkServer } from './link-server.js';
@@ -39,7 +41,7 @@ export interface RunningOrderer {
 
 /** The genesis description every replica derives identically from the cluster spec. */
 export function clusterGenesisData(config: Pick<OrdererNodeConfig, 'channel' | 'replicas'>): Uint8Array {
-  return canonicalBytes({ channel: config.channel, replicas: config.replicas.map((r) => ({ id: r.id, publicKey: r.publicKeyPem })) });
+  return canonicalBytes({ channel: config.channel, replicas: config.replicas.map((r) => ({ id: r.id, publicKey: r.publicKeyPem ?? '' })) });
 }
 
 /** Opens storage, restores the replica, connects the links and serves gRPC (and metrics). */
@@ -48,10 +50,13 @@ export async function startOrdererNode(config: OrdererNodeConfig, options: Order
   await mkdir(config.dataDir, { recursive: true });
   const { wal, records, droppedBytes } = await WriteAheadLog.open(join(config.dataDir, 'wal'));
   const blocks = await BlockStore.open(join(config.dataDir, 'blocks'));
-  const format = options.createLedgerFormat?.(config)
+  const fabric = config.fabric === undefined ? undefined : createFabricLedgerFormat(config.fabric.genesisBlock);
+  if (fabric !== undefined && (fabric.channel.consenters.length !== n || fabric.channel.channelId !== config.channel)) {
+    throw new RuntimeError('INVALID_RUNTIME_CONFIG', `genesis block has ${fabric.channel.consenters.length} consenters on channel ${fabric.channel.channelId}, config has ${n} replicas on ${config.channel}`, { field: 'fabric.genesisBlockFile' });
+  }
+  const format = options.createLedgerFormat?.(config) ?? fabric?.format
     ?? createProtoLedgerFormat({ channel: config.channel, maxEnvelopeBytes: config.maxEnvelopeBytes, genesisData: clusterGenesisData(config) });
-  const { signer, verifier } = options.createIdentity?.(config)
-    ?? { signer: createEcdsaSigner(config.privateKeyPem), verifier: createEcdsaVerifier(config.replicas.map((r) => r.publicKeyPem)) };
+  const { signer, verifier } = options.createIdentity?.(config) ?? defaultIdentity(config, fabric);
 
   let host: ReplicaHost | undefined = undefined;
   const logger = createJsonLogger(options.log ?? process.stdout, config.id,
@@ -144,6 +149,17 @@ export async function startOrdererNode(config: OrdererNodeConfig, options: Order
     return stopping;
   };
   return { host: running, grpcPort, ...(metricsPort === undefined ? {} : { metricsPort }), stop };
+}
+
+function defaultIdentity(config: OrdererNodeConfig, fabric: FabricLedger | undefined): { signer: Signer; verifier: Verifier } {
+  if (fabric !== undefined && config.fabric !== undefined) {
+    return createFabricIdentity(fabric.channel, config.id, config.fabric.certPem, config.fabric.privateKeyPem);
+  }
+  const keys = config.replicas.map((r) => r.publicKeyPem);
+  if (config.privateKeyPem === undefined || keys.some((k) => k === undefined)) {
+    throw new RuntimeError('INVALID_RUNTIME_CONFIG', 'replica keys missing: give privateKeyFile and every publicKeyFile, or a fabric section', { field: 'privateKeyFile' });
+  }
+  return { signer: createEcdsaSigner(config.privateKeyPem), verifier: createEcdsaVerifier(keys as string[]) };
 }
 
 function splitAddress(address: string): [string, number] {
