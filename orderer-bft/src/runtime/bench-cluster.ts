@@ -13,12 +13,18 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { common } from '@hyperledger/fabric-protos';
 import { writeClusterConfigs } from '../cli/init-cluster-command.js';
-import { AtomicBroadcastClient, buildEnvelope, buildSeekEnvelope } from './broadcast-client.js';
+import { AtomicBroadcastClient, buildEnvelope, buildSeekEnvelope, createClientIdentity } from './broadcast-client.js';
+
+function txIdOf(envelope: common.Envelope): string {
+  const payload = common.Payload.deserializeBinary(envelope.getPayload_asU8());
+  return common.ChannelHeader.deserializeBinary(payload.getHeader()!.getChannelHeader_asU8()).getTxId();
+}
 
 const { values } = parseArgs({
   options: {
     seconds: { type: 'string', default: '10' }, rate: { type: 'string', default: '0' },
     window: { type: 'string', default: '4000' }, streams: { type: 'string', default: '4' }, batch: { type: 'string', default: '1000' },
+    fabric: { type: 'boolean', default: false },
   },
   strict: true,
 });
@@ -32,7 +38,7 @@ const cliMain = join(dirname(fileURLToPath(import.meta.url)), '..', 'cli', 'main
 console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}, load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 const dir = await mkdtemp(join(tmpdir(), 'orderer-bench-'));
 const configs = await writeClusterConfigs({
-  out: dir, replicas: 4, channel: CHANNEL, host: '127.0.0.1',
+  out: dir, replicas: 4, channel: CHANNEL, host: '127.0.0.1', fabric: values.fabric,
   protocol: { batchMaxCount: Number(values.batch), poolMaxSize: 100_000 },
 });
 const members = await Promise.all(configs.map(async (path) => (JSON.parse(await readFile(path, 'utf8')) as { listen: { grpc: string } }).listen.grpc));
@@ -52,13 +58,16 @@ try {
   })));
   await new Promise((resolve) => setTimeout(resolve, 1000));
 
+  const identity = values.fabric === true
+    ? createClientIdentity('Org1MSP', await readFile(join(dir, 'keys/client.cert.pem'), 'utf8'), await readFile(join(dir, 'keys/client.key.pem'), 'utf8'))
+    : undefined;
   const sentAt = new Map<string, number>();
   const latencies: number[] = [];
   let delivered = 0;
   let firstDelivery = 0;
   let lastDelivery = 0;
   const follower = new AtomicBroadcastClient(members[1]!);
-  const subscription = follower.subscribe(buildSeekEnvelope(CHANNEL, 1, Number.MAX_SAFE_INTEGER, true), (block) => {
+  const subscription = follower.subscribe(buildSeekEnvelope(CHANNEL, 1, Number.MAX_SAFE_INTEGER, true, identity), (block) => {
     const now = performance.now();
     for (const bytes of block.getData()!.getDataList_asU8()) {
       const payload = common.Payload.deserializeBinary(common.Envelope.deserializeBinary(bytes).getPayload_asU8());
@@ -87,14 +96,15 @@ try {
     let room = Math.min(due - sent, window - outstanding, 500);
     while (room > 0) {
       const txId = `bench-${sent}`;
-      const envelope = buildEnvelope({ channel: CHANNEL, txId, creator, data });
-      sentAt.set(txId, performance.now());
+      const envelope = identity === undefined ? buildEnvelope({ channel: CHANNEL, txId, creator, data }) : buildEnvelope({ channel: CHANNEL, identity, data });
+      const key = identity === undefined ? txId : txIdOf(envelope);
+      sentAt.set(key, performance.now());
       inFlight += 1;
       void clients[sent % streams]!.broadcast(envelope).then((r) => {
         inFlight -= 1;
         if (r.status !== common.Status.SUCCESS) {
           refused += 1;
-          sentAt.delete(txId);
+          sentAt.delete(key);
         }
       });
       sent += 1;
@@ -107,7 +117,7 @@ try {
   latencies.sort((a, b) => a - b);
   const pct = (p: number): string => (latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN).toFixed(0);
   const span = (lastDelivery - firstDelivery) / 1000;
-  console.log(`offered: ${rate > 0 ? `${rate}/s` : 'unpaced'}, window ${window}, ${streams} Broadcast streams to the leader, batchMaxCount ${values.batch}`);
+  console.log(`offered: ${rate > 0 ? `${rate}/s` : 'unpaced'}, window ${window}, ${streams} Broadcast streams to the leader, batchMaxCount ${values.batch}${identity === undefined ? '' : ', Fabric mode (signed envelopes, MSP validation)'}`);
   console.log(`sent ${sent}, refused ${refused}, delivered ${delivered} (undelivered ${sentAt.size}), in flight at end ${inFlight}`);
   console.log(`throughput: ${(delivered / span).toFixed(0)} envelopes/s over ${span.toFixed(1)} s`);
   console.log(`ordering latency ms: p50 ${pct(0.5)}, p90 ${pct(0.9)}, p99 ${pct(0.99)}, max ${pct(1)}`);
