@@ -122,8 +122,8 @@ async function serveSeek(
     response.setStatus(status);
     call.write(response);
   };
-  const forbidden = format.authorizeDeliver(envelope);
-  if (forbidden !== undefined) return finish(common.Status.BAD_REQUEST);
+  const refusal = format.authorizeDeliver(envelope);
+  if (refusal !== undefined) return finish(refusal.status === 'FORBIDDEN' ? common.Status.FORBIDDEN : common.Status.BAD_REQUEST);
   const seek = parseSeek(envelope, host.height);
   if (typeof seek === 'string') return finish(common.Status.BAD_REQUEST);
   for (let n = seek.start; n <= seek.stop; n += 1) {

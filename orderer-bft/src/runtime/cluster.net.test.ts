@@ -201,13 +201,17 @@ describe.each([
   const everyone = [...Array(N).keys()];
   const sent: string[] = [];
 
-  it.runIf(fabric)('refuses unsigned envelopes (BAD_REQUEST) and Deliver requests from non-members', async () => {
+  it.runIf(fabric)('refuses unsigned envelopes (BAD_REQUEST), unsigned Deliver requests (BAD_REQUEST) and forged ones (FORBIDDEN)', async () => {
     const client = new AtomicBroadcastClient(members[0]!.grpc);
     try {
       const unsigned = await client.broadcast(buildEnvelope({ channel: CHANNEL, creator: new Uint8Array(4), data: new Uint8Array(4) }));
       expect(unsigned.status).toBe(common.Status.BAD_REQUEST);
       const anonymous = await client.deliver(buildSeekEnvelope(CHANNEL, 0, 0, false), 5000);
       expect(anonymous).toEqual({ blocks: [], status: common.Status.BAD_REQUEST });
+      const impostorKey = await readFile(join(cluster.dir!, 'keys/orderer0.key.pem'), 'utf8');
+      const impostor = createClientIdentity('Org1MSP', await readFile(join(cluster.dir!, 'keys/client.cert.pem'), 'utf8'), impostorKey);
+      const forged = await client.deliver(buildSeekEnvelope(CHANNEL, 0, 0, false, impostor), 5000);
+      expect(forged).toEqual({ blocks: [], status: common.Status.FORBIDDEN });
       const member = await client.deliver(buildSeekEnvelope(CHANNEL, 0, 0, false, cluster.identity), 5000);
       expect(member.status).toBe(common.Status.SUCCESS);
       expect(member.blocks).toHaveLength(1);

@@ -9,7 +9,7 @@ import { createFabricSigner } from '../fabric/fabric-signer.js';
 import { createFabricVerifier } from '../fabric/fabric-verifier.js';
 import { parseEnvelope } from '../fabric/parse-envelope.js';
 import { checkCreator, validateEnvelope } from '../fabric/validate-envelope.js';
-import type { LedgerFormat } from './ledger-format.js';
+import type { DeliverRefusal, LedgerFormat } from './ledger-format.js';
 import { RuntimeError } from './runtime-error.js';
 
 /** A Fabric channel's ledger format and what was read from its genesis block. */
@@ -45,13 +45,16 @@ export function createFabricLedgerFormat(genesisBlock: Uint8Array, now: () => Da
       return result.ok ? undefined : `${result.code}: ${result.reason}`;
     },
     authorizeDeliver(bytes) {
+      const badRequest = (reason: string): DeliverRefusal => ({ status: 'BAD_REQUEST', reason });
       const parsed = parseEnvelope(bytes);
-      if ('code' in parsed) return `${parsed.code}: ${parsed.reason}`;
-      if (parsed.type !== common.HeaderType.DELIVER_SEEK_INFO) return `header type ${parsed.type} is not DELIVER_SEEK_INFO`;
-      if (parsed.channelId !== channel.channelId) return `channel '${parsed.channelId}' is not '${channel.channelId}'`;
+      if ('code' in parsed) return badRequest(`${parsed.code}: ${parsed.reason}`);
+      if (parsed.type !== common.HeaderType.DELIVER_SEEK_INFO) return badRequest(`header type ${parsed.type} is not DELIVER_SEEK_INFO`);
+      if (parsed.channelId !== channel.channelId) return badRequest(`channel '${parsed.channelId}' is not '${channel.channelId}'`);
       const creator = checkCreator(parsed, channel, now());
-      if ('code' in creator) return `${creator.code}: ${creator.reason}`;
-      if (!verifyP256(loadPublicKey(creator.certificate.publicKey), parsed.payload, parsed.signature, 'der')) return 'BAD_SIGNATURE: seek request signature does not verify';
+      if ('code' in creator) return { status: 'FORBIDDEN', reason: `${creator.code}: ${creator.reason}` };
+      if (!verifyP256(loadPublicKey(creator.certificate.publicKey), parsed.payload, parsed.signature, 'der')) {
+        return { status: 'FORBIDDEN', reason: 'BAD_SIGNATURE: seek request signature does not verify' };
+      }
       return undefined;
     },
   };

@@ -6,7 +6,7 @@ export {
 export { ReplicaHost, type ReplicaHostOptions, type ReplicaTransport } from './replica-host.js';
 export { createAtomicBroadcastService, broadcastStatus, ATOMIC_BROADCAST_SERVER_DEFINITION, type AtomicBroadcastHost } from './atomic-broadcast.js';
 export { createProtoLedgerFormat, summariseEnvelope, type EnvelopeSummary, type ProtoLedgerOptions } from './proto-ledger-format.js';
-export type { LedgerFormat } from './ledger-format.js';
+export type { DeliverRefusal, LedgerFormat } from './ledger-format.js';
 export { createEcdsaSigner, createEcdsaVerifier, generateEcdsaKeyPair } from './ecdsa-identity.js';
 export { PeerLink } from './peer-link.js';
 export { REPLICA_LINK_SERVICE } from './link-protocol.js';

@@ -19,8 +19,15 @@ export interface LedgerFormat {
   /** Why a broadcast envelope is refused (BAD_REQUEST info), or undefined when acceptable. */
   validateBroadcast(envelope: Uint8Array): string | undefined;
   /**
-   * Why a Deliver request is refused (FORBIDDEN), or undefined. Formats without an MSP accept
-   * every structurally valid request.
+   * Why a Deliver request is refused, or undefined: BAD_REQUEST when it is malformed or not a
+   * seek for this channel, FORBIDDEN when its signer is not a channel member. Formats without an
+   * MSP accept every structurally valid request.
    */
-  authorizeDeliver(envelope: Uint8Array): string | undefined;
+  authorizeDeliver(envelope: Uint8Array): DeliverRefusal | undefined;
+}
+
+/** A refused Deliver request. */
+export interface DeliverRefusal {
+  readonly status: 'BAD_REQUEST' | 'FORBIDDEN';
+  readonly reason: string;
 }

@@ -109,7 +109,7 @@ export function createProtoLedgerFormat(options: ProtoLedgerOptions): LedgerForm
     },
     authorizeDeliver(bytes) {
       const summary = reason(bytes, [common.HeaderType.DELIVER_SEEK_INFO]);
-      return typeof summary === 'string' ? summary : undefined;
+      return typeof summary === 'string' ? { status: 'BAD_REQUEST', reason: summary } : undefined;
     },
   };
 }
