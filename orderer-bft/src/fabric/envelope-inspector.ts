@@ -9,6 +9,9 @@ export interface EnvelopeInspectorOptions {
    * When given, every request (also those inside a leader's proposal) must pass
    * {@link validateEnvelope} for this channel, minus the certificate-validity check: that one
    * depends on each replica's clock, and replicas must agree deterministically on a proposal.
+   * An envelope this replica already validated (at Broadcast, or in an earlier proposal) is
+   * recognised by its SHA-256 in the channel's validation cache and not verified again; anything
+   * else a leader proposes is verified in full.
    */
   readonly channel?: ChannelMembers;
   readonly maxBytes?: number;

@@ -27,6 +27,11 @@ export { validateEnvelope, type EnvelopeRejectionCode, type EnvelopeValidation, 
 export { createEnvelopeInspector, type EnvelopeInspectorOptions } from './envelope-inspector.js';
 export { computeTxId, parseEnvelope, type ParsedEnvelope } from './parse-envelope.js';
 export type { ChannelMembers, ChannelOrganization } from './channel-members.js';
+export {
+  ChannelValidationCache, channelValidationCache, DEFAULT_VALIDATION_CACHE_LIMITS, resetChannelValidationCache, type CertificateValidity,
+  type TrustedCreator, type ValidationCacheLimits, type VerifiedEnvelope,
+} from './channel-validation-cache.js';
+export { BoundedLru } from './bounded-lru.js';
 export { createGenesisBlock, channelGroup, DEFAULT_BATCH, type ChannelSpec, type ApplicationOrganizationSpec, type OrdererOrganizationSpec } from './genesis-block.js';
 export { readChannelConfig, type ChannelConfig, type ApplicationOrganization, type OrdererOrganization } from './channel-config.js';
 export { decodeOrderers, encodeOrderers, type ConsenterEndpoint } from './consenter-mapping.js';
