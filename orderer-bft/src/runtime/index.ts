@@ -1,7 +1,7 @@
 /** The orderer process runtime: storage, replica host, replica links, AtomicBroadcast gRPC, metrics. */
 export { startOrdererNode, clusterGenesisData, type OrdererNodeOptions, type RunningOrderer } from './orderer-node.js';
 export {
-  loadNodeConfig, parseNodeConfig, RUNTIME_TIMING, type ClusterMember, type FabricNodeConfig, type OrdererNodeConfig,
+  loadNodeConfig, parseNodeConfig, RUNTIME_TIMING, ALLOW_BYZANTINE_ENV, type ClusterMember, type FabricNodeConfig, type OrdererNodeConfig,
 } from './node-config.js';
 export { ReplicaHost, type ReplicaHostOptions, type ReplicaTransport } from './replica-host.js';
 export { createAtomicBroadcastService, broadcastStatus, ATOMIC_BROADCAST_SERVER_DEFINITION, type AtomicBroadcastHost } from './atomic-broadcast.js';
@@ -19,3 +19,4 @@ export {
   AtomicBroadcastClient, buildEnvelope, buildSeekEnvelope, createClientIdentity, type ClientIdentity, type EnvelopeSpec,
 } from './broadcast-client.js';
 export { createFabricIdentity, createFabricLedgerFormat, type FabricLedger } from './fabric-ledger-format.js';
+export { createGarbageSigner, GARBAGE_SIGNATURE_MODES, type ByzantineConfig, type GarbageSignatures } from './byzantine-signer.js';

@@ -9,7 +9,16 @@ export interface MetricsGauges {
   view: number;
   poolSize: number;
   isLeader: boolean;
+  /** The core's drop/reject counters (`ReplicaStatus.counters`), when the replica is running. */
+  counters?: Readonly<Record<string, number>>;
 }
+
+/** Core counters exported as `orderer_protocol_messages_dropped_total{reason}`: each is a message or decision refused. */
+const DROP_REASONS: readonly (readonly [string, string])[] = [
+  ['invalidSignature', 'invalid_signature'], ['malformed', 'malformed'], ['stale', 'stale'], ['equivocations', 'equivocation'],
+  ['rejectedProposals', 'rejected_proposal'], ['rejectedViewChanges', 'rejected_view_change'],
+  ['rejectedNewViews', 'rejected_new_view'], ['rejectedDecisions', 'rejected_decision'],
+];
 
 /**
  * The replica's Prometheus metrics. Counters are bumped by the host; gauges are read from the
@@ -58,6 +67,9 @@ export class ReplicaMetrics {
       Object.entries(this.refusedRequests).map(([reason, value]) => [`,reason="${reason}"`, value]));
     metric('orderer_delivered_transactions_total', 'counter', 'Envelopes in delivered blocks (rate() gives tx/s).', [['', this.deliveredTransactions]]);
     metric('orderer_delivered_blocks_total', 'counter', 'Blocks delivered since start.', [['', this.deliveredBlocks]]);
+    metric('orderer_protocol_messages_dropped_total', 'counter',
+      'Peer protocol messages and pulled decisions the core refused, by reason (invalid_signature: a signature or commit signature that does not verify).',
+      DROP_REASONS.map(([key, reason]) => [`,reason="${reason}"`, g.counters?.[key] ?? 0]));
     metric('orderer_state_transfers_total', 'counter', 'State transfers started.', [['', this.stateTransfers]]);
     lines.push('# HELP orderer_wal_fsync_seconds WAL write+fdatasync latency.', '# TYPE orderer_wal_fsync_seconds histogram');
     FSYNC_BUCKETS.forEach((bound, i) => lines.push(`orderer_wal_fsync_seconds_bucket{${label},le="${bound}"} ${this.fsyncCounts[i]}`));

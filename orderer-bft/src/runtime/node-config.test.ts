@@ -52,6 +52,21 @@ describe('parseNodeConfig', () => {
     await expect(parseNodeConfig({ ...valid, ...patch }, dir)).rejects.toMatchObject({ code: 'INVALID_RUNTIME_CONFIG', ids: { field } });
   });
 
+  it('accepts the test-only byzantine switch only with SPEEDLEDGER_ALLOW_BYZANTINE=1', async () => {
+    const byzantine = { garbageSignatures: 'proposals' };
+    const allowed = await parseNodeConfig({ ...valid, byzantine }, dir, { SPEEDLEDGER_ALLOW_BYZANTINE: '1' });
+    expect(allowed.byzantine).toEqual(byzantine);
+    expect((await parseNodeConfig(valid, dir, { SPEEDLEDGER_ALLOW_BYZANTINE: '1' })).byzantine).toBeUndefined();
+    for (const env of [{}, { SPEEDLEDGER_ALLOW_BYZANTINE: 'yes' }, { SPEEDLEDGER_ALLOW_BYZANTINE: '0' }]) {
+      await expect(parseNodeConfig({ ...valid, byzantine }, dir, env)).rejects.toMatchObject({ code: 'INVALID_RUNTIME_CONFIG', ids: { field: 'byzantine' } });
+    }
+  });
+
+  it.each([{ garbageSignatures: 'some' }, { garbageSignatures: true }, {}, null])('refuses byzantine %j naming byzantine.garbageSignatures', async (byzantine) => {
+    await expect(parseNodeConfig({ ...valid, byzantine }, dir, { SPEEDLEDGER_ALLOW_BYZANTINE: '1' }))
+      .rejects.toMatchObject({ code: 'INVALID_RUNTIME_CONFIG', ids: { field: 'byzantine.garbageSignatures' } });
+  });
+
   it('refuses a missing or non-JSON config file', async () => {
     await expect(loadNodeConfig(join(dir, 'absent.json'))).rejects.toMatchObject({ code: 'INVALID_RUNTIME_CONFIG' });
     await writeFile(join(dir, 'bad.json'), '{');

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { DEFAULT_TIMING, type ReplicaConfig } from '../core/config.js';
+import { GARBAGE_SIGNATURE_MODES, type ByzantineConfig, type GarbageSignatures } from './byzantine-signer.js';
 import type { LogLevel } from './logger.js';
 import { RuntimeError } from './runtime-error.js';
 
@@ -36,7 +37,12 @@ export interface OrdererNodeConfig {
   readonly protocol: Omit<ReplicaConfig, 'id' | 'n'>;
   readonly maxEnvelopeBytes: number;
   readonly logLevel: LogLevel;
+  /** TEST ONLY: makes this replica sign garbage; accepted only with `SPEEDLEDGER_ALLOW_BYZANTINE=1`. */
+  readonly byzantine?: ByzantineConfig;
 }
+
+/** The environment variable that must be `1` for a config with a `byzantine` section to load. */
+export const ALLOW_BYZANTINE_ENV = 'SPEEDLEDGER_ALLOW_BYZANTINE';
 
 /**
  * Defaults for real processes: large batches (one proposal is in flight at a time, so the batch
@@ -77,8 +83,11 @@ export async function loadNodeConfig(path: string): Promise<OrdererNodeConfig> {
   return parseNodeConfig(json, dirname(resolve(path)));
 }
 
-/** Validates a parsed config object (files are read relative to `baseDir`). */
-export async function parseNodeConfig(json: unknown, baseDir: string): Promise<OrdererNodeConfig> {
+/**
+ * Validates a parsed config object (files are read relative to `baseDir`); `env` is consulted only
+ * for the test-only `byzantine` switch.
+ */
+export async function parseNodeConfig(json: unknown, baseDir: string, env: Readonly<Record<string, string | undefined>> = process.env): Promise<OrdererNodeConfig> {
   const bad = (field: string, why: string): never => {
     throw new RuntimeError('INVALID_RUNTIME_CONFIG', `config.${field} ${why}`, { field });
   };
@@ -131,10 +140,21 @@ export async function parseNodeConfig(json: unknown, baseDir: string): Promise<O
   if (typeof maxEnvelopeBytes !== 'number' || !(maxEnvelopeBytes > 0)) bad('maxEnvelopeBytes', 'must be a positive number');
   const logLevel = (c.logLevel ?? 'info') as LogLevel;
   if (!LEVELS.includes(logLevel)) bad('logLevel', `must be one of ${LEVELS.join(', ')}`);
+  let byzantine: ByzantineConfig | undefined;
+  if (c.byzantine !== undefined) {
+    const b = (c.byzantine ?? {}) as Record<string, unknown>;
+    const mode = b.garbageSignatures;
+    if (typeof mode !== 'string' || !GARBAGE_SIGNATURE_MODES.includes(mode as GarbageSignatures)) {
+      bad('byzantine.garbageSignatures', `must be one of ${GARBAGE_SIGNATURE_MODES.join(', ')}`);
+    }
+    // A replica that signs garbage is a fault injector; a production config must never enable it by accident.
+    if (env[ALLOW_BYZANTINE_ENV] !== '1') bad('byzantine', `is a test-only fault injector, refused unless ${ALLOW_BYZANTINE_ENV}=1`);
+    byzantine = { garbageSignatures: mode as GarbageSignatures };
+  }
   return {
     id: id as number, channel, listen: { grpc: listen!.grpc as string, ...(typeof listen!.metrics === 'string' ? { metrics: listen!.metrics } : {}) },
     replicas, dataDir: resolve(baseDir, c.dataDir as string),
     ...(fabric === undefined ? { privateKeyPem: await readPem('privateKeyFile', c.privateKeyPem, c.privateKeyFile) } : { fabric }),
-    protocol, maxEnvelopeBytes: maxEnvelopeBytes as number, logLevel,
+    protocol, maxEnvelopeBytes: maxEnvelopeBytes as number, logLevel, ...(byzantine === undefined ? {} : { byzantine }),
   };
 }

@@ -7,6 +7,7 @@ import { sha256Hasher } from '../sim/sim-crypto.js';
 import { canonicalBytes } from '../core/canonical-bytes.js';
 import { encodeValue } from './codec.js';
 import { ATOMIC_BROADCAST_SERVER_DEFINITION, createAtomicBroadcastService } from './atomic-broadcast.js';
+import { createGarbageSigner } from './byzantine-signer.js';
 import { createEcdsaSigner, createEcdsaVerifier } from './ecdsa-identity.js';
 import { createFabricIdentity, createFabricLedgerFormat, type FabricLedger } from './fabric-ledger-format.js';
 import { RuntimeError } from './runtime-error.js';
@@ -62,7 +63,19 @@ export async function startOrdererNode(config: OrdererNodeConfig, options: Order
   const logger = createJsonLogger(options.log ?? process.stdout, config.id,
     () => (host === undefined ? { view: 0, seq: blocks.height } : { view: host.status.view, seq: host.status.lastDecided }), config.logLevel);
   if (droppedBytes > 0) logger.log('warn', 'wal-torn-tail-dropped', { bytes: droppedBytes });
+  let coreSigner = signer;
+  if (config.byzantine !== undefined) {
+    // Loud on purpose: a garbage-signing replica must never go unnoticed in a log.
+    logger.log('error', 'BYZANTINE-TEST-MODE', {
+      garbageSignatures: config.byzantine.garbageSignatures,
+      warning: 'TEST ONLY: this replica deliberately signs garbage; never run it in production',
+    });
+    process.stderr.write(`*** replica ${config.id}: BYZANTINE TEST MODE (garbageSignatures=${config.byzantine.garbageSignatures}) — TEST ONLY ***\n`);
+    coreSigner = createGarbageSigner(signer, config.byzantine.garbageSignatures);
+  }
 
+  // Links authenticate with the genuine key even in Byzantine test mode, so that the garbage
+  // reaches the honest cores and is rejected there (and counted), not at the link handshake.
   const links = new Map<number, PeerLink>();
   const linkEvent = (event: string, detail: Record<string, unknown>): void => logger.log(event === 'link-auth-failed' ? 'warn' : 'info', event, detail);
   for (const member of config.replicas) {
@@ -70,11 +83,12 @@ export async function startOrdererNode(config: OrdererNodeConfig, options: Order
   }
   const metrics = new ReplicaMetrics(config.id, () => ({
     height: blocks.height, view: host?.status.view ?? 0, poolSize: host?.status.poolSize ?? 0, isLeader: host?.status.isLeader ?? false,
+    ...(host === undefined ? {} : { counters: host.status.counters }),
   }));
   wal.onFsync = (seconds) => metrics.observeFsync(seconds);
   const running = new ReplicaHost({
     config: { ...config.protocol, id: config.id, n },
-    deps: { signer, verifier, assembler: format.assembler, inspector: format.inspector, hasher: sha256Hasher, genesisHeader: format.genesisHeader },
+    deps: { signer: coreSigner, verifier, assembler: format.assembler, inspector: format.inspector, hasher: sha256Hasher, genesisHeader: format.genesisHeader },
     wal, walRecords: records, blocks, logger, metrics,
     transport: {
       send: (to, envelope) => links.get(to)?.send(envelope),
