@@ -1,6 +1,7 @@
 import { common } from '@hyperledger/fabric-protos';
 import type { Assembler, AssemblyContext, Proposal } from '../core/dependencies.js';
 import { blockDataHash, blockHeaderHash } from './block-hash.js';
+import { canonicalBlockDataEntries, isCanonicalSignedEnvelope } from './canonical-wire.js';
 import { FabricError } from './errors.js';
 import { parseCanonical } from './proto-parse.js';
 
@@ -28,9 +29,8 @@ export function createFabricAssembler(): Assembler {
 
     disassemble(proposal: Proposal): readonly Uint8Array[] | undefined {
       const header = parseBlockHeader(proposal.header);
-      const data = parseCanonical(common.BlockData, proposal.payload);
-      if (header === undefined || data === undefined) return undefined;
-      const envelopes = data.getDataList_asU8();
+      const envelopes = canonicalBlockDataEntries(proposal.payload);
+      if (header === undefined || envelopes === undefined) return undefined;
       if (!Buffer.from(blockDataHash(envelopes)).equals(header.getDataHash_asU8())) return undefined;
       return envelopes.every(isWellFormedEnvelope) ? envelopes : undefined;
     },
@@ -55,6 +55,5 @@ export function proposalHeaderOf(block: common.Block): Uint8Array {
  * hash covers only their concatenation) into a different block with the same header.
  */
 export function isWellFormedEnvelope(bytes: Uint8Array): boolean {
-  const envelope = parseCanonical(common.Envelope, bytes);
-  return envelope !== undefined && envelope.getPayload_asU8().byteLength > 0 && envelope.getSignature_asU8().byteLength > 0;
+  return isCanonicalSignedEnvelope(bytes);
 }

@@ -11,11 +11,14 @@ import { createHash, verify, X509Certificate } from 'node:crypto';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { common, msp } from '@hyperledger/fabric-protos';
+import { blockDataHash } from '../block-hash.js';
 import type { ChannelMembers } from '../channel-members.js';
 import { generateOrganization, type EnrolledIdentity } from '../crypto-material.js';
 import { loadPrivateKey, signP256, verifyP256 } from '../ecdsa.js';
 import { createEnvelopeInspector } from '../envelope-inspector.js';
+import { createFabricAssembler } from '../fabric-assembler.js';
 import { clientIdOf, computeTxId, parseEnvelope, type ParsedEnvelope } from '../parse-envelope.js';
+import { parseCanonical } from '../proto-parse.js';
 import { validateEnvelope } from '../validate-envelope.js';
 
 const { values } = parseArgs({
@@ -84,6 +87,14 @@ measure('crypto.verify alone (DER, no low-S check)', (i) => verify('sha256', par
 measure('verifyP256 envelope signature', (i) => verifyP256(keys[i]!, parsed[i]!.payload, parsed[i]!.signature, 'der'));
 measure('computeTxId + clientIdOf (SHA-256)', (i) => [computeTxId(parsed[i]!.nonce, parsed[i]!.creator), clientIdOf(parsed[i]!)]);
 measure('SHA-256 of the whole envelope', (i) => createHash('sha256').update(envelopes[i]!).digest());
+const proposal = createFabricAssembler().assemble(envelopes.slice(0, 1000), { sequence: 1, previousHeader: new common.BlockHeader().serializeBinary() });
+const perProposal = Math.min(count, 1000);
+measure(`disassemble, per envelope of a ${perProposal}-envelope proposal`, (i) => (i % perProposal === 0 ? createFabricAssembler().disassemble(proposal) : undefined));
+measure('  the same with google-protobuf parse + re-serialise', (i) => {
+  if (i % perProposal !== 0) return undefined;
+  const entries = parseCanonical(common.BlockData, proposal.payload)?.getDataList_asU8() ?? [];
+  return blockDataHash(entries) && entries.every((e) => parseCanonical(common.Envelope, e) !== undefined);
+});
 console.log('whole checks');
 const fresh = (): ChannelMembers => ({ ...channel });
 measure('validateEnvelope, nothing cached (new channel object)', (i) => validateEnvelope(envelopes[i]!, fresh(), { maxBytes: 1 << 20, now: at }));
