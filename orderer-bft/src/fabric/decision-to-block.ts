@@ -1,9 +1,9 @@
 import { common } from '@hyperledger/fabric-protos';
 import type { Decision } from '../core/decision.js';
+import { canonicalBlockDataEntries } from './canonical-wire.js';
 import { decodeMetadataSignature, encodeBlockMetadataEntry, ordererBlockMetadataValue, type MetadataSignature } from './block-metadata.js';
 import { FabricError } from './errors.js';
 import { parseBlockHeader } from './fabric-assembler.js';
-import { parseCanonical } from './proto-parse.js';
 
 /** Options for {@link decisionToBlock}. */
 export interface DecisionToBlockOptions {
@@ -21,8 +21,8 @@ export interface DecisionToBlockOptions {
 export function decisionToBlock(decision: Decision, options: DecisionToBlockOptions = {}): common.Block {
   const lastConfigIndex = options.lastConfigIndex ?? 0;
   const header = parseBlockHeader(decision.proposal.header);
-  const data = parseCanonical(common.BlockData, decision.proposal.payload);
-  if (header === undefined || data === undefined || header.getNumber() !== decision.seq) {
+  const envelopes = canonicalBlockDataEntries(decision.proposal.payload);
+  if (header === undefined || envelopes === undefined || header.getNumber() !== decision.seq) {
     throw new FabricError('INVALID_DECISION', 'decision proposal is not a Fabric block header and data for its sequence', {
       sequence: decision.seq, view: decision.view,
     });
@@ -49,11 +49,13 @@ export function decisionToBlock(decision: Decision, options: DecisionToBlockOpti
     signatures,
   });
   entries[common.BlockMetadataIndex.LAST_CONFIG] = lastConfigEntry.serializeBinary();
-  entries[common.BlockMetadataIndex.TRANSACTIONS_FILTER] = new Uint8Array(data.getDataList().length);
+  entries[common.BlockMetadataIndex.TRANSACTIONS_FILTER] = new Uint8Array(envelopes.length);
   entries[common.BlockMetadataIndex.ORDERER] = new Uint8Array(0);
   entries[common.BlockMetadataIndex.COMMIT_HASH] = new Uint8Array(0);
   metadata.setMetadataList(entries);
 
+  const data = new common.BlockData();
+  data.setDataList(envelopes);
   const block = new common.Block();
   block.setHeader(header);
   block.setData(data);
