@@ -1,9 +1,7 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { common } from '@hyperledger/fabric-protos';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeClusterConfigs } from '../cli/init-cluster-command.js';
@@ -13,6 +11,7 @@ import {
 } from '../fabric/block-metadata.js';
 import { readChannelConfig, type ChannelConfig } from '../fabric/channel-config.js';
 import { verifyBlock } from '../fabric/verify-block.js';
+import { buildPackage, spawnReplica, waitFor, waitUntilListening, type LiveReplica } from './test-support/live-replicas.js';
 import { AtomicBroadcastClient, buildEnvelope, buildSeekEnvelope, createClientIdentity, type ClientIdentity } from './broadcast-client.js';
 
 /*
@@ -20,45 +19,16 @@ import { AtomicBroadcastClient, buildEnvelope, buildSeekEnvelope, createClientId
  * Fabric-mode processes on 127.0.0.1, one started with the test-only Byzantine switch. Every wait
  * polls with a deadline; every process is killed in afterAll.
  */
-const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CHANNEL = 'speedledger';
 const N = 4;
 const SIGNATURES = common.BlockMetadataIndex.SIGNATURES;
 
-interface Member {
-  config: string;
-  grpc: string;
-  metrics: string;
-  process?: ChildProcess;
-  output: string;
-}
-
-function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  return (async () => {
-    let last: unknown;
-    while (Date.now() < deadline) {
-      try {
-        const value = await probe();
-        if (value !== undefined) return value;
-      } catch (error) {
-        last = error;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    throw new Error(`timed out waiting for ${what}${last === undefined ? '' : ` (${String(last)})`}`);
-  })();
-}
-
-function spawnReplica(member: Member, allowByzantine: boolean): ChildProcess {
+/** Only the replica meant to misbehave may have the test-only switch allowed. */
+function startReplica(member: LiveReplica, allowByzantine: boolean): ChildProcess {
   const env = { ...process.env };
   delete env.SPEEDLEDGER_ALLOW_BYZANTINE;
   if (allowByzantine) env.SPEEDLEDGER_ALLOW_BYZANTINE = '1';
-  member.output = '';
-  const child = spawn(process.execPath, [join(packageDir, 'dist/cli/main.js'), 'orderer', 'start', '--config', member.config], { stdio: ['ignore', 'pipe', 'pipe'], env });
-  child.stdout!.on('data', (chunk: Buffer) => (member.output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (member.output += chunk.toString()));
-  return child;
+  return spawnReplica(member, env);
 }
 
 function txIdOf(bytes: Uint8Array): string {
@@ -84,16 +54,13 @@ function withSignatures(block: common.Block, signatures: readonly MetadataSignat
   return copy;
 }
 
-beforeAll(() => {
-  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-  execFileSync(process.execPath, [tsc, '-p', join(packageDir, 'tsconfig.build.json')], { cwd: packageDir, stdio: 'inherit' });
-}, 60_000);
+beforeAll(buildPackage, 60_000);
 
 describe.each([
   { role: 'a backup', byzantine: 1, garbageSignatures: 'proposals' as const, what: 'valid messages, garbage commit signatures' },
   { role: 'the initial leader', byzantine: 0, garbageSignatures: 'all' as const, what: 'garbage on every signature' },
 ])('a live Fabric cluster with $role signing garbage ($what)', ({ byzantine, garbageSignatures }) => {
-  const members: Member[] = [];
+  const members: LiveReplica[] = [];
   const honest = [...Array(N).keys()].filter((id) => id !== byzantine);
   let dir: string;
   let identity: ClientIdentity;
@@ -149,7 +116,7 @@ describe.each([
 
   it.runIf(byzantine === 0)('refuses to start the Byzantine config without SPEEDLEDGER_ALLOW_BYZANTINE=1', async () => {
     const member = members[byzantine]!;
-    const child = spawnReplica(member, false);
+    const child = startReplica(member, false);
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     expect(code).toBe(1);
     expect(member.output).toContain('INVALID_RUNTIME_CONFIG');
@@ -157,8 +124,8 @@ describe.each([
   }, 15_000);
 
   it('starts, the Byzantine replica announcing its test mode loudly', async () => {
-    for (const [id, member] of members.entries()) member.process = spawnReplica(member, id === byzantine);
-    await Promise.all(members.map((m, id) => waitFor(`replica ${id} to listen`, async () => (m.output.includes('"event":"listening"') ? true : undefined), 15_000)));
+    for (const [id, member] of members.entries()) member.process = startReplica(member, id === byzantine);
+    await Promise.all(members.map((m, id) => waitUntilListening(m, `replica ${id}`)));
     expect(members[byzantine]!.output).toContain('"event":"BYZANTINE-TEST-MODE"');
     for (const id of honest) expect(members[id]!.output).not.toContain('BYZANTINE');
   }, 20_000);

@@ -1,16 +1,14 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { common } from '@hyperledger/fabric-protos';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeClusterConfigs } from '../cli/init-cluster-command.js';
 import { blockHeaderHash } from '../fabric/block-hash.js';
 import { readChannelConfig } from '../fabric/channel-config.js';
 import { verifyBlock } from '../fabric/verify-block.js';
+import { buildPackage, spawnReplica, waitFor, waitUntilListening, type LiveReplica } from './test-support/live-replicas.js';
 import { AtomicBroadcastClient, buildEnvelope, buildSeekEnvelope, createClientIdentity, type ClientIdentity } from './broadcast-client.js';
 
 /*
@@ -18,57 +16,27 @@ import { AtomicBroadcastClient, buildEnvelope, buildSeekEnvelope, createClientId
  * client speaking Fabric's AtomicBroadcast. Waits poll with deadlines; every process is
  * killed in afterAll.
  */
-const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CHANNEL = 'speedledger';
 const N = 4;
 const POOL = 400;
 
-interface Member {
-  config: string;
-  grpc: string;
-  metrics: string;
-  process?: ChildProcess;
-  output: string;
-}
-
 /** One cluster under test; `fabric` = MSP identities, genesis block and signed envelopes. */
 interface Cluster {
   fabric: boolean;
-  members: Member[];
+  members: LiveReplica[];
   dir?: string;
   identity?: ClientIdentity;
   genesis?: common.Block;
 }
 
-let members: Member[] = [];
+let members: LiveReplica[] = [];
 let cluster: Cluster;
 let txCounter = 0;
 
-function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  return (async () => {
-    let last: unknown;
-    while (Date.now() < deadline) {
-      try {
-        const value = await probe();
-        if (value !== undefined) return value;
-      } catch (error) {
-        last = error;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    throw new Error(`timed out waiting for ${what}${last === undefined ? '' : ` (${String(last)})`}`);
-  })();
-}
-
 async function start(id: number): Promise<void> {
   const member = members[id]!;
-  member.output = '';
-  const child = spawn(process.execPath, [join(packageDir, 'dist/cli/main.js'), 'orderer', 'start', '--config', member.config], { stdio: ['ignore', 'pipe', 'pipe'] });
-  member.process = child;
-  child.stdout!.on('data', (chunk: Buffer) => (member.output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (member.output += chunk.toString()));
-  await waitFor(`replica ${id} to listen`, async () => (member.output.includes('"event":"listening"') ? true : undefined), 15_000);
+  spawnReplica(member);
+  await waitUntilListening(member, `replica ${id}`);
 }
 
 function kill(id: number): Promise<void> {
@@ -164,10 +132,7 @@ async function metric(id: number, name: string): Promise<number> {
   return Number(line?.split(' ').at(-1));
 }
 
-beforeAll(() => {
-  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-  execFileSync(process.execPath, [tsc, '-p', join(packageDir, 'tsconfig.build.json')], { cwd: packageDir, stdio: 'inherit' });
-}, 60_000);
+beforeAll(buildPackage, 60_000);
 
 describe.each([
   { mode: 'runtime keys and protobuf blocks', fabric: false },
