@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -73,6 +73,49 @@ describe('speedledger executable', () => {
         expect(result.status, `${truth.file} (${truth.kind})`).toBe('rejected');
         expect(truth.expectedReasons).toContain(result.reason);
       }
+    });
+  });
+
+  it('measures a whole dataset against its fleet registry, refusing readings of unregistered meters', async () => {
+    const out = join(work, 'fleet-day');
+    await run(process.execPath, [bin, 'dataset', 'generate', '--meters', '3', '--readings', '30', '--seed', '12', '--out', out]);
+    const fleetText = readFileSync(join(out, 'fleet.json'), 'utf8');
+    const fleet = JSON.parse(fleetText) as { format: string; meters: { meterId: string }[] };
+    const dropped = fleet.meters[2]!.meterId;
+    const partial = join(work, 'fleet-partial.json');
+    writeFileSync(partial, JSON.stringify({ ...fleet, meters: fleet.meters.slice(0, 2) }));
+    const manifest = readFileSync(join(out, 'manifest.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as ManifestLine);
+
+    const { stdout } = await run(process.execPath, [bin, 'measure', '--fleet', partial, ...manifest.map((line) => join(out, line.file))]);
+    const results = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { status: string; meterId: string; speedKmh?: number; reason?: string; signatureChecked?: boolean });
+    expect(results).toHaveLength(manifest.length);
+    results.forEach((result, i) => {
+      const truth = manifest[i]!;
+      expect(result.meterId).toBe(truth.meterId);
+      if (truth.meterId === dropped) {
+        expect(result).toMatchObject({ status: 'rejected', reason: 'UNKNOWN_METER' });
+      } else if (truth.expected === 'accepted') {
+        expect(result.status, `${truth.file} (${truth.kind})`).toBe('accepted');
+        expect(result.signatureChecked).toBe(true);
+        expect(Math.abs(result.speedKmh! - truth.referenceSpeedKmh!)).toBeLessThanOrEqual(3);
+      } else {
+        expect(truth.expectedReasons).toContain(result.reason);
+      }
+    });
+    expect(results.some((r) => r.reason === 'UNKNOWN_METER')).toBe(true);
+  });
+
+  it('refuses --fleet mixed with site options, and an unreadable fleet, with exit code 2', async () => {
+    await expect(run(process.execPath, [bin, 'measure', '--fleet', join(work, 'fleet-partial.json'), '--spacing-mm', '3600', 'x.dlr'])).rejects.toMatchObject({ code: 2 });
+    await expect(run(process.execPath, [bin, 'measure', '--fleet', join(work, 'no-such-fleet.json'), 'x.dlr'])).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--fleet'),
     });
   });
 });
