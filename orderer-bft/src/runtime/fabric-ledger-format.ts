@@ -2,7 +2,7 @@ import { common } from '@hyperledger/fabric-protos';
 import type { Signer, Verifier } from '../core/dependencies.js';
 import { readChannelConfig, type ChannelConfig } from '../fabric/channel-config.js';
 import { decisionToBlock } from '../fabric/decision-to-block.js';
-import { loadPublicKey, verifyP256 } from '../fabric/ecdsa.js';
+import { verifyP256 } from '../fabric/ecdsa.js';
 import { createEnvelopeInspector } from '../fabric/envelope-inspector.js';
 import { createFabricAssembler, proposalHeaderOf } from '../fabric/fabric-assembler.js';
 import { createFabricSigner } from '../fabric/fabric-signer.js';
@@ -52,7 +52,7 @@ export function createFabricLedgerFormat(genesisBlock: Uint8Array, now: () => Da
       if (parsed.channelId !== channel.channelId) return badRequest(`channel '${parsed.channelId}' is not '${channel.channelId}'`);
       const creator = checkCreator(parsed, channel, now());
       if ('code' in creator) return { status: 'FORBIDDEN', reason: `${creator.code}: ${creator.reason}` };
-      if (!verifyP256(loadPublicKey(creator.certificate.publicKey), parsed.payload, parsed.signature, 'der')) {
+      if (!verifyP256(creator.publicKey, parsed.payload, parsed.signature, 'der')) {
         return { status: 'FORBIDDEN', reason: 'BAD_SIGNATURE: seek request signature does not verify' };
       }
       return undefined;
