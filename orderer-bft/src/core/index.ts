@@ -19,4 +19,4 @@ export type {
 export type { ReplicaCounters } from './replica-state.js';
 export { canonicalBytes } from './canonical-bytes.js';
 export { bytesEqual, toHex } from './bytes.js';
-export { OrdererError, ORDERER_ERROR_CODES, type OrdererErrorCode } from './errors.js';
+export { OrdererError, ORDERER_ERROR_CODES, StagedError, type OrdererErrorCode } from './errors.js';

@@ -1,3 +1,5 @@
+import { StagedError } from '../core/errors.js';
+
 /** Stable codes for errors the Fabric layer throws (bad configuration or programming errors). */
 export const FABRIC_ERROR_CODES = [
   'INVALID_IDENTITY',
@@ -16,15 +18,8 @@ export type FabricErrorCode = (typeof FABRIC_ERROR_CODES)[number];
  * A typed error of the Fabric layer. Inputs from the network (envelopes, blocks, signatures)
  * never throw: they produce typed results; only local configuration and misuse do.
  */
-export class FabricError extends Error {
-  readonly code: FabricErrorCode;
-  /** Consenter ids, MSP ids, block numbers relevant to the failure. */
-  readonly ids: Readonly<Record<string, number | string>>;
-
+export class FabricError extends StagedError<FabricErrorCode> {
   constructor(code: FabricErrorCode, message: string, ids: Record<string, number | string> = {}, cause?: unknown) {
-    super(message, cause === undefined ? undefined : { cause });
-    this.name = 'FabricError';
-    this.code = code;
-    this.ids = ids;
+    super('FabricError', code, message, ids, cause);
   }
 }

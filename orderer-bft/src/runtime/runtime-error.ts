@@ -1,3 +1,5 @@
+import { StagedError } from '../core/errors.js';
+
 /** Stable codes for errors the runtime raises, by stage. */
 export const RUNTIME_ERROR_CODES = [
   'INVALID_RUNTIME_CONFIG',
@@ -11,14 +13,8 @@ export const RUNTIME_ERROR_CODES = [
 export type RuntimeErrorCode = (typeof RUNTIME_ERROR_CODES)[number];
 
 /** A typed runtime failure with the ids that locate it (replica, file, sequence…). */
-export class RuntimeError extends Error {
-  readonly code: RuntimeErrorCode;
-  readonly ids: Readonly<Record<string, number | string>>;
-
+export class RuntimeError extends StagedError<RuntimeErrorCode> {
   constructor(code: RuntimeErrorCode, message: string, ids: Record<string, number | string> = {}, cause?: unknown) {
-    super(message, cause === undefined ? undefined : { cause });
-    this.name = 'RuntimeError';
-    this.code = code;
-    this.ids = ids;
+    super('RuntimeError', code, message, ids, cause);
   }
 }
