@@ -1,14 +1,8 @@
-import { describe, expect, it } from 'vitest';
-import { formatFailure, runSeeds } from './run-seeds.js';
+import { describe, it } from 'vitest';
+import { expectSeedsPass, SEED_CHUNK, SEED_CHUNK_TIMEOUT_MS } from './test-support/seed-chunks.js';
 
-const CHUNK = 100;
-const TIMEOUT = 60_000;
-
-/** Runs one chunk of seeds; the failure message carries each seed and its replay command. */
-function expectSeedsPass(from: number): void {
-  const failures = runSeeds(from, CHUNK);
-  expect(failures.map((f) => formatFailure(f)).join('\n')).toBe('');
-}
+const CHUNK = SEED_CHUNK;
+const TIMEOUT = SEED_CHUNK_TIMEOUT_MS;
 
 describe('simulator: seeds 1000–1999', () => {
   for (let from = 1000; from < 2000; from += CHUNK) {

@@ -1,16 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { formatFailure, runSeeds } from './run-seeds.js';
+import { runSeeds } from './run-seeds.js';
+import { expectSeedsPass, SEED_CHUNK, SEED_CHUNK_TIMEOUT_MS } from './test-support/seed-chunks.js';
 import { scenarioForSeed, SCENARIO_KINDS } from './scenario.js';
 import { runSimulation } from './simulator.js';
 
-const CHUNK = 100;
-const TIMEOUT = 60_000;
-
-/** Runs one chunk of seeds; the failure message carries each seed and its replay command. */
-function expectSeedsPass(from: number): void {
-  const failures = runSeeds(from, CHUNK);
-  expect(failures.map((f) => formatFailure(f)).join('\n')).toBe('');
-}
+const CHUNK = SEED_CHUNK;
+const TIMEOUT = SEED_CHUNK_TIMEOUT_MS;
 
 describe('simulator: seeds 0–999', () => {
   for (let from = 0; from < 1000; from += CHUNK) {
