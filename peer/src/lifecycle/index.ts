@@ -1,0 +1,12 @@
+/** `_lifecycle`: chaincode definitions approved per organisation and committed as ledger transactions. */
+export type { ChaincodeDefinition } from './chaincode-definition.js';
+export { createLifecycleChaincode, LIFECYCLE_FUNCTIONS, type LifecycleOptions } from './lifecycle-chaincode.js';
+export { createLifecycleNamespacePolicy, channelPolicyReference, type LifecyclePolicyOptions } from './namespace-policy.js';
+export {
+  decodeDefinition, encodeApproval, encodeDefinition, parseDefinitionParameters, readDefinition, type DefinitionParameters,
+} from './definition-codec.js';
+export {
+  approvalKey, classifyLifecycleKey, definitionKey, refusalKey, LIFECYCLE_ENDORSEMENT_POLICY, LIFECYCLE_NAMESPACE, type LifecycleKeyKind,
+} from './lifecycle-keys.js';
+export { LifecycleRefusal, LIFECYCLE_ERROR_CODES, type LifecycleErrorCode } from './lifecycle-error.js';
+export { canonicalJson } from './canonical-json.js';
