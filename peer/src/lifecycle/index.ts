@@ -1,7 +1,7 @@
 /** `_lifecycle`: chaincode definitions approved per organisation and committed as ledger transactions. */
 export type { ChaincodeDefinition } from './chaincode-definition.js';
 export { createLifecycleChaincode, LIFECYCLE_FUNCTIONS, type LifecycleOptions } from './lifecycle-chaincode.js';
-export { createLifecycleNamespacePolicy, channelPolicyReference, type LifecyclePolicyOptions } from './namespace-policy.js';
+export { createLifecycleNamespacePolicy, type LifecyclePolicyOptions } from './namespace-policy.js';
 export {
   decodeDefinition, encodeApproval, encodeDefinition, parseDefinitionParameters, readDefinition, type DefinitionParameters,
 } from './definition-codec.js';
@@ -10,3 +10,4 @@ export {
 } from './lifecycle-keys.js';
 export { LifecycleRefusal, LIFECYCLE_ERROR_CODES, type LifecycleErrorCode } from './lifecycle-error.js';
 export { canonicalJson } from './canonical-json.js';
+export { approvalRuleFromDsl, compileEndorsementPolicy } from './approval-rule.js';

@@ -1,4 +1,4 @@
-import { peer } from '@hyperledger/fabric-protos';
+import { channelPolicyReference } from '../policy/index.js';
 import type { StateReader } from '../ledger/world-state.js';
 import type { NamespacePolicy } from '../validation/block-validation.js';
 import { readDefinition } from './definition-codec.js';
@@ -12,13 +12,6 @@ export interface LifecyclePolicyOptions {
 
 const UNDEFINED: NamespacePolicy = { kind: 'undefined' };
 
-/** A `peer.ApplicationPolicy` referring to a channel config policy by path. */
-export function channelPolicyReference(path: string): Uint8Array {
-  const policy = new peer.ApplicationPolicy();
-  policy.setChannelConfigPolicyReference(path);
-  return policy.serializeBinary();
-}
-
 /**
  * The endorsement policy of a write, for `ValidationContext.namespacePolicy`: an organisation's
  * approvals and refusals need that organisation's peer; committed definitions need the channel's
@@ -27,7 +20,7 @@ export function channelPolicyReference(path: string): Uint8Array {
  */
 export function createLifecycleNamespacePolicy(options: LifecyclePolicyOptions): (namespace: string, key: string, state: StateReader) => Promise<NamespacePolicy> {
   const byOrg = new Map<string, NamespacePolicy>();
-  const definitionPolicy: NamespacePolicy = { kind: 'application', policy: channelPolicyReference(LIFECYCLE_ENDORSEMENT_POLICY) };
+  const definitionPolicy: NamespacePolicy = { kind: 'application', policy: channelPolicyReference(LIFECYCLE_ENDORSEMENT_POLICY).serializeBinary() };
 
   function orgPeer(mspId: string): NamespacePolicy {
     let policy = byOrg.get(mspId);

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { approvalRuleFromDsl, compileEndorsementPolicy } from './approval-rule.js';
+
+const RULE = "AND('InmetroMSP.member', OutOf(3, 'InmetroMSP.member', 'PTBMSP.member', 'LaSIGEMSP.member', 'CityOperatorMSP.member'))";
+
+describe('approval rule', () => {
+  const satisfied = approvalRuleFromDsl(RULE);
+
+  it('needs the notified body and a majority of the four organisations', () => {
+    expect(satisfied(['InmetroMSP', 'PTBMSP', 'LaSIGEMSP'])).toBe(true);
+    expect(satisfied(['InmetroMSP', 'PTBMSP', 'LaSIGEMSP', 'CityOperatorMSP'])).toBe(true);
+    expect(satisfied(['InmetroMSP', 'PTBMSP'])).toBe(false);
+    expect(satisfied(['PTBMSP', 'LaSIGEMSP', 'CityOperatorMSP'])).toBe(false);
+    expect(satisfied(['InmetroMSP', 'InmetroMSP', 'PTBMSP'])).toBe(false);
+    expect(satisfied([])).toBe(false);
+  });
+
+  it('refuses a malformed rule or endorsement policy', () => {
+    expect(() => approvalRuleFromDsl("AND('InmetroMSP.member'")).toThrow();
+    expect(() => compileEndorsementPolicy('OutOf(2)')).toThrow();
+    expect(compileEndorsementPolicy("OutOf(2, 'InmetroMSP.peer', 'PTBMSP.peer')").byteLength).toBeGreaterThan(0);
+  });
+});
