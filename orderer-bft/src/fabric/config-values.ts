@@ -1,4 +1,5 @@
 import { common, msp, orderer } from '@hyperledger/fabric-protos';
+import { FabricError } from './errors.js';
 import { encodeWire } from './proto-wire.js';
 
 /**
@@ -61,6 +62,19 @@ export function setImplicitMetaPolicy(group: common.ConfigGroup, key: string, ru
   meta.setSubPolicy(subPolicy);
   meta.setRule(common.ImplicitMetaPolicy.Rule[rule]);
   setPolicy(group, key, common.Policy.PolicyType.IMPLICIT_META, meta.serializeBinary());
+}
+
+/**
+ * A ready-made signature policy (serialised `common.SignaturePolicyEnvelope`, e.g. compiled from
+ * policydsl text by the caller), set as a SIGNATURE policy.
+ */
+export function setSignaturePolicy(group: common.ConfigGroup, key: string, envelope: Uint8Array): void {
+  try {
+    common.SignaturePolicyEnvelope.deserializeBinary(envelope);
+  } catch (cause) {
+    throw new FabricError('INVALID_CHANNEL_SPEC', `policy ${key} is not a SignaturePolicyEnvelope`, { policy: key }, cause);
+  }
+  setPolicy(group, key, common.Policy.PolicyType.SIGNATURE, envelope);
 }
 
 /** The MSP roles usable in signature policies. */

@@ -1,4 +1,4 @@
-import { common } from '@hyperledger/fabric-protos';
+import { common, msp } from '@hyperledger/fabric-protos';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { blockDataHash } from './block-hash.js';
 import { decodeBlockMetadataEntry } from './block-metadata.js';
@@ -82,6 +82,8 @@ describe('createGenesisBlock / readChannelConfig', () => {
     ['a non-CA root', (s) => ({ ...s, organizations: [{ mspId: 'Org1MSP', rootCertsPem: [net.client.certPem] }] })],
     ['an unparsable batch timeout', (s) => ({ ...s, batch: { timeout: 'soon' } })],
     ['preferred above absolute max bytes', (s) => ({ ...s, batch: { absoluteMaxBytes: 10, preferredMaxBytes: 20 } })],
+    ['an empty Writers role list', (s) => ({ ...s, application: { writerRoles: [] } })],
+    ['a lifecycle policy that is not a SignaturePolicyEnvelope', (s) => ({ ...s, application: { lifecycleEndorsement: Uint8Array.of(0xff, 0xff, 0xff) } })],
   ];
   for (const [name, spoil] of badSpecs) {
     it(`refuses ${name} with INVALID_CHANNEL_SPEC`, () => {
@@ -89,6 +91,65 @@ describe('createGenesisBlock / readChannelConfig', () => {
         .toThrow(expect.objectContaining({ code: 'INVALID_CHANNEL_SPEC' }));
     });
   }
+
+  function applicationPolicy(block: common.Block, path: readonly string[], key: string): common.Policy {
+    let group = configGroupOf(block).getGroupsMap().get(CONFIG_KEYS.applicationGroup)!;
+    for (const name of path) group = group.getGroupsMap().get(name)!;
+    return group.getPoliciesMap().get(key)!.getPolicy()!;
+  }
+
+  function roleEnvelope(mspIds: readonly string[], n: number): Uint8Array {
+    const envelope = new common.SignaturePolicyEnvelope();
+    const rule = new common.SignaturePolicy();
+    const outOf = new common.SignaturePolicy.NOutOf();
+    outOf.setN(n);
+    outOf.setRulesList(mspIds.map((_, i) => {
+      const signedBy = new common.SignaturePolicy();
+      signedBy.setSignedBy(i);
+      return signedBy;
+    }));
+    rule.setNOutOf(outOf);
+    envelope.setRule(rule);
+    envelope.setIdentitiesList(mspIds.map((mspId) => {
+      const role = new msp.MSPRole();
+      role.setMspIdentifier(mspId);
+      role.setRole(msp.MSPRole.MSPRoleType.PEER);
+      const principal = new msp.MSPPrincipal();
+      principal.setPrincipal(role.serializeBinary());
+      return principal;
+    }));
+    return envelope.serializeBinary();
+  }
+
+  it('keeps the ImplicitMeta application defaults when no policies are given', () => {
+    const block = createGenesisBlock(testChannelSpec(net));
+    for (const key of [CONFIG_KEYS.lifecycleEndorsement, CONFIG_KEYS.endorsement]) {
+      const policy = applicationPolicy(block, [], key);
+      expect(policy.getType()).toBe(common.Policy.PolicyType.IMPLICIT_META);
+      const meta = common.ImplicitMetaPolicy.deserializeBinary(policy.getValue_asU8());
+      expect([meta.getRule(), meta.getSubPolicy()]).toEqual([common.ImplicitMetaPolicy.Rule.MAJORITY, 'Endorsement']);
+    }
+    const writers = common.SignaturePolicyEnvelope.deserializeBinary(applicationPolicy(block, ['Org1MSP'], 'Writers').getValue_asU8());
+    expect(writers.getIdentitiesList().map((p) => msp.MSPRole.deserializeBinary(p.getPrincipal_asU8()).getRole()))
+      .toEqual([msp.MSPRole.MSPRoleType.ADMIN, msp.MSPRole.MSPRoleType.CLIENT]);
+  });
+
+  it('sets given application signature policies and Writers roles, and nothing else changes', () => {
+    const lifecycle = roleEnvelope(['Org1MSP'], 1);
+    const endorsement = roleEnvelope(['Org1MSP', 'Org1MSP'], 2);
+    const spec = { ...testChannelSpec(net), application: { lifecycleEndorsement: lifecycle, endorsement, writerRoles: ['admin', 'client', 'peer'] as const } };
+    const block = common.Block.deserializeBinary(createGenesisBlock(spec).serializeBinary());
+    const lifecyclePolicy = applicationPolicy(block, [], CONFIG_KEYS.lifecycleEndorsement);
+    expect(lifecyclePolicy.getType()).toBe(common.Policy.PolicyType.SIGNATURE);
+    expect(lifecyclePolicy.getValue_asU8()).toEqual(lifecycle);
+    expect(applicationPolicy(block, [], CONFIG_KEYS.endorsement).getValue_asU8()).toEqual(endorsement);
+    const writers = common.SignaturePolicyEnvelope.deserializeBinary(applicationPolicy(block, ['Org1MSP'], 'Writers').getValue_asU8());
+    expect(writers.getIdentitiesList().map((p) => msp.MSPRole.deserializeBinary(p.getPrincipal_asU8()).getRole()))
+      .toEqual([msp.MSPRole.MSPRoleType.ADMIN, msp.MSPRole.MSPRoleType.CLIENT, msp.MSPRole.MSPRoleType.PEER]);
+    expect(writers.getRule()!.getNOutOf()!.getN()).toBe(1);
+    const defaults = readChannelConfig(createGenesisBlock(testChannelSpec(net)));
+    expect(readChannelConfig(block)).toEqual(defaults);
+  });
 
   it('readChannelConfig refuses a block that is not a config block', () => {
     const block = new common.Block();

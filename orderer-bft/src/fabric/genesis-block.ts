@@ -3,8 +3,8 @@ import { common } from '@hyperledger/fabric-protos';
 import { blockDataHash } from './block-hash.js';
 import {
   batchSizeValue, batchTimeoutValue, blockDataHashingStructureValue, capabilitiesValue, CONFIG_KEYS, configGroup, consensusTypeValue,
-  endpointsValue, hashingAlgorithmValue, mspValue, setBftBlockValidationPolicy, setImplicitMetaPolicy, setRolePolicy, setValue,
-  type BatchParameters, type MspDefinition,
+  endpointsValue, hashingAlgorithmValue, mspValue, setBftBlockValidationPolicy, setImplicitMetaPolicy, setRolePolicy, setSignaturePolicy, setValue,
+  type BatchParameters, type MspDefinition, type PolicyRole,
 } from './config-values.js';
 import { encodeOrderers, type ConsenterEndpoint } from './consenter-mapping.js';
 import { FabricError } from './errors.js';
@@ -28,6 +28,22 @@ export interface ChannelSpec {
   /** The BFT consenter mapping; replica index i of the core is `consenters[i]`. */
   readonly consenters: readonly ConsenterEndpoint[];
   readonly batch?: Partial<BatchParameters>;
+  /** Overrides of the Application group's policies; omitted, configtxgen's defaults apply. */
+  readonly application?: ApplicationPolicySpec;
+}
+
+/**
+ * Optional Application-group policies. Each policy is a serialised
+ * `common.SignaturePolicyEnvelope` that replaces the ImplicitMeta default at
+ * `/Channel/Application/<name>`.
+ */
+export interface ApplicationPolicySpec {
+  /** `/Channel/Application/LifecycleEndorsement` (default: MAJORITY Endorsement). */
+  readonly lifecycleEndorsement?: Uint8Array;
+  /** `/Channel/Application/Endorsement` (default: MAJORITY Endorsement). */
+  readonly endorsement?: Uint8Array;
+  /** Roles of each organisation's Writers policy (default admin, client). */
+  readonly writerRoles?: readonly PolicyRole[];
 }
 
 /** Fabric's sample-config batch parameters. */
@@ -57,6 +73,7 @@ function checkSpec(spec: ChannelSpec, batch: BatchParameters): void {
       }
     }
   }
+  if (spec.application?.writerRoles !== undefined && spec.application.writerRoles.length === 0) invalid('application writerRoles must name at least one role');
   if (spec.consenters.length === 0) invalid('a BFT channel needs at least one consenter');
   const ordererMsps = new Set(spec.ordererOrganizations.map((o) => o.mspId));
   const ids = new Set<number>();
@@ -108,13 +125,17 @@ function applicationGroup(spec: ChannelSpec): common.ConfigGroup {
   setImplicitMetaPolicy(group, CONFIG_KEYS.readers, 'ANY', CONFIG_KEYS.readers);
   setImplicitMetaPolicy(group, CONFIG_KEYS.writers, 'ANY', CONFIG_KEYS.writers);
   setImplicitMetaPolicy(group, CONFIG_KEYS.admins, 'MAJORITY', CONFIG_KEYS.admins);
-  setImplicitMetaPolicy(group, CONFIG_KEYS.endorsement, 'MAJORITY', CONFIG_KEYS.endorsement);
-  setImplicitMetaPolicy(group, CONFIG_KEYS.lifecycleEndorsement, 'MAJORITY', CONFIG_KEYS.endorsement);
+  const policies = spec.application;
+  if (policies?.endorsement === undefined) setImplicitMetaPolicy(group, CONFIG_KEYS.endorsement, 'MAJORITY', CONFIG_KEYS.endorsement);
+  else setSignaturePolicy(group, CONFIG_KEYS.endorsement, policies.endorsement);
+  if (policies?.lifecycleEndorsement === undefined) setImplicitMetaPolicy(group, CONFIG_KEYS.lifecycleEndorsement, 'MAJORITY', CONFIG_KEYS.endorsement);
+  else setSignaturePolicy(group, CONFIG_KEYS.lifecycleEndorsement, policies.lifecycleEndorsement);
+  const writerRoles = policies?.writerRoles ?? ['admin', 'client'];
   setValue(group, CONFIG_KEYS.capabilities, capabilitiesValue(['V2_5']));
   for (const org of [...spec.organizations].sort((a, b) => a.mspId.localeCompare(b.mspId))) {
     const orgGroup = configGroup();
     setRolePolicy(orgGroup, CONFIG_KEYS.readers, org.mspId, ['admin', 'peer', 'client']);
-    setRolePolicy(orgGroup, CONFIG_KEYS.writers, org.mspId, ['admin', 'client']);
+    setRolePolicy(orgGroup, CONFIG_KEYS.writers, org.mspId, writerRoles);
     setRolePolicy(orgGroup, CONFIG_KEYS.admins, org.mspId, ['admin']);
     setRolePolicy(orgGroup, CONFIG_KEYS.endorsement, org.mspId, ['peer']);
     setValue(orgGroup, CONFIG_KEYS.msp, mspValue(org));

@@ -32,9 +32,9 @@ export {
   type TrustedCreator, type ValidationCacheLimits, type VerifiedEnvelope,
 } from './channel-validation-cache.js';
 export { BoundedLru } from './bounded-lru.js';
-export { createGenesisBlock, channelGroup, DEFAULT_BATCH, type ChannelSpec, type ApplicationOrganizationSpec, type OrdererOrganizationSpec } from './genesis-block.js';
+export { createGenesisBlock, channelGroup, DEFAULT_BATCH, type ApplicationPolicySpec, type ChannelSpec, type ApplicationOrganizationSpec, type OrdererOrganizationSpec } from './genesis-block.js';
 export { readChannelConfig, type ChannelConfig, type ApplicationOrganization, type OrdererOrganization } from './channel-config.js';
 export { decodeOrderers, encodeOrderers, type ConsenterEndpoint } from './consenter-mapping.js';
-export { CONFIG_KEYS, type BatchParameters, type MspDefinition } from './config-values.js';
+export { CONFIG_KEYS, type BatchParameters, type MspDefinition, type PolicyRole } from './config-values.js';
 export { parseDuration } from './duration.js';
 export { identityMspDir, readMspIdentity, writeOrganization, type MspIdentity, type OrganizationKind, type OrganizationMaterial } from './adapters/msp-directory.js';
