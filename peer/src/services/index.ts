@@ -1,0 +1,22 @@
+/** The peer's gRPC services: Endorser, Deliver and Fabric's Gateway, with their Fabric service definitions. */
+import type { ServiceDefinition } from '@grpc/grpc-js';
+import { gateway, peer } from '@hyperledger/fabric-protos';
+
+export { createEndorserService } from './endorser-service.js';
+export { createDeliverService, type DeliverServiceOptions } from './deliver-service.js';
+export { createGatewayService, type GatewayServiceOptions } from './gateway-service.js';
+export { endorseTransaction, type EndorseFailure, type EndorseInput, type GatewayEndorser } from './gateway-endorse.js';
+export { endorsementRequirement, writtenKeys, type EndorsementRequirement, type EndorsementRequirementOptions } from './endorsement-requirement.js';
+export { blockTransactions, filteredBlock, TRANSACTIONS_FILTER_INDEX, type BlockTransaction } from './block-transactions.js';
+export { parseSeekRequest, type SeekRequest } from './seek-request.js';
+export { prepareTransaction, uniqueEndorsements } from './prepared-transaction.js';
+export { chaincodeResult, proposalParts, responseOutcome, type ProposalParts } from './proposal-parts.js';
+export { gatewayRpcError, type EndpointErrorDetail } from './rpc-error.js';
+export { isDenied, type CommittedBlocks, type ProposalProcessor, type RequestAuthorizer } from './service-host.js';
+
+/** `protos.Endorser` (fabric-protos' generated definition: ProcessProposal). */
+export const ENDORSER_SERVICE_DEFINITION: ServiceDefinition = peer.EndorserService;
+/** `protos.Deliver` (Deliver, DeliverFiltered, DeliverWithPrivateData). */
+export const DELIVER_SERVICE_DEFINITION: ServiceDefinition = peer.DeliverService;
+/** `gateway.Gateway` (Evaluate, Endorse, Submit, CommitStatus, ChaincodeEvents). */
+export const GATEWAY_SERVICE_DEFINITION: ServiceDefinition = gateway.GatewayService;
