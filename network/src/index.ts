@@ -1,2 +1,28 @@
-/** @speedledger/network: the embedded multi-organisation network (work in progress, issue 5). */
-export {};
+/**
+ * @speedledger/network: the embedded multi-organisation network — crypto material in Fabric's
+ * layout, the channel genesis block, detached orderer and peer processes, chaincode deployment
+ * through the Fabric Gateway, connection profiles and `network.json`.
+ */
+export { NetworkError, NETWORK_ERROR_CODES, type NetworkErrorCode } from './errors/network-error.js';
+export {
+  CHAINCODE_ENDORSEMENT_POLICY, CHAINCODE_NAME, CHANNEL_ID, findOrg, GOVERNANCE, LIFECYCLE_APPROVAL_POLICY, NETWORK_ORGS, type NetworkOrg,
+} from './plan/network-orgs.js';
+export { planNetwork, portSpan, PORT_STRIDE, type NetworkPlan, type PlannedMember, type PlanOptions } from './plan/network-plan.js';
+export {
+  buildManifest, MANIFEST_FORMAT, type ManifestChaincode, type ManifestIdentity, type ManifestOrg, type ManifestProcess, type NetworkManifest,
+} from './manifest/network-manifest.js';
+export { generateMaterial, networkChannelSpec, GENESIS_BLOCK_FILE, REGISTRAR_ATTRS, type GeneratedMaterial } from './material/generate-material.js';
+export { lifecycleEndorsementDsl, lifecycleEndorsementPolicy } from './material/channel-policies.js';
+export { connectionProfile, connectionProfileFile } from './config/connection-profile.js';
+export { ordererConfig, peerConfig, type PeerConfigFile } from './config/member-configs.js';
+export { upNetwork, defaultPackageFile, type UpOptions } from './runtime/up-network.js';
+export {
+  connectionProfilePath, downNetwork, identityDir, killProcess, networkStatus, startProcess, type NetworkStatus,
+} from './runtime/network-control.js';
+export { readManifest, MANIFEST_FILE } from './runtime/manifest-store.js';
+export { memberHealth, type MemberHealth, type PeerChaincodeStatus, type PeerStatus } from './runtime/member-health.js';
+export {
+  approveDefinition, commitDefinition, commitReadiness, deployChaincode, installPackage, listDefinitions, packageFingerprint,
+  LIFECYCLE_CHAINCODE, type ChaincodeDefinitionInput,
+} from './runtime/chaincode-lifecycle.js';
+export { openGatewaySession, gatewayMessage, type GatewaySession } from './adapters/gateway-session.js';

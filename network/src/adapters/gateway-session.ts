@@ -1,0 +1,89 @@
+import { createPrivateKey } from 'node:crypto';
+import * as grpc from '@grpc/grpc-js';
+import { connect, GatewayError, hash, signers, type Gateway, type Network } from '@hyperledger/fabric-gateway';
+import { readMspIdentity } from '@speedledger/orderer-bft';
+import { NetworkError } from '../errors/network-error.js';
+import type { NetworkManifest } from '../manifest/network-manifest.js';
+import { resolveIdentity, resolveOrg } from '../runtime/identity-lookup.js';
+
+/** A connection of one identity to its organisation's own peer through the Fabric Gateway. */
+export interface GatewaySession {
+  readonly mspId: string;
+  readonly network: Network;
+  /** Submits a transaction and waits for its commit; returns the result as text. */
+  submit(chaincode: string, transaction: string, args: readonly string[], endorsingOrganizations?: readonly string[]): Promise<string>;
+  /** Evaluates a query on the gateway peer; returns the result as text. */
+  evaluate(chaincode: string, transaction: string, args: readonly string[]): Promise<string>;
+  close(): void;
+}
+
+/** The most specific message of a gateway failure (the peers' details, when there are any). */
+export function gatewayMessage(error: unknown): string {
+  if (error instanceof GatewayError) {
+    const details = error.details.map((d) => `${d.mspId}@${d.address}: ${d.message}`);
+    return details.length > 0 ? `${error.message} [${details.join('; ')}]` : error.message;
+  }
+  const cause = (error as Error).cause;
+  if (cause instanceof GatewayError) return `${(error as Error).message}: ${gatewayMessage(cause)}`;
+  return (error as Error).message;
+}
+
+/**
+ * Opens a Fabric Gateway session as `user` (`Admin`, `User1`, `Registrar`) of `org`, to that
+ * organisation's peer, over plain gRPC on loopback; the identity comes from its MSP directory.
+ */
+export async function openGatewaySession(manifest: NetworkManifest, org: string, user: string): Promise<GatewaySession> {
+  const organisation = resolveOrg(manifest, org);
+  const identity = resolveIdentity(manifest, organisation.dir, user);
+  const peer = manifest.processes.find((p) => p.kind === 'peer' && p.org === organisation.dir);
+  if (peer === undefined) throw new NetworkError('UNKNOWN_MEMBER', `organisation ${organisation.dir} has no peer`, { org: organisation.dir });
+  const material = await readMspIdentity(identity.mspDir);
+  const client = new grpc.Client(peer.address, grpc.credentials.createInsecure());
+  let gateway: Gateway;
+  try {
+    gateway = connect({
+      client,
+      identity: { mspId: organisation.mspId, credentials: new TextEncoder().encode(material.certPem) },
+      signer: signers.newPrivateKeySigner(createPrivateKey(material.privateKeyPem)),
+      hash: hash.sha256,
+      evaluateOptions: () => ({ deadline: Date.now() + 30_000 }),
+      endorseOptions: () => ({ deadline: Date.now() + 60_000 }),
+      submitOptions: () => ({ deadline: Date.now() + 30_000 }),
+      commitStatusOptions: () => ({ deadline: Date.now() + 120_000 }),
+    });
+  } catch (cause) {
+    client.close();
+    throw new NetworkError('GATEWAY_FAILED', `cannot connect to ${peer.name}: ${(cause as Error).message}`, { name: peer.name }, cause);
+  }
+  const network = gateway.getNetwork(manifest.channel);
+  const decoder = new TextDecoder();
+  return {
+    mspId: organisation.mspId,
+    network,
+    async submit(chaincode, transaction, args, endorsingOrganizations) {
+      try {
+        const result = await network.getContract(chaincode).submit(transaction, {
+          arguments: [...args], ...(endorsingOrganizations === undefined ? {} : { endorsingOrganizations: [...endorsingOrganizations] }),
+        });
+        return decoder.decode(result);
+      } catch (cause) {
+        throw new NetworkError('GATEWAY_FAILED', `${chaincode} ${transaction} as ${identity.name} failed: ${gatewayMessage(cause)}`, {
+          chaincode, transaction, org: organisation.dir,
+        }, cause);
+      }
+    },
+    async evaluate(chaincode, transaction, args) {
+      try {
+        return decoder.decode(await network.getContract(chaincode).evaluate(transaction, { arguments: [...args] }));
+      } catch (cause) {
+        throw new NetworkError('GATEWAY_FAILED', `${chaincode} ${transaction} as ${identity.name} failed: ${gatewayMessage(cause)}`, {
+          chaincode, transaction, org: organisation.dir,
+        }, cause);
+      }
+    },
+    close() {
+      gateway.close();
+      client.close();
+    },
+  };
+}

@@ -1,0 +1,136 @@
+import { createHash } from 'node:crypto';
+import { copyFile, mkdir, readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { openGatewaySession, type GatewaySession } from '../adapters/gateway-session.js';
+import { NetworkError } from '../errors/network-error.js';
+import type { NetworkManifest } from '../manifest/network-manifest.js';
+import { GOVERNANCE } from '../plan/network-orgs.js';
+import { resolveOrg } from './identity-lookup.js';
+
+/** The `_lifecycle` definition an organisation approves and the channel commits. */
+export interface ChaincodeDefinitionInput {
+  readonly name: string;
+  readonly version: string;
+  readonly sequence: number;
+  readonly packageSha256: string;
+  readonly endorsementPolicy: string;
+}
+
+/** The lifecycle system chaincode's name. */
+export const LIFECYCLE_CHAINCODE = '_lifecycle';
+
+/** Lower-case hex SHA-256 of a chaincode package file (the fingerprint the definition pins). */
+export async function packageFingerprint(packageFile: string): Promise<string> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(packageFile);
+  } catch (cause) {
+    throw new NetworkError('PACKAGE_MISSING', `chaincode package ${packageFile} cannot be read (build it with "npm run package -w lr-chaincode")`, {
+      packageFile,
+    }, cause);
+  }
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** Copies the package into every peer's `chaincodePackagesDir` (peers run it only if its hash matches the committed definition). */
+export async function installPackage(manifest: NetworkManifest, packageFile: string): Promise<string[]> {
+  const installed: string[] = [];
+  for (const peer of manifest.processes.filter((p) => p.kind === 'peer')) {
+    const dir = peer.chaincodePackagesDir ?? join(peer.dataDir, 'chaincodes');
+    await mkdir(dir, { recursive: true });
+    const target = join(dir, basename(packageFile));
+    await copyFile(packageFile, target);
+    installed.push(target);
+  }
+  return installed;
+}
+
+async function withSession<T>(manifest: NetworkManifest, org: string, user: string, use: (session: GatewaySession) => Promise<T>): Promise<T> {
+  const session = await openGatewaySession(manifest, org, user);
+  try {
+    return await use(session);
+  } finally {
+    session.close();
+  }
+}
+
+/** `ApproveChaincodeDefinitionForMyOrg` as the organisation's admin, endorsed by its own peer. */
+export async function approveDefinition(manifest: NetworkManifest, org: string, definition: ChaincodeDefinitionInput): Promise<string> {
+  const organisation = resolveOrg(manifest, org);
+  return withSession(manifest, organisation.dir, 'Admin', (s) =>
+    s.submit(LIFECYCLE_CHAINCODE, 'ApproveChaincodeDefinitionForMyOrg', [JSON.stringify(definition)], [organisation.mspId]));
+}
+
+/** `CommitChaincodeDefinition` as the organisation's admin, endorsed by every organisation's peer (the LifecycleEndorsement policy needs a majority with Inmetro). */
+export async function commitDefinition(manifest: NetworkManifest, org: string, definition: ChaincodeDefinitionInput): Promise<string> {
+  return withSession(manifest, org, 'Admin', (s) =>
+    s.submit(LIFECYCLE_CHAINCODE, 'CommitChaincodeDefinition', [JSON.stringify(definition)], manifest.orgs.map((o) => o.mspId)));
+}
+
+/** `QueryChaincodeDefinitions` on the organisation's peer: every committed definition. */
+export async function listDefinitions(manifest: NetworkManifest, org: string): Promise<unknown> {
+  return JSON.parse(await withSession(manifest, org, 'User1', (s) => s.evaluate(LIFECYCLE_CHAINCODE, 'QueryChaincodeDefinitions', ['{}']))) as unknown;
+}
+
+/** `CheckCommitReadiness`: which organisations approved exactly this definition. */
+export async function commitReadiness(manifest: NetworkManifest, org: string, definition: ChaincodeDefinitionInput): Promise<Record<string, boolean>> {
+  const text = await withSession(manifest, org, 'Admin', (s) => s.evaluate(LIFECYCLE_CHAINCODE, 'CheckCommitReadiness', [JSON.stringify(definition)]));
+  return (JSON.parse(text) as { approvals: Record<string, boolean> }).approvals;
+}
+
+async function committedSha(manifest: NetworkManifest, name: string): Promise<string | undefined> {
+  try {
+    const text = await withSession(manifest, 'inmetro', 'User1', (s) => s.evaluate(LIFECYCLE_CHAINCODE, 'QueryChaincodeDefinition', [JSON.stringify({ name })]));
+    return (JSON.parse(text) as { packageSha256?: string }).packageSha256;
+  } catch {
+    return undefined;
+  }
+}
+
+async function retry<T>(what: string, attempts: number, action: () => Promise<T>, log: (line: string) => void): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await action();
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+      // Other peers may not have committed the previous block yet: give them a moment.
+      log(`${what}: attempt ${attempt} failed (${(error as Error).message}); retrying`);
+      await new Promise((resolve) => setTimeout(resolve, 1000 * attempt));
+    }
+  }
+}
+
+/**
+ * Installs the package on every peer, has every organisation's admin approve the definition,
+ * Inmetro's admin commit it and Inmetro's registrar initialise governance. Steps already on the
+ * ledger (a committed definition with this fingerprint, governance set) are skipped, so a
+ * deployment interrupted half-way can be re-run.
+ */
+export async function deployChaincode(manifest: NetworkManifest, packageFile: string, log: (line: string) => void): Promise<ChaincodeDefinitionInput> {
+  const packageSha256 = await packageFingerprint(packageFile);
+  await installPackage(manifest, packageFile);
+  const { name, version, sequence, endorsementPolicy } = manifest.chaincode;
+  const definition = { name, version, sequence, packageSha256, endorsementPolicy };
+  log(`chaincode ${name} ${version} sequence ${sequence}: package sha256 ${packageSha256}`);
+  if ((await committedSha(manifest, name)) === packageSha256) {
+    log(`chaincode ${name}: definition already committed`);
+  } else {
+    for (const org of manifest.orgs) {
+      await retry(`approve ${org.mspId}`, 5, () => approveDefinition(manifest, org.dir, definition), log);
+      log(`chaincode ${name}: approved by ${org.mspId}`);
+    }
+    await retry('commit', 5, () => commitDefinition(manifest, 'inmetro', definition), log);
+    log(`chaincode ${name}: definition committed`);
+  }
+  await retry('governance init', 8, async () => {
+    try {
+      await withSession(manifest, 'inmetro', 'Registrar', (s) =>
+        s.submit(name, 'Governance:Init', [JSON.stringify(GOVERNANCE)], [...GOVERNANCE.notifiedBodies]));
+      log(`chaincode ${name}: governance initialised ${JSON.stringify(GOVERNANCE)}`);
+    } catch (error) {
+      if (!/ALREADY_EXISTS/.test((error as Error).message)) throw error;
+      log(`chaincode ${name}: governance already initialised`);
+    }
+  }, log);
+  return definition;
+}

@@ -1,0 +1,33 @@
+import { request } from 'node:http';
+
+/** GETs `http://address/path` and resolves with status and body; rejects on connection errors or after `timeoutMs`. */
+export function httpGet(address: string, path: string, timeoutMs = 2000): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const colon = address.lastIndexOf(':');
+    const req = request({ host: address.slice(0, colon), port: Number(address.slice(colon + 1)), path, method: 'GET', timeout: timeoutMs }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error(`GET ${address}${path} timed out`)));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** Polls `probe` every `intervalMs` until it returns a value or the deadline passes (then undefined). */
+export async function pollUntil<T>(probe: () => Promise<T | undefined>, timeoutMs: number, intervalMs = 250): Promise<T | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  while (true) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch {
+      // Not up yet: keep polling until the deadline.
+    }
+    if (Date.now() >= deadline) return undefined;
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}

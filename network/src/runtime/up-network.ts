@@ -1,0 +1,118 @@
+import { access, mkdir, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { connectionProfile, connectionProfileFile } from '../config/connection-profile.js';
+import { ordererConfig, peerConfig } from '../config/member-configs.js';
+import { NetworkError } from '../errors/network-error.js';
+import { buildManifest, type ManifestProcess, type NetworkManifest } from '../manifest/network-manifest.js';
+import { generateMaterial } from '../material/generate-material.js';
+import { NETWORK_ORGS } from '../plan/network-orgs.js';
+import { planNetwork } from '../plan/network-plan.js';
+import { deployChaincode } from './chaincode-lifecycle.js';
+import { pollUntil } from './http-probe.js';
+import { readManifest, writeManifest } from './manifest-store.js';
+import { probeHealthy } from './member-health.js';
+import { spawnMember } from './process-control.js';
+
+/** Options of {@link upNetwork}. */
+export interface UpOptions {
+  readonly dataDir: string;
+  /** Orderer replicas, 3f+1 ≥ 4 (default 4); ignored when the data directory already holds a network. */
+  readonly orderers?: number;
+  /** First port of the network's block of ports (default 7050); ignored for an existing network. */
+  readonly basePort?: number;
+  /** Chaincode package to deploy (default: lr-chaincode's `build/lr-chaincode.tar.gz`). */
+  readonly packageFile?: string;
+  /** Progress lines (default: none). */
+  readonly log?: (line: string) => void;
+  /** false: generate material and configs only, start nothing (default true). */
+  readonly start?: boolean;
+  /** How long to wait for each member's health endpoint (default 60 s). */
+  readonly healthTimeoutMs?: number;
+}
+
+/** lr-chaincode's package file, where `npm run package -w lr-chaincode` writes it. */
+export function defaultPackageFile(): string {
+  const entry = createRequire(import.meta.url).resolve('@speedledger/lr-chaincode');
+  return join(dirname(entry), '..', 'build', 'lr-chaincode.tar.gz');
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function writeJson(path: string, value: unknown): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, `${JSON.stringify(value, null, 2)}\n`);
+}
+
+async function createNetwork(dataDir: string, options: UpOptions, log: (line: string) => void): Promise<NetworkManifest> {
+  const plan = planNetwork({ ...(options.orderers === undefined ? {} : { orderers: options.orderers }), ...(options.basePort === undefined ? {} : { basePort: options.basePort }) });
+  if (await exists(join(dataDir, 'organizations'))) {
+    throw new NetworkError('MATERIAL_FAILED', `${dataDir} holds crypto material but no network.json (an interrupted first run?): remove it or choose another --data-dir`, { dataDir });
+  }
+  const now = new Date();
+  log(`generating crypto material and the channel genesis block in ${dataDir}`);
+  await generateMaterial(dataDir, plan, now);
+  for (const peer of plan.peers) await writeJson(join(dataDir, peer.configFile), peerConfig(plan, peer));
+  for (const orderer of plan.orderers) await writeJson(join(dataDir, orderer.configFile), ordererConfig(plan, orderer));
+  for (const org of NETWORK_ORGS) await writeJson(join(dataDir, connectionProfileFile(org)), connectionProfile(plan, org, dataDir));
+  const manifest = buildManifest(plan, dataDir, now);
+  await writeManifest(manifest);
+  return manifest;
+}
+
+async function startAndWait(dataDir: string, members: readonly ManifestProcess[], timeoutMs: number, log: (line: string) => void): Promise<void> {
+  for (const member of members) {
+    const pid = await spawnMember(dataDir, member);
+    log(`${member.kind} ${member.name}: pid ${pid}, grpc ${member.address}, log ${member.logFile}`);
+  }
+  await Promise.all(members.map(async (member) => {
+    if ((await pollUntil(async () => ((await probeHealthy(member)) ? true : undefined), timeoutMs)) === undefined) {
+      throw new NetworkError('NOT_HEALTHY', `${member.name} did not become healthy on ${member.operations} within ${timeoutMs} ms (see ${member.logFile})`, {
+        name: member.name,
+      });
+    }
+  }));
+}
+
+/**
+ * `speedledger up`: on a new data directory generates the material, configs, connection
+ * profiles and `network.json`; then (re)starts every orderer and peer as a detached process,
+ * waits for their health endpoints and, until it has succeeded once, deploys the chaincode
+ * (install, approve per organisation, commit, governance init). An existing data directory is
+ * restarted, never regenerated: members already running are left alone.
+ */
+export async function upNetwork(options: UpOptions): Promise<NetworkManifest> {
+  const log = options.log ?? (() => undefined);
+  const dataDir = resolve(options.dataDir);
+  let manifest: NetworkManifest;
+  if (await exists(join(dataDir, 'network.json'))) {
+    manifest = await readManifest(dataDir);
+    log(`restarting the existing network in ${dataDir}`);
+  } else {
+    await mkdir(dataDir, { recursive: true });
+    manifest = await createNetwork(dataDir, options, log);
+  }
+  if (options.start === false) return manifest;
+  const timeoutMs = options.healthTimeoutMs ?? 60_000;
+  await startAndWait(dataDir, manifest.processes.filter((p) => p.kind === 'orderer'), timeoutMs, log);
+  await startAndWait(dataDir, manifest.processes.filter((p) => p.kind === 'peer'), timeoutMs, log);
+  if (!manifest.chaincode.deployed) {
+    const packageFile = resolve(options.packageFile ?? defaultPackageFile());
+    try {
+      const definition = await deployChaincode(manifest, packageFile, log);
+      manifest = { ...manifest, chaincode: { ...manifest.chaincode, packageSha256: definition.packageSha256, deployed: true } };
+      await writeManifest(manifest);
+    } catch (cause) {
+      if (cause instanceof NetworkError && cause.code === 'PACKAGE_MISSING') throw cause;
+      throw new NetworkError('DEPLOY_FAILED', `deploying ${manifest.chaincode.name} failed: ${(cause as Error).message}`, { dataDir }, cause);
+    }
+  }
+  return manifest;
+}
