@@ -1,0 +1,111 @@
+import { createRequire } from 'node:module';
+import * as grpc from '@grpc/grpc-js';
+import { CommitError, EndorseError, GatewayError, type ErrorDetail } from '@hyperledger/fabric-gateway';
+import { peer } from '@hyperledger/fabric-protos';
+import fabricNetwork from 'fabric-network';
+import { describe, expect, it } from 'vitest';
+import { fromFabricNetworkError } from './fabric-network-error-mapping.js';
+import { fromGatewayError, type FailureContext } from './gateway-error-mapping.js';
+
+const require = createRequire(import.meta.url);
+// fabric-network exports these classes only as types; construct the real ones from its lib.
+const { TransactionError } = require('fabric-network/lib/errors/transactionerror.js') as {
+  TransactionError: new (info: { message: string; transactionId: string; transactionCode: string }) => Error;
+};
+const { FabricError } = require('fabric-network/lib/errors/fabricerror.js') as { FabricError: new (info: string | { message: string; transactionId?: string }) => Error };
+const { TimeoutError } = fabricNetwork;
+
+const TX = 'b'.repeat(64);
+const context = (stage: FailureContext['stage']): FailureContext => ({ stage, transactionId: TX, chaincode: 'lr-chaincode', fn: 'SpeedMeasurement:SubmitReading' });
+const serviceError = (code: grpc.status): grpc.ServiceError => Object.assign(new Error(String(code)), { code, details: '', metadata: new grpc.Metadata() });
+const detail = (message: string): ErrorDetail => ({ address: 'peer0:7051', mspId: 'PTBMSP', message });
+
+/** An endorsement failure as fabric-network 2.2 reports it: text plus the raw per-peer results. */
+function endorsementFailure(responses: { status: number; message: string }[], errors: string[]): Error {
+  return Object.assign(new Error('No valid responses from any peers. Errors:'), {
+    responses: responses.map((response) => ({ response, connection: { name: 'peer0' } })),
+    errors: errors.map((message) => Object.assign(new Error(message), { connection: { name: 'peer1' } })),
+  });
+}
+
+describe('fromFabricNetworkError', () => {
+  it('maps a refused proposal response to CONTRACT_REJECTED with code, meter and seq', () => {
+    const error = endorsementFailure([{ status: 500, message: '[REPLAYED_SEQ] reading SP-0002 seq 4 is already recorded' }], []);
+    const mapped = fromFabricNetworkError(error, context('endorse'));
+    expect(mapped.code).toBe('CONTRACT_REJECTED');
+    expect(mapped.contractCode).toBe('REPLAYED_SEQ');
+    expect(mapped.meterId).toBe('SP-0002');
+    expect(mapped.seq).toBe('4');
+    expect(mapped.transactionId).toBe(TX);
+  });
+
+  it('maps connection-only endorsement failures to UNAVAILABLE, mixed ones to ENDORSE_FAILED', () => {
+    const down = endorsementFailure([], ['Broadcast Client peer0 grpc://127.0.0.1:1 is not connected', '14 UNAVAILABLE: No connection established']);
+    const mixed = endorsementFailure([{ status: 500, message: 'chaincode lr-chaincode not approved' }], ['14 UNAVAILABLE: No connection established']);
+    expect(fromFabricNetworkError(down, context('endorse')).code).toBe('UNAVAILABLE');
+    expect(fromFabricNetworkError(mixed, context('endorse')).code).toBe('ENDORSE_FAILED');
+  });
+
+  it('maps an invalid commit (TransactionError) to COMMIT_FAILED with the validation code', () => {
+    const error = new TransactionError({ message: 'Commit failed', transactionId: TX, transactionCode: 'MVCC_READ_CONFLICT' });
+    const mapped = fromFabricNetworkError(error, context('commit'));
+    expect(mapped.code).toBe('COMMIT_FAILED');
+    expect(mapped.validationCode).toBe('MVCC_READ_CONFLICT');
+    expect(mapped.stage).toBe('commit');
+  });
+
+  it('maps TimeoutError and deadline texts to TIMEOUT', () => {
+    expect(fromFabricNetworkError(new TimeoutError({ message: 'Event strategy not satisfied within the timeout period', transactionId: TX }), context('commit')).code).toBe('TIMEOUT');
+    expect(fromFabricNetworkError(new FabricError('REQUEST TIMEOUT'), context('evaluate')).code).toBe('TIMEOUT');
+  });
+
+  it('maps an orderer refusal to SUBMIT_FAILED and an unreachable orderer to UNAVAILABLE', () => {
+    const refused = new Error(`Failed to commit transaction %${TX}, orderer response status: BAD_REQUEST`);
+    const unreachable = new Error('Committer orderer0 is not connected');
+    expect(fromFabricNetworkError(refused, context('submit')).code).toBe('SUBMIT_FAILED');
+    expect(fromFabricNetworkError(unreachable, context('submit')).code).toBe('UNAVAILABLE');
+  });
+
+  it('keeps a lost commit watch as COMMIT_FAILED', () => {
+    expect(fromFabricNetworkError(new Error('commit events unavailable from peer0: 14 UNAVAILABLE'), context('commit')).code).toBe('COMMIT_FAILED');
+  });
+});
+
+describe('both libraries, same situation, same code', () => {
+  const situations: { name: string; stage: FailureContext['stage']; gateway: unknown; network: unknown }[] = [
+    {
+      name: 'forged reading',
+      stage: 'endorse',
+      gateway: new EndorseError({ code: grpc.status.ABORTED, details: [detail('chaincode response 500, [BAD_SIGNATURE] SP-1 seq 1: bad')], cause: serviceError(grpc.status.ABORTED), transactionId: TX }),
+      network: endorsementFailure([{ status: 500, message: '[BAD_SIGNATURE] SP-1 seq 1: bad' }], []),
+    },
+    {
+      name: 'unknown meter on query',
+      stage: 'evaluate',
+      gateway: new GatewayError({ code: grpc.status.UNKNOWN, details: [detail('chaincode response 500, [NOT_FOUND] meter SP-2 is not registered')], cause: serviceError(grpc.status.UNKNOWN) }),
+      network: Object.assign(new Error('peer peer0 answered 500: [NOT_FOUND] meter SP-2 is not registered'), { responses: [{ response: { status: 500, message: '[NOT_FOUND] meter SP-2 is not registered' } }] }),
+    },
+    {
+      name: 'peer down',
+      stage: 'endorse',
+      gateway: new EndorseError({ code: grpc.status.UNAVAILABLE, details: [], cause: serviceError(grpc.status.UNAVAILABLE), transactionId: TX }),
+      network: endorsementFailure([], ['14 UNAVAILABLE: No connection established']),
+    },
+    {
+      name: 'MVCC conflict',
+      stage: 'commit',
+      gateway: new CommitError({ code: peer.TxValidationCode.MVCC_READ_CONFLICT, transactionId: TX }),
+      network: new TransactionError({ message: 'x', transactionId: TX, transactionCode: 'MVCC_READ_CONFLICT' }),
+    },
+  ];
+  for (const situation of situations) {
+    it(situation.name, () => {
+      const viaGateway = fromGatewayError(situation.gateway, context(situation.stage));
+      const viaNetwork = fromFabricNetworkError(situation.network, context(situation.stage));
+      expect(viaNetwork.code).toBe(viaGateway.code);
+      expect(viaNetwork.contractCode).toBe(viaGateway.contractCode);
+      expect(viaNetwork.validationCode).toBe(viaGateway.validationCode);
+      expect(viaNetwork.meterId).toBe(viaGateway.meterId);
+    });
+  }
+});

@@ -1,0 +1,83 @@
+import { findContractRejection, meterAndSeqOf } from './contract-rejection.js';
+import type { FailureContext } from './gateway-error-mapping.js';
+import { LedgerError, type LedgerErrorCode } from './ledger-error.js';
+
+// fabric-network 2.2 / fabric-common report most failures only as text; these are its phrasings.
+const CONNECTION_FAILURE = /UNAVAILABLE|ECONNREFUSED|not connected|Failed to connect|No connection established|Unable to find any target|ENOTFOUND|EHOSTUNREACH/i;
+const DEADLINE = /DEADLINE_EXCEEDED|REQUEST[ _]TIMEOUT|timed out|timeout period/i;
+
+interface FabricNetworkErrorShape {
+  readonly name?: unknown;
+  readonly message?: unknown;
+  readonly transactionId?: unknown;
+  readonly transactionCode?: unknown;
+  readonly responses?: unknown;
+  readonly errors?: unknown;
+}
+
+function responseMessages(responses: unknown): string[] {
+  if (!Array.isArray(responses)) return [];
+  return responses.flatMap((entry: unknown) => {
+    const message = (entry as { response?: { message?: unknown } } | null)?.response?.message;
+    return typeof message === 'string' ? [message] : [];
+  });
+}
+
+function errorMessages(errors: unknown): string[] {
+  if (!Array.isArray(errors)) return [];
+  return errors.flatMap((entry: unknown) => {
+    const message = (entry as { message?: unknown } | null)?.message;
+    return typeof message === 'string' ? [message] : [];
+  });
+}
+
+/**
+ * Whether every per-peer failure is a connection failure: from the `errors` list when the
+ * library attached one, else from the "peer=…, status=…, message=…" lines of its message.
+ */
+function onlyConnectionFailures(message: string, responses: string[], errors: string[]): boolean {
+  if (responses.length > 0) return false;
+  if (errors.length > 0) return errors.every((line) => CONNECTION_FAILURE.test(line));
+  const perPeer = message.split('\n').filter((line) => line.includes('peer=') || line.includes('Error'));
+  if (perPeer.length === 0) return CONNECTION_FAILURE.test(message);
+  return perPeer.every((line) => CONNECTION_FAILURE.test(line));
+}
+
+/**
+ * Maps an error thrown by `fabric-network` 2.2 (plain Errors with text and `responses`/`errors`
+ * fields, FabricError, TimeoutError, TransactionError) to a {@link LedgerError} with the same
+ * code `@hyperledger/fabric-gateway` gets for the same situation.
+ */
+export function fromFabricNetworkError(error: unknown, context: FailureContext): LedgerError {
+  if (error instanceof LedgerError) return error;
+  const shape = (typeof error === 'object' && error !== null ? error : {}) as FabricNetworkErrorShape;
+  const name = typeof shape.name === 'string' ? shape.name : '';
+  const message = typeof shape.message === 'string' ? shape.message : String(error);
+  const transactionId = typeof shape.transactionId === 'string' && shape.transactionId ? shape.transactionId : context.transactionId;
+  const base = { stage: context.stage, transactionId, ids: { chaincode: context.chaincode, fn: context.fn } };
+  const responses = responseMessages(shape.responses);
+  const errors = errorMessages(shape.errors);
+
+  const rejection = findContractRejection([message, ...responses, ...errors]);
+  if (rejection) {
+    return new LedgerError('CONTRACT_REJECTED', `${context.fn} rejected: [${rejection.code}] ${rejection.detail}`, {
+      ...base,
+      contractCode: rejection.code,
+      ...meterAndSeqOf(rejection.detail),
+    }, error);
+  }
+  if (name === 'TransactionError' && typeof shape.transactionCode === 'string') {
+    return new LedgerError('COMMIT_FAILED', `transaction ${transactionId ?? '?'} committed invalid: ${shape.transactionCode}`, {
+      ...base,
+      stage: 'commit',
+      validationCode: shape.transactionCode,
+    }, error);
+  }
+  if (name === 'TimeoutError' || DEADLINE.test(message)) return new LedgerError('TIMEOUT', `${context.fn}: ${message}`, base, error);
+  let code: LedgerErrorCode;
+  if (context.stage === 'commit') code = 'COMMIT_FAILED';
+  else if (onlyConnectionFailures(message, responses, errors)) code = 'UNAVAILABLE';
+  else if (context.stage === 'submit') code = 'SUBMIT_FAILED';
+  else code = 'ENDORSE_FAILED';
+  return new LedgerError(code, `${context.fn}: ${message}`, base, error);
+}
