@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { approvalRuleFromDsl, compileEndorsementPolicy } from './approval-rule.js';
+import { parseSignaturePolicy } from '../policy/index.js';
+import { approvalRuleFromDsl, approvalRuleFromEnvelope, compileEndorsementPolicy } from './approval-rule.js';
 
 const RULE = "AND('InmetroMSP.member', OutOf(3, 'InmetroMSP.member', 'PTBMSP.member', 'LaSIGEMSP.member', 'CityOperatorMSP.member'))";
 
@@ -19,5 +20,14 @@ describe('approval rule', () => {
     expect(() => approvalRuleFromDsl("AND('InmetroMSP.member'")).toThrow();
     expect(() => compileEndorsementPolicy('OutOf(2)')).toThrow();
     expect(compileEndorsementPolicy("OutOf(2, 'InmetroMSP.peer', 'PTBMSP.peer')").byteLength).toBeGreaterThan(0);
+  });
+});
+
+describe('approval rule from the channel policy', () => {
+  it('reads peer principals as organisation approvals', () => {
+    const satisfied = approvalRuleFromEnvelope(parseSignaturePolicy("AND('InmetroMSP.peer', OutOf(2, 'PTBMSP.peer', 'LaSIGEMSP.peer', 'CityOperatorMSP.peer'))"));
+    expect(satisfied(['InmetroMSP', 'PTBMSP', 'CityOperatorMSP'])).toBe(true);
+    expect(satisfied(['PTBMSP', 'LaSIGEMSP', 'CityOperatorMSP'])).toBe(false);
+    expect(satisfied(['InmetroMSP', 'LaSIGEMSP'])).toBe(false);
   });
 });

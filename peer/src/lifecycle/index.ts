@@ -10,4 +10,4 @@ export {
 } from './lifecycle-keys.js';
 export { LifecycleRefusal, LIFECYCLE_ERROR_CODES, type LifecycleErrorCode } from './lifecycle-error.js';
 export { canonicalJson } from './canonical-json.js';
-export { approvalRuleFromDsl, compileEndorsementPolicy } from './approval-rule.js';
+export { approvalRuleFromDsl, approvalRuleFromEnvelope, compileEndorsementPolicy } from './approval-rule.js';
