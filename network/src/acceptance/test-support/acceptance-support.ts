@@ -1,0 +1,111 @@
+import { existsSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { dirname, join } from 'node:path';
+import { createRequire } from 'node:module';
+import { createDataset, type FleetMeter, type GeneratedReading } from '@speedledger/datasets';
+import { decodeDlr1, DLR1, measureSpeed } from '@speedledger/lr-chaincode/core';
+import type { MeasurementRecord } from '@speedledger/lr-chaincode/contract';
+
+/** Why the live network cannot run here (missing build outputs), or undefined when it can. */
+export function missingPrerequisite(): string | undefined {
+  const require = createRequire(import.meta.url);
+  const checks: [string, () => string][] = [
+    ['peer CLI (npm run build -w @speedledger/peer)', () => join(dirname(require.resolve('@speedledger/peer')), 'cli', 'main.js')],
+    ['orderer CLI (npm run build -w @speedledger/orderer-bft)', () => join(dirname(require.resolve('@speedledger/orderer-bft')), 'cli', 'main.js')],
+    ['chaincode package (npm run package -w @speedledger/lr-chaincode)', () => join(dirname(require.resolve('@speedledger/lr-chaincode')), '..', 'build', 'lr-chaincode.tar.gz')],
+  ];
+  for (const [what, path] of checks) {
+    try {
+      if (!existsSync(path())) return what;
+    } catch {
+      return what;
+    }
+  }
+  return undefined;
+}
+
+function bindable(port: number): Promise<Server | undefined> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(undefined));
+    server.listen(port, '127.0.0.1', () => resolve(server));
+  });
+}
+
+/** A base port whose next `span` loopback ports are free now (probed by binding each). */
+export async function freePortBlock(span: number, seed: number): Promise<number> {
+  for (let attempt = 0; attempt < 40; attempt += 1) {
+    const base = 21_000 + ((seed * 7919 + attempt * 104_729) % 3_800) * 10;
+    const servers: Server[] = [];
+    let free = true;
+    for (let port = base; port < base + span && free; port += 1) {
+      const server = await bindable(port);
+      if (server) servers.push(server);
+      else free = false;
+    }
+    await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
+    if (free) return base;
+  }
+  throw new Error(`no block of ${span} free ports`);
+}
+
+/** One client library's share of the fleet and its readings. */
+export interface FleetShare {
+  readonly meters: readonly FleetMeter[];
+  readonly readings: readonly GeneratedReading[];
+}
+
+/**
+ * A small clean dataset split into `shares` disjoint groups of meters (each library registers
+ * its own, so neither run depends on the other) plus one meter nobody registers.
+ */
+export function fleetShares(shares: number, metersPerShare: number, readingsPerMeter: number, seed: number): { shares: FleetShare[]; unregistered: GeneratedReading } {
+  const meterCount = shares * metersPerShare + 1;
+  const dataset = createDataset({ meters: meterCount, readings: meterCount * readingsPerMeter, seed, mix: 'clean' });
+  const all = [...dataset.readings()];
+  const meters = dataset.fleet.meters;
+  const out: FleetShare[] = [];
+  for (let s = 0; s < shares; s += 1) {
+    const mine = meters.slice(s * metersPerShare, (s + 1) * metersPerShare);
+    const ids = new Set(mine.map((m) => m.meterId));
+    out.push({ meters: mine, readings: all.filter((r) => ids.has(r.truth.meterId)) });
+  }
+  const lastId = meters[meters.length - 1]!.meterId;
+  const unregistered = all.find((r) => r.truth.meterId === lastId);
+  if (!unregistered) throw new Error(`dataset seed ${seed} gave meter ${lastId} no reading`);
+  return { shares: out, unregistered };
+}
+
+/** The same reading with one sample byte flipped: the signature no longer verifies. */
+export function forge(reading: Uint8Array): Uint8Array {
+  const forged = Uint8Array.from(reading);
+  forged[DLR1.HEADER_BYTES + 1] = forged[DLR1.HEADER_BYTES + 1]! ^ 0x01;
+  return forged;
+}
+
+/** What the ledger record must say, computed locally with the LR core from the raw reading. */
+export function expectedOutcome(reading: Uint8Array, meter: FleetMeter): Pick<MeasurementRecord, 'verdict' | 'speedCentiKmh' | 'reason'> {
+  const decoded = decodeDlr1(reading);
+  if (!decoded.ok) throw new Error(`generated reading does not decode: ${decoded.detail}`);
+  const { loopA, loopB, sampleRateHz } = decoded.reading;
+  const result = measureSpeed({ loopA, loopB, sampleRateHz }, meter.site);
+  return result.ok
+    ? { verdict: 'ACCEPTED', speedCentiKmh: result.speedCentiKmh, reason: null }
+    : { verdict: 'INVALIDATED', speedCentiKmh: null, reason: result.reason };
+}
+
+/** Polls `probe` until it returns a value or `timeoutMs` passes (then the last failure). */
+export async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`${what} not reached within ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
+}

@@ -1,0 +1,118 @@
+import {
+  approveDefinition, commitDefinition, listDefinitions, packageFingerprint, type ChaincodeDefinitionInput,
+} from '../runtime/chaincode-lifecycle.js';
+import { readManifest } from '../runtime/manifest-store.js';
+import { defaultPackageFile } from '../runtime/up-network.js';
+import type { NetworkManifest } from '../manifest/network-manifest.js';
+import { DATA_DIR_OPTION, defaultDataDir, parseOrUsage, reportFailure, usageProblem, type NetworkCliCommand, type NetworkCliIo } from './cli-support.js';
+
+const DEFINITION_OPTIONS = {
+  ...DATA_DIR_OPTION, org: { type: 'string' }, package: { type: 'string' }, sha256: { type: 'string' }, name: { type: 'string' },
+  version: { type: 'string' }, sequence: { type: 'string' }, policy: { type: 'string' },
+} as const;
+
+const DEFINITION_HELP = `  --org ORG        organisation whose Admin acts (inmetro, ptb, lasige, cityoperator)
+  --package FILE   package whose SHA-256 is approved (or --sha256 HEX); default: the deployed fingerprint
+  --name, --version, --sequence, --policy   definition fields (default: the deployed definition)`;
+
+const APPROVE_USAGE = `speedledger chaincode approve --org ORG [--data-dir DIR] [definition options]
+
+Approves a chaincode definition for ORG (_lifecycle ApproveChaincodeDefinitionForMyOrg, as ORG's
+admin, endorsed by ORG's peer). A new package needs a new --sequence and --version.
+${DEFINITION_HELP}`;
+
+const COMMIT_USAGE = `speedledger chaincode commit --org ORG [--data-dir DIR] [definition options]
+
+Commits an approved definition (_lifecycle CommitChaincodeDefinition, endorsed by every
+organisation's peer); refused unless Inmetro and a majority of the organisations approved it.
+${DEFINITION_HELP}`;
+
+type DefinitionValues = { [K in keyof typeof DEFINITION_OPTIONS]?: string };
+
+async function definitionFrom(values: DefinitionValues, manifest: NetworkManifest): Promise<ChaincodeDefinitionInput | string> {
+  const cc = manifest.chaincode;
+  const sequence = values.sequence === undefined ? cc.sequence : Number(values.sequence);
+  if (!Number.isSafeInteger(sequence) || sequence < 1) return '--sequence must be an integer ≥ 1';
+  if (values.sha256 !== undefined && !/^[0-9a-f]{64}$/.test(values.sha256)) return '--sha256 must be 64 lower-case hex digits';
+  if (values.sha256 !== undefined && values.package !== undefined) return 'give --package or --sha256, not both';
+  const packageSha256 = values.sha256 ?? (values.package !== undefined ? await packageFingerprint(values.package) : cc.packageSha256);
+  if (packageSha256 === undefined) return 'no deployed fingerprint yet: give --package or --sha256';
+  return { name: values.name ?? cc.name, version: values.version ?? cc.version, sequence, packageSha256, endorsementPolicy: values.policy ?? cc.endorsementPolicy };
+}
+
+function definitionCommand(path: string[], summary: string, usage: string, act: typeof approveDefinition): NetworkCliCommand {
+  return {
+    path, summary, usage,
+    async run(args: string[], io: NetworkCliIo) {
+      const parsed = parseOrUsage(args, DEFINITION_OPTIONS, usage, io);
+      if (parsed === undefined) return 2;
+      const values = parsed.values as DefinitionValues;
+      if (values.org === undefined) return usageProblem(io, '--org is required', usage);
+      try {
+        const manifest = await readManifest(values['data-dir'] ?? defaultDataDir());
+        const definition = await definitionFrom(values, manifest);
+        if (typeof definition === 'string') return usageProblem(io, definition, usage);
+        io.stdout.write(`${await act(manifest, values.org, definition)}\n`);
+        return 0;
+      } catch (error) {
+        return reportFailure(io, path.join(' '), error);
+      }
+    },
+  };
+}
+
+/** `speedledger chaincode approve`. */
+export const chaincodeApproveCommand = definitionCommand(['chaincode', 'approve'], 'Approve a chaincode definition for one organisation', APPROVE_USAGE, approveDefinition);
+/** `speedledger chaincode commit`. */
+export const chaincodeCommitCommand = definitionCommand(['chaincode', 'commit'], 'Commit an approved chaincode definition to the channel', COMMIT_USAGE, commitDefinition);
+
+const LIST_USAGE = `speedledger chaincode list [--data-dir DIR] [--org ORG] [--json]
+
+Lists the committed chaincode definitions (_lifecycle QueryChaincodeDefinitions on ORG's peer;
+default inmetro).`;
+
+/** `speedledger chaincode list`. */
+export const chaincodeListCommand: NetworkCliCommand = {
+  path: ['chaincode', 'list'],
+  summary: 'List committed chaincode definitions',
+  usage: LIST_USAGE,
+  async run(args, io) {
+    const parsed = parseOrUsage(args, { ...DATA_DIR_OPTION, org: { type: 'string', default: 'inmetro' }, json: { type: 'boolean', default: false } }, LIST_USAGE, io);
+    if (parsed === undefined) return 2;
+    try {
+      const manifest = await readManifest(parsed.values['data-dir'] ?? defaultDataDir());
+      const result = await listDefinitions(manifest, parsed.values.org!) as { definitions?: ChaincodeDefinitionInput[] };
+      if (parsed.values.json === true) {
+        io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      } else {
+        for (const d of result.definitions ?? []) io.stdout.write(`${d.name} ${d.version} sequence ${d.sequence} sha256 ${d.packageSha256} policy ${d.endorsementPolicy}\n`);
+      }
+      return 0;
+    } catch (error) {
+      return reportFailure(io, 'chaincode list', error);
+    }
+  },
+};
+
+const FINGERPRINT_USAGE = `speedledger chaincode fingerprint [--package FILE]
+
+Prints the SHA-256 of a chaincode package (default lr-chaincode/build/lr-chaincode.tar.gz): the
+fingerprint a definition pins and peers check before running a package.`;
+
+/** `speedledger chaincode fingerprint`. */
+export const chaincodeFingerprintCommand: NetworkCliCommand = {
+  path: ['chaincode', 'fingerprint'],
+  summary: 'SHA-256 fingerprint of a chaincode package',
+  usage: FINGERPRINT_USAGE,
+  async run(args, io) {
+    const parsed = parseOrUsage(args, { package: { type: 'string' } }, FINGERPRINT_USAGE, io);
+    if (parsed === undefined) return 2;
+    const file = parsed.values.package ?? defaultPackageFile();
+    try {
+      io.stdout.write(`${await packageFingerprint(file)}  ${file}\n`);
+      return 0;
+    } catch (error) {
+      return reportFailure(io, 'chaincode fingerprint', error);
+    }
+  },
+};

@@ -1,0 +1,13 @@
+import { chaincodeApproveCommand, chaincodeCommitCommand, chaincodeFingerprintCommand, chaincodeListCommand } from './chaincode-commands.js';
+import { downCommand, logsCommand, statusCommand, upCommand } from './lifecycle-commands.js';
+import { meterRegisterCommand, meterRevokeCommand, meterShowCommand } from './meter-commands.js';
+import type { NetworkCliCommand } from './cli-support.js';
+
+/** The network's `speedledger` subcommands. */
+export const commands: readonly NetworkCliCommand[] = [
+  upCommand, downCommand, statusCommand, logsCommand,
+  chaincodeApproveCommand, chaincodeCommitCommand, chaincodeListCommand, chaincodeFingerprintCommand,
+  meterRegisterCommand, meterRevokeCommand, meterShowCommand,
+];
+export { defaultDataDir, type NetworkCliCommand, type NetworkCliIo } from './cli-support.js';
+export { formatStatus } from './lifecycle-commands.js';
