@@ -1,0 +1,190 @@
+import { join } from 'node:path';
+import type { Server } from '@grpc/grpc-js';
+import { common, peer } from '@hyperledger/fabric-protos';
+import { createJsonLogger, type Logger } from '@speedledger/orderer-bft/runtime';
+import { configBlockValidation, PeerLedger } from '../ledger/index.js';
+import { loadSigningIdentity, type SigningIdentity } from '../msp/index.js';
+import {
+  createDeliverService, createEndorserService, createGatewayService, endorsementRequirement, type GatewayEndorser, type ProposalProcessor,
+} from '../services/index.js';
+import { validateBlock } from '../validation/index.js';
+import { createPackageStore } from './chaincode-packages.js';
+import { loadChannelContext, type ChannelContext } from './channel-context.js';
+import { committedBlocks, validationContext } from './ledger-services.js';
+import { startOperationsServer, type OperationsServer } from './operations-server.js';
+import { startBlockPuller, type BlockPuller } from './orderer-block-puller.js';
+import type { PeerNodeConfig } from './peer-config.js';
+import { PeerMetrics } from './peer-metrics.js';
+import { PeerNodeError } from './peer-node-error.js';
+import { chaincodeStatuses, type PeerStatus } from './peer-status.js';
+import { startPeerGrpcServer } from './peer-grpc-server.js';
+import { ordererBroadcaster, remoteEndorser } from './remote-clients.js';
+import { createRequestAuthorizer } from './request-authorizer.js';
+
+/** What a peer's endorser is built from (the runtime hands these to the endorser module). */
+export interface EndorserEnvironment {
+  readonly config: PeerNodeConfig;
+  readonly channel: ChannelContext;
+  readonly ledger: PeerLedger;
+  readonly identity: SigningIdentity;
+  readonly packages: ReturnType<typeof createPackageStore>;
+  readonly log: Logger;
+}
+
+/** Parts injected into the runtime (tests, or modules that land later). */
+export interface PeerNodeParts {
+  /** Builds the proposal processor; without one, every proposal is answered 503 ENDORSER_UNAVAILABLE. */
+  createEndorser?(environment: EndorserEnvironment): ProposalProcessor | Promise<ProposalProcessor>;
+}
+
+/** A running peer process. */
+export interface RunningPeer {
+  readonly grpcAddress: string;
+  readonly operationsAddress: string;
+  readonly ledger: PeerLedger;
+  status(): Promise<PeerStatus>;
+  stop(): Promise<void>;
+}
+
+const CODE_NAMES = new Map<number, string>(Object.entries(peer.TxValidationCode).map(([name, value]) => [value as number, name]));
+
+function unavailableEndorser(): ProposalProcessor {
+  return {
+    async processProposal() {
+      const response = new peer.ProposalResponse();
+      const status = new peer.Response();
+      status.setStatus(503);
+      status.setMessage('ENDORSER_UNAVAILABLE: this peer has no endorser');
+      response.setResponse(status);
+      return response;
+    },
+  };
+}
+
+/**
+ * Starts a peer: signing identity from the MSP directory, channel from the genesis block, the
+ * ledger (genesis committed on first start), the committer (orderer Deliver → validateBlock →
+ * commit), the endorser, the Endorser/Deliver/Gateway gRPC services on one port and the
+ * operations HTTP server. JSON log lines go to `io.log`.
+ */
+export async function startPeerNode(config: PeerNodeConfig, io: { readonly log: { write(text: string): unknown } }, parts: PeerNodeParts = {}): Promise<RunningPeer> {
+  let ledger: PeerLedger | undefined;
+  const base = createJsonLogger(io.log, 0, () => ({ view: 0, seq: ledger?.height() ?? 0 }), config.logLevel);
+  const log: Logger = { log: (level, event, fields = {}) => base.log(level, event, { peer: config.name, ...fields }) };
+  const cleanups: (() => Promise<void> | void)[] = [];
+  const stop = async (): Promise<void> => {
+    for (const cleanup of cleanups.splice(0).reverse()) {
+      try {
+        await cleanup();
+      } catch (error) {
+        log.log('warn', 'stop-step-failed', { error: (error as Error).message });
+      }
+    }
+  };
+  try {
+    const identity = await loadSigningIdentity(config.mspDir, config.mspId);
+    const channel = await loadChannelContext(config);
+    try {
+      ledger = await PeerLedger.open(join(config.dataDir, 'ledger'), { channelId: channel.config.channelId });
+    } catch (cause) {
+      throw new PeerNodeError('START_FAILED', `cannot open the ledger in ${config.dataDir}`, { dataDir: config.dataDir }, cause);
+    }
+    const opened = ledger;
+    cleanups.push(() => opened.close());
+    if (opened.height() === 0) {
+      await opened.commit(channel.genesis, configBlockValidation(channel.genesis));
+      log.log('info', 'genesis-committed', { channel: channel.config.channelId });
+    }
+    const metrics = new PeerMetrics();
+    metrics.height = opened.height();
+    const context = validationContext(opened, channel);
+
+    const puller: BlockPuller = startBlockPuller({
+      channelId: channel.config.channelId,
+      orderers: channel.orderers,
+      identity: { creator: identity.serialized, sign: (payload) => identity.sign(payload) },
+      consenters: channel.config.consenters,
+      quorum: channel.config.quorum,
+      nextNumber: () => opened.height(),
+      previousHash: () => opened.lastBlockHash(),
+      onBlock: async (block: common.Block) => {
+        const validation = await validateBlock(block, context);
+        await opened.commit(block, validation);
+        metrics.height = opened.height();
+        for (const tx of validation.transactions) metrics.commit(tx.code);
+        log.log('info', 'block-committed', { block: validation.blockNumber, txs: validation.transactions.length, valid: validation.transactions.filter((t) => t.code === 0).length });
+      },
+      log,
+    });
+    cleanups.push(() => puller.stop());
+
+    const packages = createPackageStore(config.chaincodePackagesDir);
+    const endorser = await (parts.createEndorser?.({ config, channel, ledger: opened, identity, packages, log }) ?? unavailableEndorser());
+    const counted: ProposalProcessor = {
+      async processProposal(signed) {
+        const response = await endorser.processProposal(signed);
+        const status = response.getResponse()?.getStatus() ?? 500;
+        metrics.endorsement(status >= 200 && status < 400 ? 'success' : 'failure');
+        return response;
+      },
+    };
+
+    const broadcaster = ordererBroadcaster();
+    cleanups.push(() => broadcaster.close());
+    const remotes = config.gatewayPeers.map((p) => ({ ...p, client: remoteEndorser(p.address) }));
+    cleanups.push(() => remotes.forEach((r) => r.client.close()));
+    const blocks = committedBlocks(opened);
+    const authorizer = createRequestAuthorizer({
+      msp: channel.msp, evaluateChannelPolicy: channel.evaluateChannelPolicy, now: () => new Date(),
+    });
+    const local: GatewayEndorser = { name: config.name, mspId: config.mspId, address: config.listen.grpc, processor: counted };
+    const grpc = await startPeerGrpcServer(config.listen.grpc, {
+      endorser: createEndorserService(counted),
+      deliver: createDeliverService({ channelId: channel.config.channelId, ledger: blocks, authorizer, onRefusal: (reason) => log.log('info', 'deliver-refused', { reason }) }),
+      gateway: createGatewayService({
+        channelId: channel.config.channelId,
+        local,
+        others: remotes.map((r) => ({ name: r.name, mspId: r.mspId, address: r.address, processor: r.client })),
+        orderers: () => [puller.current(), ...channel.orderers.filter((o) => o !== puller.current())],
+        broadcast: (address, envelope) => broadcaster.broadcast(address, envelope),
+        ledger: blocks,
+        authorizer,
+        requirement: (response, chaincodeName) => endorsementRequirement(response, chaincodeName, {
+          state: opened.state, namespacePolicy: channel.namespacePolicy, evaluateChannelPolicy: channel.evaluateChannelPolicy,
+        }),
+      }),
+    });
+    const server: Server = grpc.server;
+    cleanups.push(() => new Promise<void>((resolve) => {
+      server.tryShutdown(() => resolve());
+      setTimeout(() => {
+        server.forceShutdown();
+        resolve();
+      }, 2000).unref();
+    }));
+
+    const status = async (): Promise<PeerStatus> => ({
+      name: config.name,
+      mspId: config.mspId,
+      channel: channel.config.channelId,
+      height: opened.height(),
+      currentBlockHash: Buffer.from(opened.lastBlockHash() ?? new Uint8Array()).toString('hex'),
+      orderer: puller.current(),
+      chaincodes: await chaincodeStatuses(opened, config, (definition) => packages.resolve(definition)),
+    });
+    const operations: OperationsServer = await startOperationsServer(config.listen.operations, {
+      health: () => ({
+        ledger: { ok: true },
+        orderer: puller.healthy() ? { ok: true } : { ok: false, detail: 'no orderer delivered a valid block on the last attempts' },
+      }),
+      status,
+      metrics: () => metrics.render((code) => CODE_NAMES.get(code) ?? String(code)),
+    });
+    cleanups.push(() => operations.close());
+    log.log('info', 'peer-started', { grpc: grpc.address, operations: operations.address, height: opened.height(), orderers: channel.orderers });
+    return { grpcAddress: grpc.address, operationsAddress: operations.address, ledger: opened, status, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
