@@ -9,4 +9,6 @@ node -e 'const [a,b]=process.versions.node.split(".").map(Number); if (a<20||(a=
 
 npm ci --no-audit --no-fund
 npx turbo run build
+# The chaincode package `speedledger up` installs on the peers (lr-chaincode/build/lr-chaincode.tar.gz).
+npm run package -w lr-chaincode
 echo "setup done: try 'npx speedledger --help'"
