@@ -18,7 +18,11 @@ export function memberCommand(member: ManifestProcess): string[] {
   return [main, member.kind, 'start', '--config', member.configFile];
 }
 
-/** The pid recorded for a member, if its pid file exists and names a live process. */
+/**
+ * The pid recorded for a member, if its pid file exists and names a live process that is this
+ * member: where `/proc` exists, its command line must name the member's config file, so a pid
+ * reused by an unrelated process (after a reboot) is never signalled.
+ */
 export async function livePid(member: ManifestProcess): Promise<number | undefined> {
   let pid: number;
   try {
@@ -26,7 +30,14 @@ export async function livePid(member: ManifestProcess): Promise<number | undefin
   } catch {
     return undefined;
   }
-  return Number.isInteger(pid) && pid > 0 && isAlive(pid) ? pid : undefined;
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return undefined;
+  let cmdline: string;
+  try {
+    cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return pid;
+  }
+  return cmdline.split('\0').includes(member.configFile) ? pid : undefined;
 }
 
 /** True if a process with this pid exists (signal 0 probes without signalling). */
