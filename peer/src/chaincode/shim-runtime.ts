@@ -1,0 +1,82 @@
+import type { EventEmitter } from 'node:events';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+
+const require = createRequire(import.meta.url);
+
+/** fabric-shim's ChaincodeMessage class, from the fabric-protos copy the shim itself loads. */
+export interface ShimChaincodeMessageClass {
+  deserializeBinary(bytes: Uint8Array): ShimChaincodeMessage;
+}
+
+/** The part of a shim-side ChaincodeMessage the container touches. */
+export interface ShimChaincodeMessage {
+  serializeBinary(): Uint8Array;
+}
+
+/** The fabric-shim pieces the in-process container runs: the chaincode side of a real container. */
+export interface ShimRuntime {
+  readonly ChaincodeMessageHandler: new (stream: EventEmitter, chaincode: unknown) => { chat(message: unknown): void };
+  readonly ChaincodeFromContract: new (contracts: unknown[], serializers: unknown, metadata: unknown, title: string, version: string) => unknown;
+  readonly JSONSerializer: unknown;
+  readonly ChaincodeMessage: ShimChaincodeMessageClass;
+}
+
+/** Package roots of the chaincode runtime libraries as the peer resolves them. */
+export interface RuntimePackage {
+  readonly name: string;
+  readonly root: string;
+  readonly version: string;
+}
+
+function packageRoot(name: string, from: NodeRequire): string {
+  // Walk up from the resolved entry point: not every package exports ./package.json.
+  let dir = dirname(from.resolve(name));
+  while (true) {
+    try {
+      const pkg = from(`${dir}/package.json`) as { name?: string };
+      if (pkg.name === name) return dir;
+    } catch {
+      // no package.json at this level
+    }
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`cannot find the package root of ${name}`);
+    dir = parent;
+  }
+}
+
+let runtime: ShimRuntime | undefined;
+let packages: readonly RuntimePackage[] | undefined;
+
+/**
+ * The runtime libraries a node chaincode package may depend on, resolved exactly as the peer's
+ * fabric-shim resolves them (fabric-protos from the shim's own location: the shim uses 0.2.x,
+ * the peer's services 0.3.x).
+ */
+export function runtimePackages(): readonly RuntimePackage[] {
+  packages ??= (() => {
+    const shimRoot = packageRoot('fabric-shim', require);
+    const fromShim = createRequire(`${shimRoot}/package.json`);
+    const roots = [
+      { name: 'fabric-shim', root: shimRoot },
+      { name: 'fabric-contract-api', root: packageRoot('fabric-contract-api', fromShim) },
+      { name: '@hyperledger/fabric-protos', root: packageRoot('@hyperledger/fabric-protos', fromShim) },
+    ];
+    return roots.map(({ name, root }) => ({ name, root, version: (require(`${root}/package.json`) as { version: string }).version }));
+  })();
+  return packages;
+}
+
+/** Loads (once) fabric-shim's handler, contract dispatcher, JSON serializer and message class. */
+export function shimRuntime(): ShimRuntime {
+  runtime ??= (() => {
+    const roots = new Map(runtimePackages().map((p) => [p.name, p.root]));
+    const shimRoot = roots.get('fabric-shim')!;
+    const { ChaincodeMessageHandler } = require(`${shimRoot}/lib/handler.js`) as Pick<ShimRuntime, 'ChaincodeMessageHandler'>;
+    const ChaincodeFromContract = require(`${shimRoot}/lib/contract-spi/chaincodefromcontract.js`) as ShimRuntime['ChaincodeFromContract'];
+    const { JSONSerializer } = require(roots.get('fabric-contract-api')!) as { JSONSerializer: unknown };
+    const protos = require(roots.get('@hyperledger/fabric-protos')!) as { peer: { ChaincodeMessage: ShimChaincodeMessageClass } };
+    return { ChaincodeMessageHandler, ChaincodeFromContract, JSONSerializer, ChaincodeMessage: protos.peer.ChaincodeMessage };
+  })();
+  return runtime;
+}

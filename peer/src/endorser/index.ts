@@ -1,0 +1,6 @@
+/** The endorser: proposal checks, chaincode simulation and signed proposal responses, as a Fabric peer. */
+export { createEndorser, type ChaincodeResolution, type Endorser, type EndorserOptions } from './create-endorser.js';
+export {
+  ENDORSEMENT_REJECTION_CODES, rejection, rejectionCodeOf, type EndorsementRejection, type EndorsementRejectionCode,
+} from './endorsement-rejection.js';
+export { decodeProposal, expectedTxId, proposalHash, type ProposalParts } from './proposal-parts.js';
