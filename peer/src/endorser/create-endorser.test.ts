@@ -147,7 +147,7 @@ describe('createEndorser over the real lr-chaincode package', () => {
 
   it('returns a forged reading unendorsed with the chaincode status and BAD_SIGNATURE code', async () => {
     const forged = meter.reading(7);
-    forged[200] ^= 0x01;
+    forged[200]! ^= 0x01;
     const response = await endorser(net.inmetroPeer).processProposal(propose({ signer: net.cityOperator, chaincode: CC, args: ['SpeedMeasurement:SubmitReading', forged] }).signed);
     expect(response.getResponse()!.getStatus()).toBeGreaterThanOrEqual(400);
     expect(parseContractError(response.getResponse()!.getMessage())?.code).toBe('BAD_SIGNATURE');
