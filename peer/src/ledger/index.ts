@@ -9,3 +9,4 @@ export {
 } from './adapters/peer-ledger.js';
 export { configBlockValidation, transactionsFilterOf, validationOfStoredBlock, withTransactionsFilter } from './stored-block-validation.js';
 export { blockUpdates, checkValidationMatches, type CommittedLookups, type LedgerOp } from './block-updates.js';
+export { headerHashOf } from './block-header-hash.js';

@@ -1,8 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import { common } from '@hyperledger/fabric-protos';
-import { blockHeaderHash } from '@speedledger/orderer-bft';
 import { ClassicLevel } from 'classic-level';
 import type { BlockValidation } from '../../validation/block-validation.js';
+import { headerHashOf } from '../block-header-hash.js';
 import { blockUpdates, checkValidationMatches, type LedgerOp } from '../block-updates.js';
 import { LedgerError } from '../ledger-error.js';
 import {
@@ -208,7 +208,7 @@ export class PeerLedger {
     checkValidationMatches(block, validation);
     const stored = withTransactionsFilter(block, validation.transactionsFilter);
     const ops = await blockUpdates(validation, this.lookups());
-    const savepoint = { height: height + 1, lastHash: blockHeaderHash(header) };
+    const savepoint = { height: height + 1, lastHash: headerHashOf(header) };
     const batch = [
       ...ops,
       { type: 'put' as const, key: blockKey(number), value: stored.serializeBinary() },

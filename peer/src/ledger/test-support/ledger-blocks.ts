@@ -1,7 +1,8 @@
 import { createRequire } from 'node:module';
 import { common, ledger, peer } from '@hyperledger/fabric-protos';
-import { blockDataHash, blockHeaderHash } from '@speedledger/orderer-bft';
+import { blockDataHash } from '@speedledger/orderer-bft';
 import type { BlockValidation } from '../../validation/block-validation.js';
+import { headerHashOf } from '../block-header-hash.js';
 import { validationOfStoredBlock, withTransactionsFilter } from '../stored-block-validation.js';
 
 // The Timestamp class of the google-protobuf copy the protos were generated against.
@@ -109,7 +110,7 @@ export function endorserEnvelope(tx: TestTx): Uint8Array {
 export function makeBlock(number: number, previous: common.Block | undefined, envelopes: readonly Uint8Array[]): common.Block {
   const header = new common.BlockHeader();
   header.setNumber(number);
-  header.setPreviousHash(previous === undefined ? new Uint8Array() : blockHeaderHash(previous.getHeader()!));
+  header.setPreviousHash(previous === undefined ? new Uint8Array() : headerHashOf(previous.getHeader()!));
   header.setDataHash(blockDataHash(envelopes));
   const data = new common.BlockData();
   data.setDataList([...envelopes]);
