@@ -79,7 +79,11 @@ export async function memberHealth(member: ManifestProcess, pid: number | undefi
     const status = await httpGet(member.operations, '/status');
     if (status.status !== 200) return { ...base, healthy: health.status === 200, error: `/status answered ${status.status}` };
     const doc = JSON.parse(status.body) as PeerStatus;
-    return { ...base, healthy: health.status === 200, height: doc.height, currentBlockHash: doc.currentBlockHash, chaincodes: doc.chaincodes ?? [] };
+    const healthy = health.status === 200;
+    return {
+      ...base, healthy, height: doc.height, currentBlockHash: doc.currentBlockHash, chaincodes: doc.chaincodes ?? [],
+      ...(healthy ? {} : { error: `/healthz answered ${health.status}${health.body === '' ? '' : `: ${health.body.slice(0, 200)}`}` }),
+    };
   } catch (error) {
     return { ...base, healthy: false, error: (error as Error).message };
   }

@@ -1,4 +1,4 @@
-import { access, mkdir, writeFile } from 'node:fs/promises';
+import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { connectionProfile, connectionProfileFile } from '../config/connection-profile.js';
@@ -12,7 +12,7 @@ import { deployChaincode } from './chaincode-lifecycle.js';
 import { pollUntil } from './http-probe.js';
 import { readManifest, writeManifest } from './manifest-store.js';
 import { probeHealthy } from './member-health.js';
-import { spawnMember } from './process-control.js';
+import { isAlive, spawnMember } from './process-control.js';
 
 /** Options of {@link upNetwork}. */
 export interface UpOptions {
@@ -67,17 +67,27 @@ async function createNetwork(dataDir: string, options: UpOptions, log: (line: st
   return manifest;
 }
 
+async function logTail(file: string, lines = 5): Promise<string> {
+  const text = await readFile(file, 'utf8').catch(() => '');
+  return text.split('\n').filter((l) => l !== '').slice(-lines).join('\n');
+}
+
 async function startAndWait(dataDir: string, members: readonly ManifestProcess[], timeoutMs: number, log: (line: string) => void): Promise<void> {
+  const pids = new Map<string, number>();
   for (const member of members) {
     const pid = await spawnMember(dataDir, member);
+    pids.set(member.name, pid);
     log(`${member.kind} ${member.name}: pid ${pid}, grpc ${member.address}, log ${member.logFile}`);
   }
   await Promise.all(members.map(async (member) => {
-    if ((await pollUntil(async () => ((await probeHealthy(member)) ? true : undefined), timeoutMs)) === undefined) {
-      throw new NetworkError('NOT_HEALTHY', `${member.name} did not become healthy on ${member.operations} within ${timeoutMs} ms (see ${member.logFile})`, {
-        name: member.name,
-      });
-    }
+    // A member that exits while we wait fails the wait at once, with the end of its log.
+    const ready = await pollUntil(async () => {
+      if (await probeHealthy(member)) return 'healthy';
+      return isAlive(pids.get(member.name)!) ? undefined : 'exited';
+    }, timeoutMs);
+    if (ready === 'healthy') return;
+    const why = ready === 'exited' ? 'exited' : `did not become healthy on ${member.operations} within ${timeoutMs} ms`;
+    throw new NetworkError('NOT_HEALTHY', `${member.name} ${why} (see ${member.logFile}):\n${await logTail(member.logFile)}`, { name: member.name });
   }));
 }
 
