@@ -7,7 +7,7 @@ import { readChannelConfig, readMspIdentity } from '@speedledger/orderer-bft';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NETWORK_ORGS } from '../plan/network-orgs.js';
 import { planNetwork, userMspDir } from '../plan/network-plan.js';
-import { generateMaterial, type GeneratedMaterial } from './generate-material.js';
+import { generateMaterial, networkChannelSpec, type GeneratedMaterial } from './generate-material.js';
 
 let dir: string;
 let material: GeneratedMaterial;
@@ -97,5 +97,18 @@ describe('generateMaterial', () => {
     const writers = common.SignaturePolicyEnvelope.deserializeBinary(app.getGroupsMap().get('InmetroMSP')!.getPoliciesMap().get('Writers')!.getPolicy()!.getValue_asU8());
     expect(writers.getIdentitiesList().map((p) => msp.MSPRole.deserializeBinary(p.getPrincipal_asU8()).getRole()))
       .toContain(msp.MSPRole.MSPRoleType.PEER);
+  });
+
+  it('with seven orderers lists each organisation\'s orderers as the endpoints of its orderer MSP, in replica order', () => {
+    const seven = planNetwork({ orderers: 7, basePort: 20_000 });
+    const consenters = seven.orderers.map((o, i) => ({ id: i + 1, host: '127.0.0.1', port: Number(o.address.split(':')[1]), mspId: o.mspId, certPem: '' }));
+    const spec = networkChannelSpec(material.caCertsPem, consenters, seven);
+    expect(spec.ordererOrganizations.map((o) => [o.mspId, o.endpoints])).toEqual([
+      ['InmetroOrdererMSP', ['127.0.0.1:20000', '127.0.0.1:20040']],
+      ['PTBOrdererMSP', ['127.0.0.1:20010', '127.0.0.1:20050']],
+      ['LaSIGEOrdererMSP', ['127.0.0.1:20020', '127.0.0.1:20060']],
+      ['CityOperatorOrdererMSP', ['127.0.0.1:20030']],
+    ]);
+    expect(spec.ordererOrganizations.every((o, i) => o.rootCertsPem[0] === material.caCertsPem[NETWORK_ORGS[i]!.dir])).toBe(true);
   });
 });
