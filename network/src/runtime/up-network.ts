@@ -27,6 +27,8 @@ export interface UpOptions {
   readonly log?: (line: string) => void;
   /** false: generate material and configs only, start nothing (default true). */
   readonly start?: boolean;
+  /** false: start the members but do not deploy the chaincode (default true). */
+  readonly deploy?: boolean;
   /** How long to wait for each member's health endpoint (default 60 s). */
   readonly healthTimeoutMs?: number;
 }
@@ -113,7 +115,7 @@ export async function upNetwork(options: UpOptions): Promise<NetworkManifest> {
   const timeoutMs = options.healthTimeoutMs ?? 60_000;
   await startAndWait(dataDir, manifest.processes.filter((p) => p.kind === 'orderer'), timeoutMs, log);
   await startAndWait(dataDir, manifest.processes.filter((p) => p.kind === 'peer'), timeoutMs, log);
-  if (!manifest.chaincode.deployed) {
+  if (!manifest.chaincode.deployed && options.deploy !== false) {
     const packageFile = resolve(options.packageFile ?? defaultPackageFile());
     try {
       const definition = await deployChaincode(manifest, packageFile, log);
