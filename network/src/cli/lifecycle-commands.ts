@@ -5,7 +5,7 @@ import { downNetwork, networkStatus, type NetworkStatus } from '../runtime/netwo
 import { upNetwork } from '../runtime/up-network.js';
 import { DATA_DIR_OPTION, defaultDataDir, parseOrUsage, reportFailure, usageProblem, type NetworkCliCommand, type NetworkCliIo } from './cli-support.js';
 
-const UP_USAGE = `speedledger up [--data-dir DIR] [--orderers 4] [--base-port 7050] [--package FILE]
+const UP_USAGE = `speedledger up [--data-dir DIR] [--orderers 4] [--base-port 7050] [--package FILE] [--skip-deploy]
 
 Starts the embedded network on loopback: four organisations (Inmetro and PTB — notified bodies —,
 LaSIGE, CityOperator), one BFT orderer replica per organisation (--orderers 3f+1; beyond four,
@@ -13,7 +13,8 @@ assigned round-robin) and one peer each, as detached processes (logs in DIR/logs
 The first time it generates crypto material in Fabric's layout (DIR/organizations/<org>), the
 channel genesis block, DIR/connection-<org>.json and DIR/network.json, then installs, approves,
 commits and initialises lr-chaincode (default package: lr-chaincode/build/lr-chaincode.tar.gz).
-On an existing DIR it restarts what is not running; nothing is regenerated.
+On an existing DIR it restarts what is not running; nothing is regenerated. --skip-deploy starts
+the members without deploying the chaincode (a later "up" deploys it).
 DIR defaults to $SPEEDLEDGER_DATA_DIR or ./speedledger-network. Ports: organisation slot k uses
 base+10k (orderer), +1 (peer), +2 (orderer metrics), +3 (peer operations).`;
 
@@ -36,7 +37,7 @@ export const upCommand: NetworkCliCommand = {
   summary: 'Start (or restart) the embedded multi-organisation network',
   usage: UP_USAGE,
   async run(args, io) {
-    const parsed = parseOrUsage(args, { ...DATA_DIR_OPTION, orderers: { type: 'string' }, 'base-port': { type: 'string' }, package: { type: 'string' } }, UP_USAGE, io);
+    const parsed = parseOrUsage(args, { ...DATA_DIR_OPTION, orderers: { type: 'string' }, 'base-port': { type: 'string' }, package: { type: 'string' }, 'skip-deploy': { type: 'boolean', default: false } }, UP_USAGE, io);
     if (parsed === undefined) return 2;
     const { values } = parsed;
     const orderers = values.orderers === undefined ? undefined : Number(values.orderers);
@@ -48,6 +49,7 @@ export const upCommand: NetworkCliCommand = {
         dataDir: values['data-dir'] ?? defaultDataDir(),
         ...(orderers === undefined ? {} : { orderers }), ...(basePort === undefined ? {} : { basePort }),
         ...(values.package === undefined ? {} : { packageFile: values.package }),
+        deploy: values['skip-deploy'] !== true,
         log: (line) => io.stderr.write(`${line}\n`),
       });
       printWhere(io, manifest);
