@@ -1,8 +1,9 @@
-import { credentials, makeGenericClientConstructor, status as grpcStatus, type Client, type ClientDuplexStream, type ServiceError } from '@grpc/grpc-js';
-import { common, orderer } from '@hyperledger/fabric-protos';
+import { status as grpcStatus, type Client, type ServiceError } from '@grpc/grpc-js';
+import { orderer, type common } from '@hyperledger/fabric-protos';
 import { resolveConsenters, type ChannelConfig, type ConsenterIdentity, type ResolvedConsenter } from '@speedledger/orderer-bft';
-import { AtomicBroadcastClient, buildSeekEnvelope, type ClientIdentity, type Logger } from '@speedledger/orderer-bft/runtime';
+import { buildSeekEnvelope, type ClientIdentity, type Logger } from '@speedledger/orderer-bft/runtime';
 import { acceptBlock, type ChainTip } from '../block-acceptance.js';
+import { createDeliverClient, openDeliver } from './deliver-client.js';
 import { DeliveryError } from '../delivery-error.js';
 import { ReplicaRotation } from '../replica-rotation.js';
 import type { SwitchReason } from '../switch-reason.js';
@@ -44,8 +45,6 @@ export interface BlockPullerOptions {
 
 /** Blocks buffered from the stream before it is paused. */
 const HIGH_WATER = 16;
-
-const DeliverClient = makeGenericClientConstructor(orderer.AtomicBroadcastService, 'AtomicBroadcast');
 
 interface SessionEnd {
   readonly reason: SwitchReason;
@@ -162,7 +161,7 @@ export class BlockPuller {
   private client(endpoint: string): Client {
     let client = this.clients.get(endpoint);
     if (client === undefined) {
-      client = new DeliverClient(endpoint, credentials.createInsecure(), { 'grpc.max_receive_message_length': 128 * 1024 * 1024 });
+      client = createDeliverClient(endpoint);
       this.clients.set(endpoint, client);
     }
     return client;
@@ -171,7 +170,7 @@ export class BlockPuller {
   /** One Deliver stream from `replica`; resolves with why it ended (undefined when stopped). */
   private session(replica: number): Promise<SessionEnd | undefined> {
     const endpoint = this.options.endpoints[replica]!;
-    const call = (this.client(endpoint) as unknown as { deliver(): ClientDuplexStream<common.Envelope, orderer.DeliverResponse> }).deliver();
+    const call = openDeliver(this.client(endpoint));
     const queue: common.Block[] = [];
     let received = false;
     let finished = false;
@@ -243,7 +242,7 @@ export class BlockPuller {
         });
       }, Math.max(20, Math.floor((this.options.stallTimeoutMs ?? 5000) / 4)));
 
-      call.write(buildSeekEnvelope(this.options.channelId, this.tipValue.nextBlock, Number.MAX_SAFE_INTEGER, true, this.identity));
+      call.write(buildSeekEnvelope(this.options.channelId, this.tipValue.nextBlock, Number.MAX_SAFE_INTEGER, true, this.identity).serializeBinary());
     });
   }
 
@@ -255,14 +254,22 @@ export class BlockPuller {
   private async probeOthers(replica: number): Promise<(number | undefined)[]> {
     const next = this.tipValue.nextBlock;
     const others = this.options.endpoints.filter((_, i) => i !== replica);
-    return Promise.all(others.map(async (endpoint) => {
-      const client = new AtomicBroadcastClient(endpoint);
-      try {
-        const { blocks } = await client.deliver(buildSeekEnvelope(this.options.channelId, next, next, false, this.identity), this.options.probeTimeoutMs ?? 2000);
-        return blocks.some((b) => b.getHeader()?.getNumber() === next) ? next + 1 : undefined;
-      } finally {
-        client.close();
-      }
-    }));
+    const seek = buildSeekEnvelope(this.options.channelId, next, next, false, this.identity).serializeBinary();
+    return Promise.all(others.map((endpoint) => new Promise<number | undefined>((resolve) => {
+      const call = openDeliver(this.client(endpoint), this.options.probeTimeoutMs ?? 2000);
+      let has = false;
+      const done = (): void => {
+        call.cancel();
+        resolve(has ? next + 1 : undefined);
+      };
+      call.on('data', (response: orderer.DeliverResponse) => {
+        if (response.getTypeCase() === orderer.DeliverResponse.TypeCase.BLOCK) has = response.getBlock()?.getHeader()?.getNumber() === next;
+        else done();
+      });
+      call.on('error', done);
+      call.on('end', done);
+      call.write(seek);
+      call.end();
+    })));
   }
 }
