@@ -2,8 +2,19 @@ import { credentials, makeGenericClientConstructor, type ClientDuplexStream } fr
 import { common, orderer } from '@hyperledger/fabric-protos';
 import { verifyBlock, type ConsenterIdentity } from '@speedledger/orderer-bft';
 import { buildSeekEnvelope, type ClientIdentity, type Logger } from '@speedledger/orderer-bft/runtime';
+import { lenientServiceDefinition } from '../services/index.js';
 
-const DeliverClient = makeGenericClientConstructor(orderer.AtomicBroadcastService, 'AtomicBroadcast');
+const DeliverClient = makeGenericClientConstructor(lenientServiceDefinition(orderer.AtomicBroadcastService), 'AtomicBroadcast');
+
+/**
+ * orderer-bft has its own fabric-protos copy and recognises a header by `instanceof`; a header of
+ * this package's copy is read as plain fields instead, so those fields are attached to it.
+ */
+function withHeaderFields(block: common.Block): common.Block {
+  const header = block.getHeader();
+  if (header !== undefined) Object.assign(header, { number: header.getNumber(), previousHash: header.getPreviousHash_asU8(), dataHash: header.getDataHash_asU8() });
+  return block;
+}
 
 /** What the puller needs: where to pull from, how to verify, and where blocks go. */
 export interface BlockPullerOptions {
@@ -77,7 +88,7 @@ export function startBlockPuller(options: BlockPullerOptions): BlockPuller {
         if (number < options.nextNumber()) return;
         if (number > options.nextNumber()) return fail(`block ${number} skips ahead of ${options.nextNumber()}`);
         const previousHeaderHash = options.previousHash();
-        const verdict = verifyBlock(block, { consenters: options.consenters, quorum: options.quorum, ...(previousHeaderHash === undefined ? {} : { previousHeaderHash }) });
+        const verdict = verifyBlock(withHeaderFields(block), { consenters: options.consenters, quorum: options.quorum, ...(previousHeaderHash === undefined ? {} : { previousHeaderHash }) });
         if (!verdict.ok) return fail(`block ${number} refused: ${verdict.code} ${verdict.reason}`);
         try {
           await options.onBlock(block);

@@ -1,11 +1,11 @@
 import { credentials, makeGenericClientConstructor, type Client, type ServiceError } from '@grpc/grpc-js';
 import { common, peer } from '@hyperledger/fabric-protos';
 import { AtomicBroadcastClient } from '@speedledger/orderer-bft/runtime';
-import type { ProposalProcessor } from '../services/index.js';
+import { ENDORSER_SERVICE_DEFINITION, type ProposalProcessor } from '../services/index.js';
 
 type Status = common.StatusMap[keyof common.StatusMap];
 
-const EndorserClient = makeGenericClientConstructor(peer.EndorserService, 'Endorser');
+const EndorserClient = makeGenericClientConstructor(ENDORSER_SERVICE_DEFINITION, 'Endorser');
 
 /** Another peer's `protos.Endorser`, as the Gateway calls it (one channel per address, reused). */
 export function remoteEndorser(address: string, timeoutMs = 30_000): ProposalProcessor & { close(): void } {
@@ -41,7 +41,8 @@ export function ordererBroadcaster(timeoutMs = 15_000): { broadcast(address: str
         timer = setTimeout(() => reject(new Error(`orderer ${address} did not answer within ${timeoutMs} ms`)), timeoutMs);
       });
       try {
-        const response = await Promise.race([client.broadcast(envelope), timeout]);
+        // orderer-bft has its own fabric-protos copy: hand it bytes, not this package's message object.
+        const response = await Promise.race([client.broadcastRaw(envelope.serializeBinary()), timeout]);
         if (response.status === common.Status.SERVICE_UNAVAILABLE && response.info === 'stream failed') throw new Error(`orderer ${address} unreachable`);
         return response;
       } catch (error) {

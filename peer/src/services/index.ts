@@ -1,7 +1,4 @@
 /** The peer's gRPC services: Endorser, Deliver and Fabric's Gateway, with their Fabric service definitions. */
-import type { ServiceDefinition } from '@grpc/grpc-js';
-import { gateway, peer } from '@hyperledger/fabric-protos';
-
 export { createEndorserService } from './endorser-service.js';
 export { createDeliverService, type DeliverServiceOptions } from './deliver-service.js';
 export { createGatewayService, type GatewayServiceOptions } from './gateway-service.js';
@@ -14,9 +11,4 @@ export { chaincodeResult, proposalParts, responseOutcome, type ProposalParts } f
 export { gatewayRpcError, type EndpointErrorDetail } from './rpc-error.js';
 export { isDenied, type CommittedBlocks, type ProposalProcessor, type RequestAuthorizer } from './service-host.js';
 
-/** `protos.Endorser` (fabric-protos' generated definition: ProcessProposal). */
-export const ENDORSER_SERVICE_DEFINITION: ServiceDefinition = peer.EndorserService;
-/** `protos.Deliver` (Deliver, DeliverFiltered, DeliverWithPrivateData). */
-export const DELIVER_SERVICE_DEFINITION: ServiceDefinition = peer.DeliverService;
-/** `gateway.Gateway` (Evaluate, Endorse, Submit, CommitStatus, ChaincodeEvents). */
-export const GATEWAY_SERVICE_DEFINITION: ServiceDefinition = gateway.GatewayService;
+export { DELIVER_SERVICE_DEFINITION, ENDORSER_SERVICE_DEFINITION, GATEWAY_SERVICE_DEFINITION, lenientServiceDefinition } from './service-definitions.js';
