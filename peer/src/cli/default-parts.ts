@@ -1,9 +1,6 @@
 import type { PeerNodeParts } from '../runtime/peer-node.js';
 
-/**
- * The parts the `peer start` command composes beyond the runtime's own: currently none (the
- * endorser module is wired here when it lands; until then proposals get ENDORSER_UNAVAILABLE).
- */
+/** The parts `peer start` replaces in the runtime: none, the runtime's defaults are the real ones. */
 export async function defaultPeerParts(): Promise<PeerNodeParts> {
   return {};
 }

@@ -3,10 +3,11 @@ export { startPeerNode, type EndorserEnvironment, type PeerNodeParts, type Runni
 export { loadPeerConfig, parsePeerConfig, type GatewayPeerConfig, type PeerNodeConfig } from './peer-config.js';
 export { PeerNodeError, PEER_NODE_ERROR_CODES, type PeerNodeErrorCode } from './peer-node-error.js';
 export { loadChannelContext, type ChannelContext } from './channel-context.js';
-export { createPackageStore, packageLabel, labelNames, untar, type InstalledPackage, type PackageResolution } from './chaincode-packages.js';
+export { createChaincodeResolver, installRootOf, labelNames, type ChaincodeResolverOptions, type PackageVerdict } from './chaincode-resolver.js';
+export { createRefusalRecorder, type RefusalRecorderOptions } from './refusal-recorder.js';
+export { buildOwnProposal, endorseOwnTransaction, type OwnProposal } from './own-transaction.js';
 export { createRequestAuthorizer, CHANNEL_READERS_POLICY, type RequestAuthorizerOptions } from './request-authorizer.js';
 export { committedBlocks, validationContext } from './ledger-services.js';
-export { startBlockPuller, type BlockPuller, type BlockPullerOptions } from './orderer-block-puller.js';
 export { startOperationsServer, type OperationsServer, type OperationsSource } from './operations-server.js';
 export { startPeerGrpcServer, type PeerServices } from './peer-grpc-server.js';
 export { ordererBroadcaster, remoteEndorser } from './remote-clients.js';

@@ -3,16 +3,17 @@ import type { Server } from '@grpc/grpc-js';
 import { common, peer } from '@hyperledger/fabric-protos';
 import { createJsonLogger, type Logger } from '@speedledger/orderer-bft/runtime';
 import { configBlockValidation, PeerLedger } from '../ledger/index.js';
+import { BlockPuller, chainTipOf, Committer } from '../delivery/index.js';
+import { createEndorser } from '../endorser/index.js';
 import { loadSigningIdentity, type SigningIdentity } from '../msp/index.js';
 import {
   createDeliverService, createEndorserService, createGatewayService, endorsementRequirement, type GatewayEndorser, type ProposalProcessor,
 } from '../services/index.js';
 import { validateBlock } from '../validation/index.js';
-import { createPackageStore } from './chaincode-packages.js';
+import { createChaincodeResolver, installRootOf } from './chaincode-resolver.js';
 import { loadChannelContext, type ChannelContext } from './channel-context.js';
 import { committedBlocks, validationContext } from './ledger-services.js';
 import { startOperationsServer, type OperationsServer } from './operations-server.js';
-import { startBlockPuller, type BlockPuller } from './orderer-block-puller.js';
 import type { PeerNodeConfig } from './peer-config.js';
 import { PeerMetrics } from './peer-metrics.js';
 import { PeerNodeError } from './peer-node-error.js';
@@ -20,6 +21,7 @@ import { chaincodeStatuses, type PeerStatus } from './peer-status.js';
 import { startPeerGrpcServer } from './peer-grpc-server.js';
 import { ordererBroadcaster, remoteEndorser } from './remote-clients.js';
 import { createRequestAuthorizer } from './request-authorizer.js';
+import { createRefusalRecorder } from './refusal-recorder.js';
 
 /** What a peer's endorser is built from (the runtime hands these to the endorser module). */
 export interface EndorserEnvironment {
@@ -27,14 +29,28 @@ export interface EndorserEnvironment {
   readonly channel: ChannelContext;
   readonly ledger: PeerLedger;
   readonly identity: SigningIdentity;
-  readonly packages: ReturnType<typeof createPackageStore>;
+  readonly resolver: ReturnType<typeof createChaincodeResolver>;
   readonly log: Logger;
 }
 
-/** Parts injected into the runtime (tests, or modules that land later). */
+/** Parts a caller may replace (tests). */
 export interface PeerNodeParts {
-  /** Builds the proposal processor; without one, every proposal is answered 503 ENDORSER_UNAVAILABLE. */
+  /** Builds the proposal processor; default: the endorser module with `_lifecycle` and installed packages. */
   createEndorser?(environment: EndorserEnvironment): ProposalProcessor | Promise<ProposalProcessor>;
+}
+
+function defaultEndorser(environment: EndorserEnvironment): ProposalProcessor {
+  const { channel, ledger, identity, resolver } = environment;
+  return createEndorser({
+    channelId: channel.config.channelId,
+    signer: identity,
+    deserialize: (serialized) => channel.msp.deserialize(serialized, new Date()),
+    state: ledger.state,
+    history: ledger.history,
+    txIdCommitted: (txId) => ledger.txIdCommitted(txId),
+    systemChaincodes: [channel.lifecycle],
+    resolveChaincode: (name) => resolver.resolve(name),
+  });
 }
 
 /** A running peer process. */
@@ -47,19 +63,6 @@ export interface RunningPeer {
 }
 
 const CODE_NAMES = new Map<number, string>(Object.entries(peer.TxValidationCode).map(([name, value]) => [value as number, name]));
-
-function unavailableEndorser(): ProposalProcessor {
-  return {
-    async processProposal() {
-      const response = new peer.ProposalResponse();
-      const status = new peer.Response();
-      status.setStatus(503);
-      status.setMessage('ENDORSER_UNAVAILABLE: this peer has no endorser');
-      response.setResponse(status);
-      return response;
-    },
-  };
-}
 
 /**
  * Starts a peer: signing identity from the MSP directory, channel from the genesis block, the
@@ -99,27 +102,60 @@ export async function startPeerNode(config: PeerNodeConfig, io: { readonly log: 
     metrics.height = opened.height();
     const context = validationContext(opened, channel);
 
-    const puller: BlockPuller = startBlockPuller({
-      channelId: channel.config.channelId,
-      orderers: channel.orderers,
-      identity: { creator: identity.serialized, sign: (payload) => identity.sign(payload) },
-      consenters: channel.config.consenters,
-      quorum: channel.config.quorum,
-      nextNumber: () => opened.height(),
-      previousHash: () => opened.lastBlockHash(),
-      onBlock: async (block: common.Block) => {
-        const validation = await validateBlock(block, context);
-        await opened.commit(block, validation);
-        metrics.height = opened.height();
-        for (const tx of validation.transactions) metrics.commit(tx.code);
-        log.log('info', 'block-committed', { block: validation.blockNumber, txs: validation.transactions.length, valid: validation.transactions.filter((t) => t.code === 0).length });
+    const committer = new Committer({
+      ledger: {
+        commit: async (block: common.Block, validation) => {
+          await opened.commit(block, validation);
+          metrics.height = opened.height();
+          for (const tx of validation.transactions) metrics.commit(tx.code);
+          log.log('info', 'block-committed', { block: validation.blockNumber, txs: validation.transactions.length, valid: validation.transactions.filter((t) => t.code === 0).length });
+        },
       },
-      log,
+      validate: (block) => validateBlock(block, context),
     });
+    let pullFailures = 0;
+    const puller = BlockPuller.forChannel(channel.config, {
+      endpoints: channel.orderers,
+      signer: identity,
+      tip: chainTipOf(opened),
+      onBlock: async (block) => {
+        try {
+          await committer.handle(block);
+          pullFailures = 0;
+        } catch (error) {
+          pullFailures += 1;
+          throw error;
+        }
+      },
+      logger: log,
+    });
+    puller.start();
+    cleanups.push(() => committer.stop());
     cleanups.push(() => puller.stop());
+    const currentOrderer = (): string => puller.currentEndpoint ?? channel.orderers[0]!;
 
-    const packages = createPackageStore(config.chaincodePackagesDir);
-    const endorser = await (parts.createEndorser?.({ config, channel, ledger: opened, identity, packages, log }) ?? unavailableEndorser());
+    const broadcaster = ordererBroadcaster();
+    cleanups.push(() => broadcaster.close());
+    const ordererOrder = (): string[] => [currentOrderer(), ...channel.orderers.filter((o) => o !== currentOrderer())];
+    const recordRefusal = createRefusalRecorder({
+      channelId: channel.config.channelId, peerName: config.name, identity, state: opened.state, log,
+      endorser: () => counted,
+      submit: async (envelope) => {
+        for (const address of ordererOrder()) {
+          try {
+            if ((await broadcaster.broadcast(address, envelope)).status === common.Status.SUCCESS) return;
+          } catch {
+            // The next orderer is tried.
+          }
+        }
+        throw new Error('no orderer accepted the transaction');
+      },
+    });
+    const resolver = createChaincodeResolver({
+      state: opened.state, packagesDir: config.chaincodePackagesDir, installRoot: installRootOf(config.dataDir), onMismatch: recordRefusal,
+    });
+    const environment: EndorserEnvironment = { config, channel, ledger: opened, identity, resolver, log };
+    const endorser = await (parts.createEndorser ?? defaultEndorser)(environment);
     const counted: ProposalProcessor = {
       async processProposal(signed) {
         const response = await endorser.processProposal(signed);
@@ -129,8 +165,6 @@ export async function startPeerNode(config: PeerNodeConfig, io: { readonly log: 
       },
     };
 
-    const broadcaster = ordererBroadcaster();
-    cleanups.push(() => broadcaster.close());
     const remotes = config.gatewayPeers.map((p) => ({ ...p, client: remoteEndorser(p.address) }));
     cleanups.push(() => remotes.forEach((r) => r.client.close()));
     const blocks = committedBlocks(opened);
@@ -145,7 +179,7 @@ export async function startPeerNode(config: PeerNodeConfig, io: { readonly log: 
         channelId: channel.config.channelId,
         local,
         others: remotes.map((r) => ({ name: r.name, mspId: r.mspId, address: r.address, processor: r.client })),
-        orderers: () => [puller.current(), ...channel.orderers.filter((o) => o !== puller.current())],
+        orderers: ordererOrder,
         broadcast: (address, envelope) => broadcaster.broadcast(address, envelope),
         ledger: blocks,
         authorizer,
@@ -169,13 +203,13 @@ export async function startPeerNode(config: PeerNodeConfig, io: { readonly log: 
       channel: channel.config.channelId,
       height: opened.height(),
       currentBlockHash: Buffer.from(opened.lastBlockHash() ?? new Uint8Array()).toString('hex'),
-      orderer: puller.current(),
-      chaincodes: await chaincodeStatuses(opened, config, (definition) => packages.resolve(definition)),
+      orderer: currentOrderer(),
+      chaincodes: await chaincodeStatuses(opened, config, resolver),
     });
     const operations: OperationsServer = await startOperationsServer(config.listen.operations, {
       health: () => ({
         ledger: { ok: true },
-        orderer: puller.healthy() ? { ok: true } : { ok: false, detail: 'no orderer delivered a valid block on the last attempts' },
+        committer: pullFailures < 3 ? { ok: true } : { ok: false, detail: `the last ${pullFailures} blocks failed to commit` },
       }),
       status,
       metrics: () => metrics.render((code) => CODE_NAMES.get(code) ?? String(code)),

@@ -1,6 +1,7 @@
 import type { PeerLedger } from '../ledger/index.js';
 import { decodeDefinition, LIFECYCLE_NAMESPACE, refusalKey } from '../lifecycle/index.js';
-import type { PackageResolution } from './chaincode-packages.js';
+import type { ChaincodeDefinition } from '../lifecycle/index.js';
+import type { PackageVerdict } from './chaincode-resolver.js';
 
 /** One committed chaincode as `/status` reports it. */
 export interface ChaincodeStatus {
@@ -27,7 +28,8 @@ export interface PeerStatus {
 
 /** Committed definitions in the ledger's `_lifecycle` namespace with this peer's view of their packages. */
 export async function chaincodeStatuses(
-  ledger: PeerLedger, peer: { readonly name: string; readonly mspId: string }, resolve: (definition: ReturnType<typeof decodeDefinition>) => Promise<PackageResolution>,
+  ledger: PeerLedger, peer: { readonly name: string; readonly mspId: string },
+  packages: { verdict(definition: ChaincodeDefinition): PackageVerdict; running(definition: ChaincodeDefinition): boolean },
 ): Promise<ChaincodeStatus[]> {
   const statuses: ChaincodeStatus[] = [];
   for await (const entry of ledger.state.range(LIFECYCLE_NAMESPACE, 'definitions/', 'definitions0')) {
@@ -37,14 +39,14 @@ export async function chaincodeStatuses(
     } catch {
       continue;
     }
-    const resolution = await resolve(definition);
+    const resolution = packages.verdict(definition);
     const { name, version, sequence, packageSha256 } = definition;
     let refusal: ChaincodeStatus['refusal'];
     if (resolution.kind === 'mismatch') {
       const recorded = await ledger.state.get(LIFECYCLE_NAMESPACE, refusalKey(peer.mspId, name, sequence, peer.name));
       refusal = { actualSha256: resolution.package.sha256, recordedOnLedger: recorded !== undefined };
     }
-    statuses.push({ name, version, sequence, packageSha256, running: resolution.kind === 'found', ...(refusal === undefined ? {} : { refusal }) });
+    statuses.push({ name, version, sequence, packageSha256, running: resolution.kind === 'found' && packages.running(definition), ...(refusal === undefined ? {} : { refusal }) });
   }
   return statuses;
 }
