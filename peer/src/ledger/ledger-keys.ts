@@ -44,6 +44,8 @@ function concat(...parts: (Uint8Array | number)[]): Uint8Array {
 
 /** The savepoint record: height and last header hash, written with every block. */
 export const SAVEPOINT_KEY = concat(KEY_PREFIX.meta, encoder.encode('savepoint'));
+/** Marks a state rebuild in progress, so a crash in the middle resumes it on the next open. */
+export const REBUILD_KEY = concat(KEY_PREFIX.meta, encoder.encode('rebuild-pending'));
 /** The channel the ledger belongs to, written with block 0. */
 export const CHANNEL_KEY = concat(KEY_PREFIX.meta, encoder.encode('channel'));
 

@@ -6,7 +6,7 @@ import { headerHashOf } from '../block-header-hash.js';
 import { blockUpdates, checkValidationMatches, type LedgerOp } from '../block-updates.js';
 import { LedgerError } from '../ledger-error.js';
 import {
-  blockKey, CHANNEL_KEY, eventPrefix, historyPrefix, keyOfStateKey, KEY_PREFIX, kindRange, prefixEnd, readU64, SAVEPOINT_KEY, stateKey,
+  blockKey, CHANNEL_KEY, REBUILD_KEY, eventPrefix, historyPrefix, keyOfStateKey, KEY_PREFIX, kindRange, prefixEnd, readU64, SAVEPOINT_KEY, stateKey,
   stateRange, txIndexKey, u64,
 } from '../ledger-keys.js';
 import {
@@ -40,9 +40,6 @@ export interface StoredChaincodeEvent {
 
 /** Where a transaction id was committed and with which `peer.TxValidationCode`. */
 export type TxValidationRecord = TxIndexRecord;
-
-/** Marks a state rebuild in progress, so a crash in the middle resumes it on the next open. */
-const REBUILD_KEY = Uint8Array.of(KEY_PREFIX.meta, ...new TextEncoder().encode('rebuild-pending'));
 
 type Db = ClassicLevel<Uint8Array, Uint8Array>;
 
