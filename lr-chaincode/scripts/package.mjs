@@ -69,6 +69,10 @@ mkdirSync(workDir, { recursive: true });
 const tscOut = join(workDir, 'tsc');
 execFileSync(process.execPath, [join(packageDir, '..', 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(packageDir, 'tsconfig.build.json'), '--outDir', tscOut, '--declaration', 'false', '--declarationMap', 'false', '--sourceMap', 'false'], { stdio: 'inherit' });
 
+// tsc emitted ES modules; say so wherever the work dir is, or esbuild would guess from the
+// nearest package.json and change its CommonJS interop (`__toESM(..., 1)` or not) with --out.
+writeFileSync(join(tscOut, 'package.json'), '{"type":"module"}\n');
+
 // 2. esbuild: one CommonJS file; the core and every workspace module inside, Fabric libraries outside.
 const bundle = buildSync({
   entryPoints: [join(tscOut, 'contract', 'index.js')],

@@ -1,7 +1,8 @@
 import '../test-support/quiet-logs.js';
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { connect, createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
@@ -46,10 +47,13 @@ describe('the Fabric chaincode package', () => {
   let outer: Map<string, Buffer>;
   let code: Map<string, Buffer>;
   let mainPath: string;
+  let outsideDir: string;
 
   beforeAll(() => {
     first = buildPackage(join(workDir, 'a'));
-    second = buildPackage(join(workDir, 'b'));
+    // Built outside any package too: the bytes must not depend on where the build runs.
+    outsideDir = mkdtempSync(join(tmpdir(), 'lr-package-'));
+    second = buildPackage(outsideDir);
     outer = untar(first);
     code = untar(outer.get('code.tar.gz')!);
     const srcDir = join(workDir, 'unpacked', 'src');
@@ -58,9 +62,12 @@ describe('the Fabric chaincode package', () => {
     mainPath = join(srcDir, 'index.js');
   }, 120_000);
 
-  afterAll(() => rmSync(workDir, { recursive: true, force: true }));
+  afterAll(() => {
+    rmSync(workDir, { recursive: true, force: true });
+    rmSync(outsideDir, { recursive: true, force: true });
+  });
 
-  it('is reproducible: the same source gives the same bytes', () => {
+  it('is reproducible: the same source gives the same bytes, wherever it is built', () => {
     expect(sha256(second)).toBe(sha256(first));
   });
 

@@ -1,4 +1,6 @@
-import protos from '@hyperledger/fabric-protos';
+// Named imports: fabric-protos is compiled TypeScript (`__esModule`, no default export), so a
+// default import works under Node's ESM loader but is undefined in the chaincode's CJS bundle.
+import { common, msp } from '@hyperledger/fabric-protos';
 import { KeyEndorsementPolicy } from './fabric-api.js';
 import type { Governance } from './governance.js';
 
@@ -13,7 +15,7 @@ export function registrationPolicy(governance: Governance): Uint8Array {
   policy.addOrgs('PEER', ...governance.notifiedBodies);
   const bytes = policy.getPolicy();
   if (governance.registrationQuorum === governance.notifiedBodies.length) return bytes;
-  const envelope = protos.common.SignaturePolicyEnvelope.deserializeBinary(bytes);
+  const envelope = common.SignaturePolicyEnvelope.deserializeBinary(bytes);
   envelope.getRule()!.getNOutOf()!.setN(governance.registrationQuorum);
   return envelope.serializeBinary();
 }
@@ -27,8 +29,8 @@ export interface PolicySummary {
 
 /** Decodes a SignaturePolicyEnvelope written by {@link registrationPolicy}. */
 export function summarisePolicy(bytes: Uint8Array): PolicySummary {
-  const envelope = protos.common.SignaturePolicyEnvelope.deserializeBinary(bytes);
-  const principals = envelope.getIdentitiesList().map((p) => protos.msp.MSPRole.deserializeBinary(p.getPrincipal_asU8()));
+  const envelope = common.SignaturePolicyEnvelope.deserializeBinary(bytes);
+  const principals = envelope.getIdentitiesList().map((p) => msp.MSPRole.deserializeBinary(p.getPrincipal_asU8()));
   return {
     required: envelope.getRule()?.getNOutOf()?.getN() ?? 0,
     mspIds: principals.map((r) => r.getMspIdentifier()),
