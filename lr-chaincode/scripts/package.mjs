@@ -77,6 +77,8 @@ writeFileSync(join(tscOut, 'package.json'), '{"type":"module"}\n');
 const bundle = buildSync({
   entryPoints: [join(tscOut, 'contract', 'index.js')],
   absWorkingDir: tscOut,
+  // Fixed here rather than found by walking up from the work dir (which moves with --out).
+  tsconfigRaw: { compilerOptions: { alwaysStrict: true } },
   bundle: true,
   platform: 'node',
   format: 'cjs',
