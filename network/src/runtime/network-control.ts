@@ -33,7 +33,15 @@ export interface NetworkStatus {
 export async function networkStatus(dataDir: string): Promise<NetworkStatus> {
   const manifest = await readManifest(dataDir);
   const members = await Promise.all(manifest.processes.map(async (member) => memberHealth(member, await livePid(member))));
-  const { name, version, sequence, packageSha256, deployed } = manifest.chaincode;
+  const { name, deployed } = manifest.chaincode;
+  // The ledger's committed definition (as the most advanced healthy peer reports it) wins over
+  // what `up` deployed: `chaincode approve/commit` may have moved it on since.
+  const committed = members
+    .filter((m) => m.kind === 'peer' && m.healthy)
+    .sort((a, b) => (b.height ?? 0) - (a.height ?? 0))
+    .flatMap((m) => m.chaincodes ?? [])
+    .find((c) => c.name === name);
+  const { version, sequence, packageSha256 } = committed ?? manifest.chaincode;
   return {
     dataDir: manifest.dataDir, channel: manifest.channel,
     chaincode: { name, version, sequence, deployed, ...(packageSha256 === undefined ? {} : { packageSha256 }) },
