@@ -35,8 +35,21 @@ export interface LiveNetwork {
   readonly orderers: LiveProcess[];
   readonly ordererAddresses: string[];
   readonly peers: LivePeer[];
-  /** `identity('InmetroMSP', 'admin')`. */
-  identity(mspId: string, role: 'admin' | 'client' | 'peer'): SigningIdentity;
+  /** `identity('InmetroMSP', 'admin')`; `registrar` exists for the organisations given `registrars`. */
+  identity(mspId: string, role: LiveRole): SigningIdentity;
+  /** The same identity's certificate and PKCS#8 key (PEM), for client libraries. */
+  pem(mspId: string, role: LiveRole): { readonly certPem: string; readonly privateKeyPem: string };
+}
+
+/** Identities the live network enrols per organisation. */
+export type LiveRole = 'admin' | 'client' | 'peer' | 'registrar';
+
+/** What else to enrol or configure. */
+export interface LiveNetworkOptions {
+  readonly orderers?: number;
+  readonly approvalPolicy?: string;
+  /** Organisations that get a `Registrar@` client with lr-chaincode's registrar attribute. */
+  readonly registrars?: readonly string[];
 }
 
 /** Compiles the peer package so spawned peers run the code under test (type errors in work in progress do not block emit). */
@@ -92,7 +105,8 @@ export async function stopLive(live: LiveProcess): Promise<void> {
  * layout), the genesis block, and one config per orderer and peer (every peer lists the others
  * as gateway peers). Nothing is started.
  */
-export async function writeLiveNetwork(dir: string, mspIds: readonly string[], orderers = 4, approvalPolicy?: string): Promise<LiveNetwork> {
+export async function writeLiveNetwork(dir: string, mspIds: readonly string[], options: LiveNetworkOptions = {}): Promise<LiveNetwork> {
+  const orderers = options.orderers ?? 4;
   const now = new Date(Date.now() - 60_000);
   const channel = 'speedledger';
   const ports = await freePorts(orderers * 2 + mspIds.length * 2, '127.0.0.1');
@@ -105,6 +119,7 @@ export async function writeLiveNetwork(dir: string, mspIds: readonly string[], o
   await writeOrganization(dir, { mspId: 'OrdererMSP', domain: 'orderer.speedledger.local', kind: 'orderer', ca: ordererOrg.ca, identities: consenterIds });
 
   const signers = new Map<string, SigningIdentity>();
+  const pems = new Map<string, { certPem: string; privateKeyPem: string }>();
   const orgs: { mspId: string; org: Organization; peerMspDir: string }[] = [];
   for (const mspId of mspIds) {
     const domain = `${mspId.replace(/MSP$/, '').toLowerCase()}.speedledger.local`;
@@ -114,6 +129,13 @@ export async function writeLiveNetwork(dir: string, mspIds: readonly string[], o
       const id = await org.enrol(role === 'peer' ? `peer0.${domain}` : `${role === 'admin' ? 'Admin' : 'User1'}@${domain}`, { ou: role });
       identities.push(id);
       signers.set(`${mspId}/${role}`, signingIdentityFromPem(mspId, id.certPem, id.privateKeyPem));
+      pems.set(`${mspId}/${role}`, id);
+    }
+    if (options.registrars?.includes(mspId) === true) {
+      const id = await org.enrol(`Registrar@${domain}`, { ou: 'client', attrs: { 'speedledger.role': 'registrar' } });
+      identities.push(id);
+      signers.set(`${mspId}/registrar`, signingIdentityFromPem(mspId, id.certPem, id.privateKeyPem));
+      pems.set(`${mspId}/registrar`, id);
     }
     const orgDir = await writeOrganization(dir, { mspId, domain, kind: 'peer', ca: org.ca, identities });
     orgs.push({ mspId, org, peerMspDir: identityMspDir(orgDir, `peer0.${domain}`, 'peer') });
@@ -151,7 +173,7 @@ export async function writeLiveNetwork(dir: string, mspIds: readonly string[], o
       dataDir: `data/${name}`, channel: { id: channel, genesisBlock: 'genesis.block' },
       gatewayPeers: orgs.flatMap((o, j) => (j === i ? [] : [{ name: `peer0.${o.mspId.replace(/MSP$/, '').toLowerCase()}.speedledger.local`, mspId: o.mspId, address: peerAddress(j) }])),
       chaincodePackagesDir: `data/${name}/chaincodes`,
-      lifecycle: { approvalPolicy: approvalPolicy ?? `OutOf(${Math.floor(mspIds.length / 2) + 1}, ${mspIds.map((m) => `'${m}.member'`).join(', ')})` },
+      lifecycle: { approvalPolicy: options.approvalPolicy ?? `OutOf(${Math.floor(mspIds.length / 2) + 1}, ${mspIds.map((m) => `'${m}.member'`).join(', ')})` },
       logLevel: 'info',
     }));
     peers.push({
@@ -165,6 +187,11 @@ export async function writeLiveNetwork(dir: string, mspIds: readonly string[], o
       const found = signers.get(`${mspId}/${role}`);
       if (found === undefined) throw new Error(`no ${role} of ${mspId}`);
       return found;
+    },
+    pem(mspId, role) {
+      const found = pems.get(`${mspId}/${role}`);
+      if (found === undefined) throw new Error(`no ${role} of ${mspId}`);
+      return { certPem: found.certPem, privateKeyPem: found.privateKeyPem };
     },
   };
 }
