@@ -114,6 +114,19 @@ describe.skipIf(!existsSync(packageFile))('lifecycle and lr-chaincode through th
     const refusedReading = await lrAt(1, 'client').submit('SpeedMeasurement:SubmitReading', { arguments: [forged] }).catch((e: unknown) => e);
     expect(failureText(refusedReading)).toMatch(/BAD_SIGNATURE|MALFORMED|REPLAYED_SEQ/);
 
+    // ChaincodeEvents from the start of the chain: the committed registration, then the reading.
+    const events = await gatewayFor(1, 'PTBMSP', 'client').getNetwork(network.channel).getChaincodeEvents('lr-chaincode', { startBlock: 0n });
+    const seen: string[] = [];
+    for await (const event of events) {
+      seen.push(event.eventName);
+      if (event.eventName === 'ReadingSubmitted') {
+        expect(event.transactionId).toBe(result.getTransactionId());
+        break;
+      }
+    }
+    events.close();
+    expect(seen).toContain('MeterRegistered');
+
     // LaSIGE's peer refuses its tampered package and records the refusal on the ledger.
     const refused = await lrAt(2, 'client').evaluateTransaction('MeterRegistry:GetMeter', meter.meterId).catch((e: unknown) => e);
     expect(failureText(refused)).toContain('CHAINCODE_FINGERPRINT_MISMATCH');

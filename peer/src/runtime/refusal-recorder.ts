@@ -25,15 +25,16 @@ export interface RefusalRecorderOptions {
  * Records a package refusal on the ledger once per (chaincode, sequence): a `_lifecycle`
  * RecordPackageRefusal transaction created, endorsed and signed by the peer itself, then sent
  * to the orderers. A failed attempt is retried on the next refusal; one already in state is not
- * recorded again (e.g. after a restart).
+ * recorded again (e.g. after a restart). The returned promise settles when the attempt ends
+ * (it never rejects: failures are logged), so callers may fire and forget.
  */
-export function createRefusalRecorder(options: RefusalRecorderOptions): (definition: ChaincodeDefinition, actual: StoredPackage) => void {
+export function createRefusalRecorder(options: RefusalRecorderOptions): (definition: ChaincodeDefinition, actual: StoredPackage) => Promise<void> {
   const attempted = new Set<string>();
   return (definition, actual) => {
     const key = `${definition.name}@${definition.sequence}`;
-    if (attempted.has(key)) return;
+    if (attempted.has(key)) return Promise.resolve();
     attempted.add(key);
-    void (async () => {
+    return (async () => {
       const stateKey = refusalKey(options.identity.mspId, definition.name, definition.sequence, options.peerName);
       if ((await options.state.get(LIFECYCLE_NAMESPACE, stateKey)) !== undefined) return;
       const argument = {
