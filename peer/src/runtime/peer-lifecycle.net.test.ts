@@ -1,6 +1,6 @@
 import { createHash, createPrivateKey } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -78,6 +78,7 @@ describe.skipIf(!existsSync(packageFile))('lifecycle and lr-chaincode through th
     if (network === undefined) return;
     if (process.env.PEER_NET_DEBUG === '1') for (const p of network.peers) console.log(p.label, p.output.slice(-6000));
     await Promise.all([...network.peers, ...network.orderers].map((p) => stopLive(p)));
+    await rm(network.dir, { recursive: true, force: true });
   });
 
   it('approves per organisation, commits under the approval rule, runs lr-chaincode and records a fingerprint refusal', async () => {

@@ -1,4 +1,4 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, credentials, makeGenericClientConstructor, type ServiceError } from '@grpc/grpc-js';
@@ -64,6 +64,7 @@ describe('peer processes against a 4-replica orderer cluster', { timeout: 240_00
     if (network === undefined) return;
     if (process.env.PEER_NET_DEBUG === '1') for (const p of network.peers) console.log(p.label, p.output.slice(-8000));
     await Promise.all([...network.peers, ...network.orderers].map((p) => stopLive(p)));
+    await rm(network.dir, { recursive: true, force: true });
   });
 
   it('commits a submitted transaction on every peer and reports it through CommitStatus and Deliver', async () => {
