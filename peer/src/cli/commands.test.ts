@@ -26,6 +26,17 @@ describe('peer commands', () => {
     }
   });
 
+  it('rebuild-state replays a stopped peer\'s ledger', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'peer-cli-'));
+    await writeFile(join(dir, 'peer.json'), JSON.stringify({
+      name: 'peer0', mspId: 'InmetroMSP', mspDir: 'msp', listen: { grpc: '127.0.0.1:1', operations: '127.0.0.1:2' }, dataDir: 'data',
+      channel: { id: 'speedledger', genesisBlock: 'genesis.block' }, chaincodePackagesDir: 'cc',
+    }));
+    const a = io();
+    expect(await command('rebuild-state').run(['--config', join(dir, 'peer.json')], a.io)).toBe(0);
+    expect(a.out.stdout).toBe('state rebuilt from 0 blocks\n');
+  });
+
   it('an invalid config exits 1 naming the code and field', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'peer-cli-'));
     await writeFile(join(dir, 'peer.json'), JSON.stringify({ name: 'p' }));
