@@ -1,0 +1,88 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { commands as datasetCommands } from '@speedledger/datasets/cli';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { portSpan } from '../plan/network-plan.js';
+import { packageFingerprint } from '../runtime/chaincode-lifecycle.js';
+import { pollUntil } from '../runtime/http-probe.js';
+import { downNetwork } from '../runtime/network-control.js';
+import { packageCliMain } from '../runtime/process-control.js';
+import { defaultPackageFile } from '../runtime/up-network.js';
+import { freeBasePort } from '../test-support/free-base-port.js';
+import { commands } from './index.js';
+
+// The network commands against a deployed network: `up` itself, then chaincode and meter operations.
+const ready = existsSync(packageCliMain('@speedledger/peer')) && existsSync(defaultPackageFile());
+let dir: string;
+let dataDir: string;
+let fleetFile: string;
+
+async function run(words: string[]): Promise<{ code: number; out: string; err: string }> {
+  const command = commands.find((c) => c.path.every((w, i) => words[i] === w))!;
+  let out = '';
+  let err = '';
+  const code = await command.run([...words.slice(command.path.length), '--data-dir', dataDir], {
+    stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (err += t) },
+  });
+  return { code, out, err };
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'network-commands-'));
+  dataDir = join(dir, 'net');
+  const generate = datasetCommands.find((c) => c.path.join(' ') === 'dataset generate')!;
+  const quiet = { write: () => true };
+  expect(await generate.run(['--meters', '2', '--readings', '2', '--seed', '11', '--out', join(dir, 'dataset')], { stdout: quiet, stderr: quiet })).toBe(0);
+  fleetFile = join(dir, 'dataset', 'fleet.json');
+});
+
+afterAll(async () => {
+  await downNetwork(dataDir, 2000).catch(() => undefined);
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe.skipIf(!ready)('network commands on a deployed network', { timeout: 300_000 }, () => {
+  it('up deploys lr-chaincode and prints where everything is; status --json shows the committed definition', async () => {
+    const up = await run(['up', '--base-port', String(await freeBasePort(portSpan(4)))]);
+    expect(up.err).toContain('governance initialised');
+    expect([up.code, up.out]).toEqual([0, expect.stringContaining(`connection profile ${join(dataDir, 'connection-inmetro.json')}`)]);
+    const status = await run(['status', '--json']);
+    expect(status.code).toBe(0);
+    const json = JSON.parse(status.out);
+    const fingerprint = await packageFingerprint(defaultPackageFile());
+    expect(json.chaincode).toMatchObject({ name: 'lr-chaincode', version: '1.0', sequence: 1, packageSha256: fingerprint, deployed: true });
+    expect(new Set(json.members.filter((m: { kind: string }) => m.kind === 'peer').map((m: { currentBlockHash: string }) => m.currentBlockHash)).size).toBe(1);
+  });
+
+  it('meter register, show and revoke as the notified bodies\' registrars', async () => {
+    const first = await run(['meter', 'register', '--fleet', fleetFile]);
+    expect(first.code).toBe(0);
+    expect(first.out.match(/ registered$/gm)).toHaveLength(2);
+    // PTB's peer answers from its own ledger: wait until it has committed the registrations.
+    expect(await pollUntil(async () => ((await run(['meter', 'show', '--meter', 'SP-000002', '--org', 'ptb'])).code === 0 ? true : undefined), 30_000)).toBe(true);
+    const again = await run(['meter', 'register', '--fleet', fleetFile, '--org', 'ptb']);
+    expect([again.code, again.out.match(/already-registered/g)?.length]).toEqual([0, 2]);
+    const notBody = await run(['meter', 'register', '--fleet', fleetFile, '--org', 'lasige']);
+    expect([notBody.code, notBody.err]).toEqual([1, expect.stringContaining('UNKNOWN_IDENTITY')]);
+    const show = await run(['meter', 'show', '--meter', 'SP-000001', '--org', 'ptb']);
+    expect(JSON.parse(show.out)).toMatchObject({ meterId: 'SP-000001', status: 'ACTIVE' });
+    const revoke = await run(['meter', 'revoke', '--meter', 'SP-000002', '--reason', 'seal broken', '--org', 'ptb']);
+    expect(JSON.parse(revoke.out)).toMatchObject({ meterId: 'SP-000002', status: 'REVOKED', revocationReason: 'seal broken' });
+    const missing = await run(['meter', 'show', '--meter', 'SP-009999']);
+    expect([missing.code, missing.err]).toEqual([1, expect.stringContaining('NOT_FOUND')]);
+  });
+
+  it('chaincode commit is refused without Inmetro and a majority, then succeeds once they approved', async () => {
+    const next = ['--sequence', '2', '--version', '1.1'];
+    expect((await run(['chaincode', 'approve', '--org', 'ptb', ...next])).code).toBe(0);
+    expect((await run(['chaincode', 'approve', '--org', 'lasige', ...next])).code).toBe(0);
+    const refused = await run(['chaincode', 'commit', '--org', 'ptb', ...next]);
+    expect([refused.code, refused.err]).toEqual([1, expect.stringContaining('APPROVALS_INSUFFICIENT')]);
+    expect((await run(['chaincode', 'approve', '--org', 'inmetro', ...next])).code).toBe(0);
+    expect((await run(['chaincode', 'commit', '--org', 'ptb', ...next])).code).toBe(0);
+    const list = await run(['chaincode', 'list', '--json', '--org', 'ptb']);
+    expect(JSON.parse(list.out).definitions).toEqual([expect.objectContaining({ name: 'lr-chaincode', version: '1.1', sequence: 2 })]);
+  });
+});
