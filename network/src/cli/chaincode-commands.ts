@@ -1,5 +1,5 @@
 import {
-  approveDefinition, commitDefinition, listDefinitions, packageFingerprint, type ChaincodeDefinitionInput,
+  approveDefinition, commitDefinition, installPackage, listDefinitions, packageFingerprint, type ChaincodeDefinitionInput,
 } from '../runtime/chaincode-lifecycle.js';
 import { readManifest } from '../runtime/manifest-store.js';
 import { defaultPackageFile } from '../runtime/up-network.js';
@@ -18,7 +18,8 @@ const DEFINITION_HELP = `  --org ORG        organisation whose Admin acts (inmet
 const APPROVE_USAGE = `speedledger chaincode approve --org ORG [--data-dir DIR] [definition options]
 
 Approves a chaincode definition for ORG (_lifecycle ApproveChaincodeDefinitionForMyOrg, as ORG's
-admin, endorsed by ORG's peer). A new package needs a new --sequence and --version.
+admin, endorsed by ORG's peer); with --package, first installs the package on ORG's peer. A new
+package needs a new --sequence and --version.
 ${DEFINITION_HELP}`;
 
 const COMMIT_USAGE = `speedledger chaincode commit --org ORG [--data-dir DIR] [definition options]
@@ -40,7 +41,7 @@ async function definitionFrom(values: DefinitionValues, manifest: NetworkManifes
   return { name: values.name ?? cc.name, version: values.version ?? cc.version, sequence, packageSha256, endorsementPolicy: values.policy ?? cc.endorsementPolicy };
 }
 
-function definitionCommand(path: string[], summary: string, usage: string, act: typeof approveDefinition): NetworkCliCommand {
+function definitionCommand(path: string[], summary: string, usage: string, act: typeof approveDefinition, install: boolean): NetworkCliCommand {
   return {
     path, summary, usage,
     async run(args: string[], io: NetworkCliIo) {
@@ -52,6 +53,10 @@ function definitionCommand(path: string[], summary: string, usage: string, act: 
         const manifest = await readManifest(values['data-dir'] ?? defaultDataDir());
         const definition = await definitionFrom(values, manifest);
         if (typeof definition === 'string') return usageProblem(io, definition, usage);
+        // Approving a package installs it on the organisation's own peer first, as Fabric's install-then-approve.
+        if (install && values.package !== undefined) {
+          for (const file of await installPackage(manifest, values.package, values.org)) io.stderr.write(`installed ${file}\n`);
+        }
         io.stdout.write(`${await act(manifest, values.org, definition)}\n`);
         return 0;
       } catch (error) {
@@ -62,9 +67,9 @@ function definitionCommand(path: string[], summary: string, usage: string, act: 
 }
 
 /** `speedledger chaincode approve`. */
-export const chaincodeApproveCommand = definitionCommand(['chaincode', 'approve'], 'Approve a chaincode definition for one organisation', APPROVE_USAGE, approveDefinition);
+export const chaincodeApproveCommand = definitionCommand(['chaincode', 'approve'], 'Approve a chaincode definition for one organisation', APPROVE_USAGE, approveDefinition, true);
 /** `speedledger chaincode commit`. */
-export const chaincodeCommitCommand = definitionCommand(['chaincode', 'commit'], 'Commit an approved chaincode definition to the channel', COMMIT_USAGE, commitDefinition);
+export const chaincodeCommitCommand = definitionCommand(['chaincode', 'commit'], 'Commit an approved chaincode definition to the channel', COMMIT_USAGE, commitDefinition, false);
 
 const LIST_USAGE = `speedledger chaincode list [--data-dir DIR] [--org ORG] [--json]
 

@@ -80,7 +80,9 @@ describe.skipIf(!ready)('network commands on a deployed network', { timeout: 300
     expect((await run(['chaincode', 'approve', '--org', 'lasige', ...next])).code).toBe(0);
     const refused = await run(['chaincode', 'commit', '--org', 'ptb', ...next]);
     expect([refused.code, refused.err]).toEqual([1, expect.stringContaining('APPROVALS_INSUFFICIENT')]);
-    expect((await run(['chaincode', 'approve', '--org', 'inmetro', ...next])).code).toBe(0);
+    const inmetro = await run(['chaincode', 'approve', '--org', 'inmetro', '--package', defaultPackageFile(), ...next]);
+    expect(inmetro.code).toBe(0);
+    expect(inmetro.err).toContain(`installed ${join(dataDir, 'data', 'peer0.inmetro', 'chaincodes', 'lr-chaincode.tar.gz')}`);
     expect((await run(['chaincode', 'commit', '--org', 'ptb', ...next])).code).toBe(0);
     const list = await run(['chaincode', 'list', '--json', '--org', 'ptb']);
     expect(JSON.parse(list.out).definitions).toEqual([expect.objectContaining({ name: 'lr-chaincode', version: '1.1', sequence: 2 })]);

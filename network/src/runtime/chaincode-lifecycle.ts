@@ -32,10 +32,15 @@ export async function packageFingerprint(packageFile: string): Promise<string> {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-/** Copies the package into every peer's `chaincodePackagesDir` (peers run it only if its hash matches the committed definition). */
-export async function installPackage(manifest: NetworkManifest, packageFile: string): Promise<string[]> {
+/**
+ * Copies the package into the `chaincodePackagesDir` of every peer, or of `org`'s peers only
+ * (peers run it only if its hash matches the committed definition).
+ */
+export async function installPackage(manifest: NetworkManifest, packageFile: string, org?: string): Promise<string[]> {
+  const only = org === undefined ? undefined : resolveOrg(manifest, org).dir;
+  await packageFingerprint(packageFile);
   const installed: string[] = [];
-  for (const peer of manifest.processes.filter((p) => p.kind === 'peer')) {
+  for (const peer of manifest.processes.filter((p) => p.kind === 'peer' && (only === undefined || p.org === only))) {
     const dir = peer.chaincodePackagesDir ?? join(peer.dataDir, 'chaincodes');
     await mkdir(dir, { recursive: true });
     const target = join(dir, basename(packageFile));
