@@ -158,6 +158,20 @@ describe('censorship resistance (request timers)', () => {
 });
 
 describe('view change (PBFT §4.4)', () => {
+  it('replaces a crashed leader when the client reached only one backup', () => {
+    // A Fabric 2.x SDK broadcasts to one orderer: the backup's relay must reach every replica,
+    // or it complains alone and the view change never gathers f+1.
+    const cluster = new TestCluster(4);
+    cluster.crash(0);
+    cluster.submit(2, cluster.request('c', 1));
+    cluster.advance(6_000, 50);
+    for (const id of [1, 2, 3]) {
+      expect(cluster.replicas[id]!.status.view).toBeGreaterThanOrEqual(1);
+      expect(cluster.ledgers[id]).toHaveLength(1);
+    }
+  });
+
+
   it('replaces a crashed leader and orders pending requests in the new view', () => {
     const cluster = new TestCluster(4);
     cluster.crash(0);

@@ -101,13 +101,13 @@ export class Replica {
     return this.finish();
   }
 
-  private admit(request: Uint8Array): SubmitVerdict {
+  private admit(request: Uint8Array, relayed = false): SubmitVerdict {
     const s = this.s;
     const info = request instanceof Uint8Array ? s.deps.inspector.inspect(request) : undefined;
     if (info === undefined || request.byteLength > s.config.batchMaxBytes) return 'invalid';
     const key = requestKey(info);
     if (s.delivered.has(key) || s.pool.has(key)) return 'duplicate';
-    return s.pool.add(key, request, s.now) ? 'accepted' : 'pool-full';
+    return s.pool.add(key, request, s.now, relayed) ? 'accepted' : 'pool-full';
   }
 
   private onMessage(envelope: Envelope): void {
@@ -148,7 +148,8 @@ export class Replica {
         noteDecided(s, envelope.from, body.seq);
         return;
       case 'forward':
-        for (const request of body.requests.slice(0, s.config.batchMaxCount)) this.admit(request);
+        // Already relayed to everyone by the sender: keep the complain timer, skip re-relaying.
+        for (const request of body.requests.slice(0, s.config.batchMaxCount)) this.admit(request, true);
         return;
     }
   }
@@ -176,9 +177,12 @@ export class Replica {
         toForward.push(entry.request);
       }
     }
+    // Relayed to every replica, not only the leader: a client that reached just one backup (a
+    // Fabric 2.x SDK sends to one orderer) must still make f+1 replicas complain when the leader
+    // is dead or censoring, or the view change never gathers its quorum.
     if (toForward.length > 0 && !s.isLeader) {
       for (let i = 0; i < toForward.length; i += s.config.batchMaxCount) {
-        s.send(s.leaderOf(s.view), { type: 'forward', requests: toForward.slice(i, i + s.config.batchMaxCount) } satisfies Forward);
+        s.broadcast({ type: 'forward', requests: toForward.slice(i, i + s.config.batchMaxCount) } satisfies Forward);
       }
     }
     if (complain) startViewChange(s, s.view + 1);

@@ -4,7 +4,7 @@ export interface PooledRequest {
   readonly request: Uint8Array;
   /** When the timers started: arrival, or the last view installation. */
   since: number;
-  /** Request timer 1 fired: already handed to the leader. */
+  /** Request timer 1 fired (or the request came relayed): already handed to every replica. */
   forwarded: boolean;
 }
 
@@ -34,10 +34,13 @@ export class RequestPool {
     return this.entries.has(key);
   }
 
-  /** Adds a request; false when the pool is full. The caller checks duplicates first. */
-  add(key: string, request: Uint8Array, now: number): boolean {
+  /**
+   * Adds a request; false when the pool is full. The caller checks duplicates first. `forwarded`
+   * marks a request another replica already relayed to everyone.
+   */
+  add(key: string, request: Uint8Array, now: number, forwarded = false): boolean {
     if (this.isFull) return false;
-    this.entries.set(key, { key, request, since: now, forwarded: false });
+    this.entries.set(key, { key, request, since: now, forwarded });
     this.bytes += request.byteLength;
     return true;
   }
