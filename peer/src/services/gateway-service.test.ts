@@ -63,7 +63,7 @@ describe('gateway service argument checks', () => {
     await expect(callUnary(service, 'evaluate', request)).rejects.toMatchObject({ code: GrpcStatus.ABORTED, details: 'failed to evaluate transaction, see attached details for more info' });
   });
 
-  it('Submit needs a signed prepared transaction; tries the next orderer on failure; stops on a 4xx', async () => {
+  it('Submit needs a signed prepared transaction; sends it to every orderer; 4xx from f+1 is final', async () => {
     const tried: string[] = [];
     const service = createGatewayService(options({
       broadcast: async (address) => {

@@ -1,6 +1,7 @@
 import type { sendUnaryData, ServerUnaryCall, ServerWritableStream, ServiceError, UntypedServiceImplementation } from '@grpc/grpc-js';
 import { common, gateway, orderer, peer } from '@hyperledger/fabric-protos';
 import { blockTransactions } from './block-transactions.js';
+import { submitToOrderers } from './bft-submit.js';
 import type { EndorsementRequirement } from './endorsement-requirement.js';
 import { endorseTransaction, type GatewayEndorser } from './gateway-endorse.js';
 import { chaincodeResult, proposalParts, responseOutcome } from './proposal-parts.js';
@@ -16,7 +17,7 @@ export interface GatewayServiceOptions {
   readonly local: GatewayEndorser;
   /** Other organisations' peers that may be asked to endorse. */
   readonly others: readonly GatewayEndorser[];
-  /** Orderer addresses, in the order to try them. */
+  /** The channel's orderer addresses (a submission goes to all of them). */
   orderers(): readonly string[];
   /** Broadcasts one envelope to one orderer; rejects on transport failure. */
   broadcast(address: string, envelope: common.Envelope): Promise<{ readonly status: Status; readonly info: string }>;
@@ -25,8 +26,6 @@ export interface GatewayServiceOptions {
   /** The policies a transaction needs, from the local endorser's response. */
   requirement(response: peer.ProposalResponse, chaincodeName: string): Promise<EndorsementRequirement | { readonly error: string }>;
 }
-
-const STATUS_NAMES = new Map<number, string>(Object.entries(common.Status).map(([name, value]) => [value as number, name]));
 
 function abortSignalOf(call: { on(event: 'cancelled', listener: () => void): unknown }): AbortSignal {
   const abort = new AbortController();
@@ -97,21 +96,12 @@ async function submit(options: GatewayServiceOptions, request: gateway.SubmitReq
   if (request.getChannelId() !== options.channelId) throw gatewayRpcError(GrpcStatus.FAILED_PRECONDITION, `channel '${request.getChannelId()}' is not served by this gateway`);
   const orderers = options.orderers();
   if (orderers.length === 0) throw gatewayRpcError(GrpcStatus.UNAVAILABLE, 'no orderer nodes available');
-  const details: EndpointErrorDetail[] = [];
-  for (const address of orderers) {
-    let response: { status: Status; info: string };
-    try {
-      response = await options.broadcast(address, envelope);
-    } catch (error) {
-      details.push({ address, mspId: '', message: (error as Error).message });
-      continue;
-    }
-    if (response.status === common.Status.SUCCESS) return new gateway.SubmitResponse();
-    const message = `received unsuccessful response from orderer: status=${STATUS_NAMES.get(response.status) ?? response.status}, info=${response.info}`;
-    if (response.status >= 400 && response.status < 500) throw gatewayRpcError(GrpcStatus.ABORTED, message, [{ address, mspId: '', message }]);
-    details.push({ address, mspId: '', message });
+  const outcome = await submitToOrderers(orderers, (address) => options.broadcast(address, envelope));
+  if (outcome.ok) return new gateway.SubmitResponse();
+  if (outcome.kind === 'refused') {
+    throw gatewayRpcError(GrpcStatus.ABORTED, 'orderers refused the transaction, see attached details for more info', outcome.details);
   }
-  throw gatewayRpcError(GrpcStatus.UNAVAILABLE, 'no orderers could successfully process transaction', details);
+  throw gatewayRpcError(GrpcStatus.UNAVAILABLE, 'no orderers could successfully process transaction', outcome.details);
 }
 
 async function commitStatus(options: GatewayServiceOptions, signed: gateway.SignedCommitStatusRequest, signal: AbortSignal): Promise<gateway.CommitStatusResponse> {
