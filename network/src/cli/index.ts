@@ -1,6 +1,7 @@
 import { chaincodeApproveCommand, chaincodeCommitCommand, chaincodeFingerprintCommand, chaincodeListCommand } from './chaincode-commands.js';
 import { downCommand, logsCommand, statusCommand, upCommand } from './lifecycle-commands.js';
 import { meterRegisterCommand, meterRevokeCommand, meterShowCommand } from './meter-commands.js';
+import { readingShowCommand, readingSubmitCommand } from './reading-commands.js';
 import type { NetworkCliCommand } from './cli-support.js';
 
 /** The network's `speedledger` subcommands. */
@@ -8,6 +9,7 @@ export const commands: readonly NetworkCliCommand[] = [
   upCommand, downCommand, statusCommand, logsCommand,
   chaincodeApproveCommand, chaincodeCommitCommand, chaincodeListCommand, chaincodeFingerprintCommand,
   meterRegisterCommand, meterRevokeCommand, meterShowCommand,
+  readingSubmitCommand, readingShowCommand,
 ];
 export { defaultDataDir, type NetworkCliCommand, type NetworkCliIo } from './cli-support.js';
 export { formatStatus } from './lifecycle-commands.js';

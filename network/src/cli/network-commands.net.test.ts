@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { commands as datasetCommands } from '@speedledger/datasets/cli';
@@ -49,12 +49,17 @@ describe.skipIf(!ready && !process.env.CI)('network commands on a deployed netwo
     const up = await run(['up', '--base-port', String(await freeBasePort(portSpan(4)))]);
     expect(up.err).toContain('governance initialised');
     expect([up.code, up.out]).toEqual([0, expect.stringContaining(`connection profile ${join(dataDir, 'connection-inmetro.json')}`)]);
-    const status = await run(['status', '--json']);
-    expect(status.code).toBe(0);
-    const json = JSON.parse(status.out);
+    type Member = { kind: string; currentBlockHash: string };
+    // `up` returns once its last transaction committed on the deploying peer; the others follow.
+    const json = await pollUntil(async () => {
+      const status = await run(['status', '--json']);
+      expect(status.code).toBe(0);
+      const parsed = JSON.parse(status.out) as { chaincode: unknown; members: Member[] };
+      return new Set(parsed.members.filter((m) => m.kind === 'peer').map((m) => m.currentBlockHash)).size === 1 ? parsed : undefined;
+    }, 30_000);
+    expect(json).toBeDefined();
     const fingerprint = await packageFingerprint(defaultPackageFile());
-    expect(json.chaincode).toMatchObject({ name: 'lr-chaincode', version: '1.0', sequence: 1, packageSha256: fingerprint, deployed: true });
-    expect(new Set(json.members.filter((m: { kind: string }) => m.kind === 'peer').map((m: { currentBlockHash: string }) => m.currentBlockHash)).size).toBe(1);
+    expect(json!.chaincode).toMatchObject({ name: 'lr-chaincode', version: '1.0', sequence: 1, packageSha256: fingerprint, deployed: true });
   });
 
   it('meter register, show and revoke as the notified bodies\' registrars', async () => {
@@ -73,6 +78,24 @@ describe.skipIf(!ready && !process.env.CI)('network commands on a deployed netwo
     expect(JSON.parse(revoke.out)).toMatchObject({ meterId: 'SP-000002', status: 'REVOKED', revocationReason: 'seal broken' });
     const missing = await run(['meter', 'show', '--meter', 'SP-009999']);
     expect([missing.code, missing.err]).toEqual([1, expect.stringContaining('NOT_FOUND')]);
+  });
+
+  it('reading submit commits signed readings, refuses a tampered one with BAD_SIGNATURE; reading show reads one back', async () => {
+    const readings = (await readdir(join(dir, 'dataset', 'readings'))).filter((f) => f.startsWith('SP-000001-')).sort().map((f) => join(dir, 'dataset', 'readings', f));
+    expect(readings.length).toBeGreaterThan(0);
+    const tampered = join(dir, 'tampered.dlr');
+    const bytes = await readFile(readings[0]!);
+    bytes[bytes.length - 100]! ^= 0x01; // a sample bit: the meter's signature no longer covers it
+    await writeFile(tampered, bytes);
+    const submitted = await run(['reading', 'submit', ...readings, tampered]);
+    expect(submitted.code).toBe(1);
+    const lines = submitted.out.trim().split('\n').map((l) => JSON.parse(l) as { file: string; measurement?: { meterId: string; seq: string }; error?: { contractCode?: string } });
+    expect(lines.filter((l) => l.measurement !== undefined).map((l) => l.file).sort()).toEqual(readings);
+    expect(lines.find((l) => l.file === tampered)?.error?.contractCode).toBe('BAD_SIGNATURE');
+    const first = lines.find((l) => l.file === readings[0])!.measurement!;
+    const shown = await run(['reading', 'show', '--meter', first.meterId, '--seq', first.seq, '--org', 'inmetro']);
+    expect(JSON.parse(shown.out)).toEqual(first);
+    expect((await run(['reading', 'submit'])).code).toBe(2);
   });
 
   it('chaincode commit is refused without Inmetro and a majority, then succeeds once they approved', async () => {

@@ -1,0 +1,105 @@
+import { readFile } from 'node:fs/promises';
+import { connectGateway, LedgerError, type LedgerClient } from '@speedledger/ledger-client';
+import { connectionProfilePath, identityDir } from '../runtime/network-control.js';
+import { resolveOrg } from '../runtime/identity-lookup.js';
+import { readManifest } from '../runtime/manifest-store.js';
+import { DATA_DIR_OPTION, defaultDataDir, parseOrUsage, reportFailure, usageProblem, type NetworkCliCommand } from './cli-support.js';
+
+const SUBMIT_USAGE = `speedledger reading submit [--org cityoperator] [--user User1] [--concurrency 8] [--data-dir DIR] FILE...
+
+Submits signed DLR1 reading files (as "speedledger dataset generate" writes them) to the
+network through ORG's gateway peer, each in its own transaction, and waits for each commit.
+Prints one JSON line per file: the committed measurement record (speed or refusal reason) with
+its transaction id and block, or the error (code, stage, the chaincode's own code). Exit 1 if any
+reading was not committed.`;
+
+const SHOW_USAGE = `speedledger reading show --meter ID --seq N [--org cityoperator] [--data-dir DIR]
+
+Prints the measurement record of one reading (meter id, sequence number) as ORG's peer has it.`;
+
+async function connectAs(dataDir: string, org: string, user: string): Promise<LedgerClient> {
+  const manifest = await readManifest(dataDir);
+  const found = resolveOrg(manifest, org);
+  return connectGateway({
+    connectionProfile: connectionProfilePath(manifest.dataDir, found.dir),
+    mspId: found.mspId,
+    mspDir: identityDir(manifest.dataDir, found.dir, user),
+    channel: manifest.channel,
+    chaincode: manifest.chaincode.name,
+  });
+}
+
+function errorLine(file: string, error: unknown): Record<string, unknown> {
+  if (error instanceof LedgerError) {
+    return { file, error: { code: error.code, stage: error.stage, contractCode: error.contractCode, transactionId: error.transactionId, message: error.message } };
+  }
+  return { file, error: { message: (error as Error).message } };
+}
+
+/** `speedledger reading submit`. */
+export const readingSubmitCommand: NetworkCliCommand = {
+  path: ['reading', 'submit'],
+  summary: 'Submit signed DLR1 reading files and wait for their commits',
+  usage: SUBMIT_USAGE,
+  async run(args, io) {
+    const options = { ...DATA_DIR_OPTION, org: { type: 'string', default: 'cityoperator' }, user: { type: 'string', default: 'User1' }, concurrency: { type: 'string', default: '8' } } as const;
+    const parsed = parseOrUsage(args, options, SUBMIT_USAGE, io, true);
+    if (parsed === undefined) return 2;
+    const files = parsed.positionals;
+    const concurrency = Number(parsed.values.concurrency);
+    if (files.length === 0) return usageProblem(io, 'at least one reading file is required', SUBMIT_USAGE);
+    if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) return usageProblem(io, '--concurrency must be an integer in 1..256', SUBMIT_USAGE);
+    let client: LedgerClient;
+    try {
+      client = await connectAs(parsed.values['data-dir'] ?? defaultDataDir(), parsed.values.org!, parsed.values.user!);
+    } catch (error) {
+      return reportFailure(io, 'reading submit', error);
+    }
+    let failed = 0;
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < files.length) {
+        const file = files[next++]!;
+        try {
+          const bytes = await readFile(file);
+          const { transactionId, blockNumber, measurement } = await client.submitReading(bytes);
+          io.stdout.write(`${JSON.stringify({ file, transactionId, blockNumber: Number(blockNumber), measurement })}\n`);
+        } catch (error) {
+          failed += 1;
+          io.stdout.write(`${JSON.stringify(errorLine(file, error))}\n`);
+        }
+      }
+    };
+    try {
+      await Promise.all(Array.from({ length: Math.min(concurrency, files.length) }, worker));
+    } finally {
+      await client.close();
+    }
+    io.stderr.write(`${files.length - failed} of ${files.length} readings committed\n`);
+    return failed === 0 ? 0 : 1;
+  },
+};
+
+/** `speedledger reading show`. */
+export const readingShowCommand: NetworkCliCommand = {
+  path: ['reading', 'show'],
+  summary: "Show one reading's measurement record",
+  usage: SHOW_USAGE,
+  async run(args, io) {
+    const parsed = parseOrUsage(args, { ...DATA_DIR_OPTION, meter: { type: 'string' }, seq: { type: 'string' }, org: { type: 'string', default: 'cityoperator' } }, SHOW_USAGE, io);
+    if (parsed === undefined) return 2;
+    const { meter, seq } = parsed.values;
+    if (meter === undefined || seq === undefined || !/^\d+$/.test(seq)) return usageProblem(io, '--meter and a decimal --seq are required', SHOW_USAGE);
+    try {
+      const client = await connectAs(parsed.values['data-dir'] ?? defaultDataDir(), parsed.values.org!, 'User1');
+      try {
+        io.stdout.write(`${JSON.stringify(await client.getMeasurement(meter, seq))}\n`);
+      } finally {
+        await client.close();
+      }
+      return 0;
+    } catch (error) {
+      return reportFailure(io, 'reading show', error);
+    }
+  },
+};
