@@ -4,7 +4,7 @@
  * submitted by several city-operator clients through the fabric-gateway adapter at a few offered
  * loads. Reports committed readings/s, submit → commit latency and CPU seconds per member.
  *
- *   npm run bench:network -w bench [-- --seconds 15 --loads r100,r200,r400,w64,w8x20 --clients 4 --meters 500]
+ *   npm run bench:network -w bench [-- --seconds 12 --loads r20,r40,w64,r100x20,w8x20,r800x20 --clients 4 --meters 1000]
  *
  * A load is `rR` (paced at R readings/s), `wW` (unpaced, W transactions in flight), either with
  * `xB` for B readings per transaction (SubmitReadings). `--data-dir DIR --keep` leaves the
@@ -29,10 +29,10 @@ const { values } = parseArgs({
   options: {
     'data-dir': { type: 'string' },
     keep: { type: 'boolean', default: false },
-    meters: { type: 'string', default: '500' },
+    meters: { type: 'string', default: '1000' },
     clients: { type: 'string', default: '4' },
-    loads: { type: 'string', default: 'r100,r200,r400,w64,w8x20' },
-    seconds: { type: 'string', default: '15' },
+    loads: { type: 'string', default: 'r20,r40,w64,r100x20,w8x20,r800x20' },
+    seconds: { type: 'string', default: '12' },
     'unpaced-readings': { type: 'string', default: '6000' },
     mix: { type: 'string', default: 'default' },
     seed: { type: 'string', default: '1' },

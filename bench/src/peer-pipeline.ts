@@ -11,8 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createReadingStream, type GeneratedReading } from '@speedledger/datasets';
+import { decodeAndVerify, measureSpeed, parseMeterPublicKey, type MeterPublicKey } from '@speedledger/lr-chaincode/core';
 import { validation } from '@speedledger/peer';
-import { machineLine } from './harness.js';
+import { machineLine, measureRate } from './harness.js';
 import { latencySummary } from './latency-summary.js';
 import { buildProposal, endorsementFailure, nextBlock, startPeerBench, submitInBlock, transactionEnvelope, type ClientProposal } from './peer-fixture.js';
 
@@ -105,6 +106,26 @@ for (const limit of [1, concurrency]) {
     latencyMs: { p50: s.p50, p90: s.p90, p99: s.p99, max: s.max },
   }));
 }
+
+// For scale: the LR core's share of an endorsement (what the chaincode computes per reading).
+const sampleReadings = await Promise.all(Array.from({ length: 200 }, () => nextReading()));
+const fleet = new Map(stream.fleet.meters.map((m) => [m.meterId, m]));
+const lrCore = (i: number, key?: MeterPublicKey): void => {
+  const r = sampleReadings[i % sampleReadings.length]!;
+  const meter = fleet.get(r.truth.meterId)!;
+  const decoded = decodeAndVerify(r.bytes, key ?? (parseMeterPublicKey(meter.publicKeyHex) as MeterPublicKey));
+  if (decoded.ok) measureSpeed(decoded.reading, meter.site);
+};
+const keys = sampleReadings.map((r) => parseMeterPublicKey(fleet.get(r.truth.meterId)!.publicKeyHex) as MeterPublicKey);
+const perUs = (rate: number): number => Number((1e6 / rate).toFixed(1));
+console.log(JSON.stringify({
+  bench: 'peer-lr-core',
+  microsecondsPerReading: {
+    parseMeterPublicKey: perUs(measureRate((i) => parseMeterPublicKey(fleet.get(sampleReadings[i % sampleReadings.length]!.truth.meterId)!.publicKeyHex), 1).perSecond),
+    decodeVerifyMeasure: perUs(measureRate((i) => lrCore(i), 2).perSecond),
+    decodeVerifyMeasureKeyCached: perUs(measureRate((i) => lrCore(i, keys[i % keys.length]), 2).perSecond),
+  },
+}));
 
 // 2 + 3. Blocks of N readings (distinct meters: two readings of one meter in a block conflict
 // on its sequence key, as on Fabric), endorsed by both peers, validated, committed.
