@@ -4,3 +4,4 @@ export {
   ENDORSEMENT_REJECTION_CODES, rejection, rejectionCodeOf, type EndorsementRejection, type EndorsementRejectionCode,
 } from './endorsement-rejection.js';
 export { decodeProposal, expectedTxId, proposalHash, type ProposalParts } from './proposal-parts.js';
+export { buildSignedProposal, type BuiltProposal, type SignedProposalSpec } from './signed-proposal.js';

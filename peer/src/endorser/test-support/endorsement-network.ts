@@ -1,12 +1,9 @@
-import { createRequire } from 'node:module';
-import { common, msp, peer } from '@hyperledger/fabric-protos';
+import { msp, type peer } from '@hyperledger/fabric-protos';
 import { generateOrganization, type Organization } from '@speedledger/orderer-bft';
 import { createMspManager, signingIdentityFromPem } from '../../msp/index.js';
 import type { SigningIdentity } from '../../msp/index.js';
-import { expectedTxId } from '../proposal-parts.js';
+import { buildSignedProposal } from '../signed-proposal.js';
 
-const requireFromProtos = createRequire(createRequire(import.meta.url).resolve('@hyperledger/fabric-protos'));
-const { Timestamp } = requireFromProtos('google-protobuf/google/protobuf/timestamp_pb.js') as { Timestamp: { fromDate(date: Date): unknown } };
 
 export const CHANNEL = 'speedledger';
 export const NOW = new Date('2026-03-01T12:00:00Z');
@@ -64,44 +61,9 @@ export interface ProposalSpec {
   readonly timestamp?: Date;
 }
 
-/** A signed proposal as Fabric clients build it (tx id = SHA-256(nonce ‖ creator)). */
+/** A signed proposal as Fabric clients build it, with this network's defaults (channel, time, a readable nonce). */
 export function buildProposal(spec: ProposalSpec): { readonly signed: InstanceType<typeof peer.SignedProposal>; readonly txId: string } {
-  const nonce = Buffer.from(spec.nonce);
-  const txId = spec.txId ?? expectedTxId(nonce, spec.signer.serialized);
-  const chaincodeId = new peer.ChaincodeID();
-  chaincodeId.setName(spec.chaincode);
-  const extension = new peer.ChaincodeHeaderExtension();
-  extension.setChaincodeId(chaincodeId);
-  const channelHeader = new common.ChannelHeader();
-  channelHeader.setType((spec.headerType ?? common.HeaderType.ENDORSER_TRANSACTION) as never);
-  channelHeader.setChannelId(spec.channelId ?? CHANNEL);
-  channelHeader.setTxId(txId);
-  channelHeader.setTimestamp(Timestamp.fromDate(spec.timestamp ?? NOW) as never);
-  channelHeader.setExtension$(extension.serializeBinary());
-  const signatureHeader = new common.SignatureHeader();
-  signatureHeader.setCreator(spec.signer.serialized);
-  signatureHeader.setNonce(nonce);
-  const header = new common.Header();
-  header.setChannelHeader(channelHeader.serializeBinary());
-  header.setSignatureHeader(signatureHeader.serializeBinary());
-  const input = new peer.ChaincodeInput();
-  input.setArgsList(spec.args.map((a) => (typeof a === 'string' ? Buffer.from(a) : a)));
-  const ccSpec = new peer.ChaincodeSpec();
-  ccSpec.setType(peer.ChaincodeSpec.Type.NODE);
-  ccSpec.setChaincodeId(chaincodeId);
-  ccSpec.setInput(input);
-  const invocation = new peer.ChaincodeInvocationSpec();
-  invocation.setChaincodeSpec(ccSpec);
-  const payload = new peer.ChaincodeProposalPayload();
-  payload.setInput(invocation.serializeBinary());
-  for (const [k, v] of Object.entries(spec.transient ?? {})) payload.getTransientmapMap().set(k, v);
-  const proposal = new peer.Proposal();
-  proposal.setHeader(header.serializeBinary());
-  proposal.setPayload(payload.serializeBinary());
-  const bytes = proposal.serializeBinary();
-  const signed = new peer.SignedProposal();
-  signed.setProposalBytes(bytes);
-  signed.setSignature(spec.signer.sign(bytes));
+  const { signed, txId } = buildSignedProposal({ ...spec, channelId: spec.channelId ?? CHANNEL, timestamp: spec.timestamp ?? NOW, nonce: Buffer.from(spec.nonce) });
   return { signed, txId };
 }
 
