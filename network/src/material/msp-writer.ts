@@ -1,35 +1,15 @@
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { EnrolledIdentity, KeyPairPem } from '@speedledger/orderer-bft';
-
-/** NodeOUs `config.yaml` as cryptogen writes it, pointing at the organisation's CA file. */
-export function nodeOuConfigYaml(caFile: string): string {
-  const ou = (kind: string, name: string): string =>
-    `  ${kind}OUIdentifier:\n    Certificate: cacerts/${caFile}\n    OrganizationalUnitIdentifier: ${name}\n`;
-  return `NodeOUs:\n  Enable: true\n${ou('Client', 'client')}${ou('Peer', 'peer')}${ou('Admin', 'admin')}${ou('Orderer', 'orderer')}`;
-}
+import { writeMsp, type EnrolledIdentity, type KeyPairPem } from '@speedledger/orderer-bft';
 
 /** File name of an organisation's CA certificate (`ca.<domain>-cert.pem`). */
 export function caFileName(domain: string): string {
   return `ca.${domain}-cert.pem`;
 }
 
-/**
- * Writes one MSP directory: `cacerts/`, NodeOUs `config.yaml` and, for an identity,
- * `signcerts/<name>-cert.pem` and `keystore/priv_sk` (mode 0600, directory 0700).
- */
-export async function writeMspDir(dir: string, domain: string, caCertPem: string, identity?: EnrolledIdentity): Promise<void> {
-  const caFile = caFileName(domain);
-  await mkdir(join(dir, 'cacerts'), { recursive: true });
-  await writeFile(join(dir, 'cacerts', caFile), caCertPem);
-  await writeFile(join(dir, 'config.yaml'), nodeOuConfigYaml(caFile));
-  if (identity === undefined) return;
-  await mkdir(join(dir, 'signcerts'), { recursive: true });
-  await mkdir(join(dir, 'keystore'), { recursive: true, mode: 0o700 });
-  await writeFile(join(dir, 'signcerts', `${identity.name}-cert.pem`), identity.certPem);
-  const keyFile = join(dir, 'keystore', 'priv_sk');
-  await writeFile(keyFile, identity.privateKeyPem, { mode: 0o600 });
-  await chmod(keyFile, 0o600);
+/** Writes one MSP directory (orderer-bft's cryptogen-style writer) with the organisation's CA file name. */
+export function writeMspDir(dir: string, domain: string, caCertPem: string, identity?: EnrolledIdentity): Promise<void> {
+  return writeMsp(dir, caFileName(domain), caCertPem, identity);
 }
 
 /** Writes the CA's certificate and key under `<orgDir>/ca` (key 0600). */

@@ -37,4 +37,4 @@ export { readChannelConfig, type ChannelConfig, type ApplicationOrganization, ty
 export { decodeOrderers, encodeOrderers, type ConsenterEndpoint } from './consenter-mapping.js';
 export { CONFIG_KEYS, type BatchParameters, type MspDefinition, type PolicyRole } from './config-values.js';
 export { parseDuration } from './duration.js';
-export { identityMspDir, readMspIdentity, writeOrganization, type MspIdentity, type OrganizationKind, type OrganizationMaterial } from './adapters/msp-directory.js';
+export { identityMspDir, nodeOuConfig, readMspIdentity, writeMsp, writeOrganization, type MspIdentity, type OrganizationKind, type OrganizationMaterial } from './adapters/msp-directory.js';

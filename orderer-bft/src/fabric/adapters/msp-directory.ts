@@ -24,13 +24,18 @@ export interface MspIdentity {
 
 const FOLDER: Record<NodeOu, string> = { orderer: 'orderers', peer: 'peers', admin: 'users', client: 'users' };
 
-function nodeOuConfig(caFile: string): string {
+/** NodeOUs `config.yaml` as cryptogen writes it, pointing at the organisation's CA file. */
+export function nodeOuConfig(caFile: string): string {
   const ou = (kind: string, name: string) =>
     `  ${kind}OUIdentifier:\n    Certificate: cacerts/${caFile}\n    OrganizationalUnitIdentifier: ${name}\n`;
   return `NodeOUs:\n  Enable: true\n${ou('Client', 'client')}${ou('Peer', 'peer')}${ou('Admin', 'admin')}${ou('Orderer', 'orderer')}`;
 }
 
-async function writeMsp(dir: string, caFile: string, caCertPem: string, identity?: EnrolledIdentity): Promise<void> {
+/**
+ * Writes one MSP directory: `cacerts/<caFile>`, a NodeOUs `config.yaml` and, for an identity,
+ * `signcerts/<name>-cert.pem` and `keystore/priv_sk` (mode 0600, directory 0700).
+ */
+export async function writeMsp(dir: string, caFile: string, caCertPem: string, identity?: EnrolledIdentity): Promise<void> {
   await mkdir(join(dir, 'cacerts'), { recursive: true });
   await writeFile(join(dir, 'cacerts', caFile), caCertPem);
   await writeFile(join(dir, 'config.yaml'), nodeOuConfig(caFile));
