@@ -12,4 +12,4 @@ export * as simulation from './simulation/index.js';
 export * as lifecycle from './lifecycle/index.js';
 export * as services from './services/index.js';
 export * as runtime from './runtime/index.js';
-export { startPeerNode, loadPeerConfig, type PeerNodeConfig, type RunningPeer } from './runtime/index.js';
+export { startPeerNode, loadPeerConfig, parsePeerConfig, type PeerNodeConfig, type RunningPeer } from './runtime/index.js';

@@ -1,21 +1,13 @@
+import type { PeerNodeConfig } from '@speedledger/peer';
 import { CHANNEL_ID, LIFECYCLE_APPROVAL_POLICY, NETWORK_ORGS } from '../plan/network-orgs.js';
 import type { NetworkPlan, PlannedMember } from '../plan/network-plan.js';
 import { GENESIS_BLOCK_FILE } from '../material/generate-material.js';
 
-/** The peer's `--config` file (shape fixed with the peer package; paths relative to the data directory). */
-export interface PeerConfigFile {
-  readonly name: string;
-  readonly mspId: string;
-  readonly mspDir: string;
-  readonly listen: { readonly grpc: string; readonly operations: string };
-  readonly dataDir: string;
-  readonly channel: { readonly id: string; readonly genesisBlock: string };
-  readonly orderers: readonly string[];
-  readonly gatewayPeers: readonly { readonly name: string; readonly mspId: string; readonly address: string }[];
-  readonly chaincodePackagesDir: string;
-  readonly lifecycle: { readonly approvalPolicy: string };
-  readonly logLevel: string;
-}
+/**
+ * The peer's `--config` file: the peer package's own config type (paths here are relative to the
+ * data directory, where the file is written), with the optional parts this network always sets.
+ */
+export type PeerConfigFile = PeerNodeConfig & Required<Pick<PeerNodeConfig, 'orderers' | 'lifecycle'>>;
 
 /** Directory a peer installs chaincode packages from (relative to the data directory). */
 export function chaincodePackagesDir(peer: PlannedMember): string {
@@ -23,7 +15,7 @@ export function chaincodePackagesDir(peer: PlannedMember): string {
 }
 
 /** A peer's config: every orderer, every other peer as a gateway endorser, the lifecycle approval rule. */
-export function peerConfig(plan: NetworkPlan, peer: PlannedMember, logLevel = 'info'): PeerConfigFile {
+export function peerConfig(plan: NetworkPlan, peer: PlannedMember, logLevel: PeerConfigFile['logLevel'] = 'info'): PeerConfigFile {
   return {
     name: peer.name, mspId: peer.mspId, mspDir: peer.mspDir,
     listen: { grpc: peer.address, operations: peer.operations },

@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parsePeerConfig } from '@speedledger/peer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectionProfilePath, identityDir } from './network-control.js';
 import { readManifest } from './manifest-store.js';
@@ -61,6 +62,8 @@ describe('upNetwork without starting (generation and idempotency)', () => {
       lifecycle: { approvalPolicy: "AND('InmetroMSP.member', OutOf(3, 'InmetroMSP.member', 'PTBMSP.member', 'LaSIGEMSP.member', 'CityOperatorMSP.member'))" },
       logLevel: 'info',
     });
+    // The peer's own strict loader accepts it: the two packages agree on the file, not only on a type.
+    expect(parsePeerConfig(config, join(dir, 'net')).mspDir).toBe(join(dir, 'net', config.mspDir));
   });
 
   it('writes a connection profile per organisation listing every peer, only its own as event source', async () => {
