@@ -104,6 +104,7 @@ warm.add(await generate(100));
 await runLoad(clients, warm, { window: 16, batch: 1, seconds: 30, drainSeconds: 30 });
 
 let best = 0;
+let anyFailed = false;
 for (const load of loads) {
   const queues = new MeterQueues();
   queues.add(await generate(load.rate === undefined ? Number(values['unpaced-readings']) : Math.ceil(load.rate * seconds * 1.05)));
@@ -112,6 +113,7 @@ for (const load of loads) {
   const cpu = cpuDelta(cpuBefore, await memberCpuSeconds(dataDir));
   const perSecond = result.committed / result.seconds;
   best = Math.max(best, perSecond);
+  anyFailed ||= Object.keys(result.failed).length > 0;
   const cpuTotal = [...cpu.values()].reduce((s, x) => s + x, 0);
   const s = latencySummary(result.latenciesMs);
   console.log(JSON.stringify({
@@ -129,6 +131,8 @@ await Promise.all([registrar, ...clients].map((c) => c.close()));
 if (values.keep) console.log(`network left running in ${dataDir} (speedledger down --data-dir ${dataDir})`);
 else {
   await downNetwork(dataDir, 5_000);
-  if (values['data-dir'] === undefined) await rm(dataDir, { recursive: true, force: true });
+  // Failed transactions: keep the members' logs for whoever looks into them.
+  if (anyFailed) console.log(`some transactions failed: network data and logs kept in ${dataDir}`);
+  else if (values['data-dir'] === undefined) await rm(dataDir, { recursive: true, force: true });
 }
 process.exit(0);
