@@ -11,7 +11,7 @@ export { createEcdsaSigner, createEcdsaVerifier, generateEcdsaKeyPair } from './
 export { PeerLink } from './peer-link.js';
 export { REPLICA_LINK_SERVICE } from './link-protocol.js';
 export { ReplicaMetrics } from './metrics.js';
-export { createJsonLogger, type Logger, type LogLevel } from './logger.js';
+export { createJsonLogger, createStructuredLogger, type Logger, type LogLevel } from './logger.js';
 export { WriteAheadLog } from './storage/write-ahead-log.js';
 export { BlockStore } from './storage/block-store.js';
 export { RuntimeError, RUNTIME_ERROR_CODES, type RuntimeErrorCode } from './runtime-error.js';

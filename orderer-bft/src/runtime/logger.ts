@@ -9,20 +9,28 @@ export interface Logger {
 const RANK: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };
 
 /**
- * Writes JSON lines to `sink`; `context()` supplies the replica's current view and height so
- * every line can be correlated across replicas.
+ * Writes JSON lines to `sink`: time, level, the fields `context()` supplies at that moment (what
+ * correlates lines across processes), the event and its own fields.
  */
+export function createStructuredLogger(
+  sink: { write(text: string): unknown },
+  context: () => Record<string, unknown>,
+  minLevel: LogLevel = 'info',
+): Logger {
+  return {
+    log(level, event, fields = {}) {
+      if (RANK[level] < RANK[minLevel]) return;
+      sink.write(`${JSON.stringify({ ts: new Date().toISOString(), level, ...context(), event, ...fields })}\n`);
+    },
+  };
+}
+
+/** An orderer replica's logger: every line carries the replica id and its current view and height. */
 export function createJsonLogger(
   sink: { write(text: string): unknown },
   replica: number,
   context: () => { view: number; seq: number },
   minLevel: LogLevel = 'info',
 ): Logger {
-  return {
-    log(level, event, fields = {}) {
-      if (RANK[level] < RANK[minLevel]) return;
-      const { view, seq } = context();
-      sink.write(`${JSON.stringify({ ts: new Date().toISOString(), level, replica, view, seq, event, ...fields })}\n`);
-    },
-  };
+  return createStructuredLogger(sink, () => ({ replica, ...context() }), minLevel);
 }

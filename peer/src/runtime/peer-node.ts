@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Server } from '@grpc/grpc-js';
 import { common, peer } from '@hyperledger/fabric-protos';
-import { createJsonLogger, type Logger } from '@speedledger/orderer-bft/runtime';
+import { createStructuredLogger, type Logger } from '@speedledger/orderer-bft/runtime';
 import { configBlockValidation, PeerLedger } from '../ledger/index.js';
 import { BlockPuller, chainTipOf, Committer } from '../delivery/index.js';
 import { createEndorser } from '../endorser/index.js';
@@ -72,8 +72,7 @@ const CODE_NAMES = new Map<number, string>(Object.entries(peer.TxValidationCode)
  */
 export async function startPeerNode(config: PeerNodeConfig, io: { readonly log: { write(text: string): unknown } }, parts: PeerNodeParts = {}): Promise<RunningPeer> {
   let ledger: PeerLedger | undefined;
-  const base = createJsonLogger(io.log, 0, () => ({ view: 0, seq: ledger?.height() ?? 0 }), config.logLevel);
-  const log: Logger = { log: (level, event, fields = {}) => base.log(level, event, { peer: config.name, ...fields }) };
+  const log: Logger = createStructuredLogger(io.log, () => ({ peer: config.name, height: ledger?.height() ?? 0 }), config.logLevel);
   const cleanups: (() => Promise<void> | void)[] = [];
   const stop = async (): Promise<void> => {
     for (const cleanup of cleanups.splice(0).reverse()) {
