@@ -5,25 +5,18 @@
  * validation context with the channel's chaincode endorsement policy. No sockets.
  */
 import './peer-quiet-logs.js';
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { common, peer } from '@hyperledger/fabric-protos';
 import { CHAINCODE_ENDORSEMENT_POLICY, CHAINCODE_NAME, CHANNEL_ID, defaultPackageFile } from '@speedledger/network';
-import { blockDataHash, computeTxId, generateOrganization, type Organization } from '@speedledger/orderer-bft';
-import { ledger as peerLedger, msp as peerMsp, policy, services, validation } from '@speedledger/peer';
-import { chaincodeModule, endorserModule, type Endorser, type LoadedChaincode } from './peer-internals.js';
+import { blockDataHash, generateOrganization, type Organization } from '@speedledger/orderer-bft';
+import { chaincode, endorser, ledger as peerLedger, msp as peerMsp, policy, services, validation } from '@speedledger/peer';
 
 type SigningIdentity = peerMsp.SigningIdentity;
 type PeerLedger = peerLedger.PeerLedger;
+type Endorser = endorser.Endorser;
+type LoadedChaincode = chaincode.LoadedChaincode;
 type ProposalResponse = InstanceType<typeof peer.ProposalResponse>;
-
-// The Timestamp class of the google-protobuf copy the protos were generated against.
-const requireFromProtos = createRequire(createRequire(import.meta.url).resolve('@hyperledger/fabric-protos'));
-const { Timestamp } = requireFromProtos('google-protobuf/google/protobuf/timestamp_pb.js') as {
-  Timestamp: { fromDate(date: Date): NonNullable<ReturnType<common.ChannelHeader['getTimestamp']>> };
-};
 
 /** A client's signed proposal, with what it needs to assemble the transaction afterwards. */
 export interface ClientProposal {
@@ -60,13 +53,13 @@ export async function startPeerBench(dir: string, packageFile = defaultPackageFi
   const [inmetro, ptb, , city] = orgs as [Organization, Organization, Organization, Organization];
   const manager = peerMsp.createMspManager(orgs.map((o) => ({ mspId: o.mspId, rootCertsPem: [o.ca.certPem] })));
   const deserialize = (bytes: Uint8Array): ReturnType<typeof manager.deserialize> => manager.deserialize(bytes);
-  const installed = chaincodeModule.installPackage(readFileSync(packageFile), join(dir, 'chaincodes'));
+  const installed = chaincode.installPackage(readFileSync(packageFile), join(dir, 'chaincodes'));
   const containers: LoadedChaincode[] = [];
-  for (let i = 0; i < 2; i += 1) containers.push(await chaincodeModule.loadChaincode(installed.dir, { name: CHAINCODE_NAME, version: '1.0' }));
+  for (let i = 0; i < 2; i += 1) containers.push(await chaincode.loadChaincode(installed.dir, { name: CHAINCODE_NAME, version: '1.0' }));
   const ledger = await peerLedger.PeerLedger.open(join(dir, 'ledger'), { channelId: CHANNEL_ID });
   const peers = [await signer(inmetro, 'peer0', 'peer'), await signer(ptb, 'peer0', 'peer')];
   const endorsers = peers.map((peerSigner, i) =>
-    endorserModule.createEndorser({
+    endorser.createEndorser({
       channelId: CHANNEL_ID,
       signer: peerSigner,
       deserialize,
@@ -106,42 +99,7 @@ export async function startPeerBench(dir: string, packageFile = defaultPackageFi
 
 /** A signed lr-chaincode proposal as Fabric clients build it (tx id = SHA-256(nonce ‖ creator)). */
 export function buildProposal(client: SigningIdentity, args: readonly (string | Uint8Array)[]): ClientProposal {
-  const nonce = new Uint8Array(randomBytes(24));
-  const txId = computeTxId(nonce, client.serialized);
-  const chaincodeId = new peer.ChaincodeID();
-  chaincodeId.setName(CHAINCODE_NAME);
-  const extension = new peer.ChaincodeHeaderExtension();
-  extension.setChaincodeId(chaincodeId);
-  const channelHeader = new common.ChannelHeader();
-  channelHeader.setType(common.HeaderType.ENDORSER_TRANSACTION);
-  channelHeader.setChannelId(CHANNEL_ID);
-  channelHeader.setTxId(txId);
-  channelHeader.setTimestamp(Timestamp.fromDate(new Date()));
-  channelHeader.setExtension$(extension.serializeBinary());
-  const signatureHeader = new common.SignatureHeader();
-  signatureHeader.setCreator(client.serialized);
-  signatureHeader.setNonce(nonce);
-  const header = new common.Header();
-  header.setChannelHeader(channelHeader.serializeBinary());
-  header.setSignatureHeader(signatureHeader.serializeBinary());
-  const input = new peer.ChaincodeInput();
-  input.setArgsList(args.map((a) => (typeof a === 'string' ? Buffer.from(a) : a)));
-  const spec = new peer.ChaincodeSpec();
-  spec.setType(peer.ChaincodeSpec.Type.NODE);
-  spec.setChaincodeId(chaincodeId);
-  spec.setInput(input);
-  const invocation = new peer.ChaincodeInvocationSpec();
-  invocation.setChaincodeSpec(spec);
-  const payload = new peer.ChaincodeProposalPayload();
-  payload.setInput(invocation.serializeBinary());
-  const proposal = new peer.Proposal();
-  proposal.setHeader(header.serializeBinary());
-  proposal.setPayload(payload.serializeBinary());
-  const bytes = proposal.serializeBinary();
-  const signed = new peer.SignedProposal();
-  signed.setProposalBytes(bytes);
-  signed.setSignature(client.sign(bytes));
-  return { signed, proposal, txId };
+  return endorser.buildSignedProposal({ signer: client, channelId: CHANNEL_ID, chaincode: CHAINCODE_NAME, args, timestamp: new Date() });
 }
 
 /** Why a proposal was not endorsed: status and message of the first failing response. */
