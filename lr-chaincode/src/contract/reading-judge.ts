@@ -1,10 +1,11 @@
-import { decodeDlr1, parseMeterPublicKey, verifyReadingSignature, type Dlr1Reading, type SiteParameters } from '../core/index.js';
+import { decodeDlr1, verifyReadingSignature, type Dlr1Reading, type SiteParameters } from '../core/index.js';
 import { ContractError } from './contract-error.js';
 import type { LrContext } from './fabric-api.js';
 import { KEY_TYPES, meterTimeIndexKey, seqKeyPart, violationIndexKey } from './ledger-keys.js';
 import { writeJson } from './ledger-store.js';
 import { currentLrIdentity } from './lr-identity.js';
 import { buildMeasurementRecord, type MeasurementRecord } from './measurement-record.js';
+import { meterPublicKey } from './meter-key-cache.js';
 import { loadMeter } from './meter-registry-contract.js';
 import { actorOf } from './registrar-check.js';
 import type { SpeedAlgorithm } from './speed-algorithm.js';
@@ -27,7 +28,7 @@ export async function authenticateReading(ctx: LrContext, bytes: Uint8Array, pen
   const ids = { meterId: reading.meterId, seq: reading.seq.toString() };
   const meter = await loadMeter(ctx, reading.meterId, 'UNKNOWN_METER');
   if (meter.status !== 'ACTIVE') throw new ContractError('REVOKED_METER', `meter ${reading.meterId} was revoked (${meter.revocationReason ?? 'no reason'})`, ids);
-  const key = parseMeterPublicKey(meter.publicKeyHex);
+  const key = meterPublicKey(meter.publicKeyHex);
   if (!('keyObject' in key)) throw new ContractError('UNKNOWN_METER', `registered key of ${reading.meterId} is unusable: ${key.detail}`, ids);
   const signature = verifyReadingSignature(reading, key);
   if (!signature.ok) throw new ContractError('BAD_SIGNATURE', `${reading.meterId} seq ${reading.seq}: ${signature.detail}`, ids);

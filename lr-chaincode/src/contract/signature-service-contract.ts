@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { parseMeterPublicKey, verifyP256 } from '../core/index.js';
+import { verifyP256 } from '../core/index.js';
+import { meterPublicKey } from './meter-key-cache.js';
 import { canonicalJson } from './canonical-json.js';
 import { ContractError } from './contract-error.js';
 import { Info, LrContext, LrContract, Returns, Transaction } from './fabric-api.js';
@@ -19,7 +20,7 @@ async function check(ctx: LrContext, meterId: string, dataBase64: string, signat
   requireMeterId(meterId);
   const { data, signature } = decodeArguments(dataBase64, signatureHex);
   const meter = await loadMeter(ctx, meterId, 'UNKNOWN_METER');
-  const key = parseMeterPublicKey(meter.publicKeyHex);
+  const key = meterPublicKey(meter.publicKeyHex);
   if (!('keyObject' in key)) throw new ContractError('UNKNOWN_METER', `registered key of ${meterId} is unusable`, { meterId });
   const result = verifyP256(data, signature, key);
   return { meter, data, valid: result.ok, detail: result.ok ? null : result.detail };
