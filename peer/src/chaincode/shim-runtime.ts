@@ -70,6 +70,9 @@ export function runtimePackages(): readonly RuntimePackage[] {
 /** Loads (once) fabric-shim's handler, contract dispatcher, JSON serializer and message class. */
 export function shimRuntime(): ShimRuntime {
   runtime ??= (() => {
+    // fabric-shim logs every transaction at INFO in plain text, into the peer's JSON log, and
+    // that costs a peer several per cent of its CPU; Fabric's own variable still overrides this.
+    process.env.CORE_CHAINCODE_LOGGING_LEVEL ??= 'WARNING';
     const roots = new Map(runtimePackages().map((p) => [p.name, p.root]));
     const shimRoot = roots.get('fabric-shim')!;
     const { ChaincodeMessageHandler } = require(`${shimRoot}/lib/handler.js`) as Pick<ShimRuntime, 'ChaincodeMessageHandler'>;
