@@ -7,7 +7,7 @@ import { BlockPuller, chainTipOf, Committer } from '../delivery/index.js';
 import { createEndorser } from '../endorser/index.js';
 import { loadSigningIdentity, type SigningIdentity } from '../msp/index.js';
 import {
-  createDeliverService, createEndorserService, createGatewayService, endorsementRequirement, type GatewayEndorser, type ProposalProcessor,
+  chaincodeRequirement, createDeliverService, createEndorserService, createGatewayService, endorsementRequirement, type GatewayEndorser, type ProposalProcessor,
 } from '../services/index.js';
 import { validateBlock } from '../validation/index.js';
 import { createChaincodeResolver, installRootOf } from './chaincode-resolver.js';
@@ -183,6 +183,9 @@ export async function startPeerNode(config: PeerNodeConfig, io: { readonly log: 
         ledger: blocks,
         authorizer,
         requirement: (response, chaincodeName) => endorsementRequirement(response, chaincodeName, {
+          state: opened.state, namespacePolicy: channel.namespacePolicy, evaluateChannelPolicy: channel.evaluateChannelPolicy,
+        }),
+        chaincodeRequirement: (chaincodeName) => chaincodeRequirement(chaincodeName, {
           state: opened.state, namespacePolicy: channel.namespacePolicy, evaluateChannelPolicy: channel.evaluateChannelPolicy,
         }),
       }),

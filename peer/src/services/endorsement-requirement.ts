@@ -81,3 +81,13 @@ export async function endorsementRequirement(
     return [...policies.values()].every((p) => evaluateApplicationPolicy(p, signers, options.evaluateChannelPolicy));
   };
 }
+
+/**
+ * The chaincode's own endorsement policy as a requirement, before any endorsement (undefined when
+ * the chaincode is not defined): what the gateway uses to choose its first endorser.
+ */
+export async function chaincodeRequirement(chaincodeName: string, options: EndorsementRequirementOptions): Promise<EndorsementRequirement | undefined> {
+  const policy = await options.namespacePolicy(chaincodeName, '', options.state);
+  if (policy.kind === 'undefined') return undefined;
+  return (mspIds) => evaluateApplicationPolicy(policy.policy, [...new Set(mspIds)].map(standInPeer), options.evaluateChannelPolicy);
+}

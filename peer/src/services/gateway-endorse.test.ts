@@ -41,6 +41,28 @@ describe('gateway endorsement plan', () => {
     expect(peer.ChaincodeProposalPayload.deserializeBinary(cap.getChaincodeProposalPayload_asU8()).getTransientmapMap().getLength()).toBe(0);
   });
 
+  it('asks a policy organisation first when the gateway\'s own organisation is not in the chaincode policy', async () => {
+    const calls: string[] = [];
+    const inPolicy = (orgs: readonly string[]) => orgs.filter((o) => ['InmetroMSP', 'PTBMSP', 'LaSIGEMSP'].includes(o)).length >= 2;
+    const result = await endorseTransaction({
+      parts, signed, local: endorser('CityOperatorMSP', ok('CityOperatorMSP'), calls),
+      others: [endorser('InmetroMSP', ok('InmetroMSP'), calls), endorser('PTBMSP', ok('PTBMSP'), calls), endorser('LaSIGEMSP', ok('LaSIGEMSP'), calls)],
+      requirement: async () => inPolicy, endorsingOrganizations: [], chaincodePolicy: inPolicy,
+    });
+    expect(endorsersOf((result as { prepared: common.Envelope }).prepared)).toEqual(['InmetroMSP', 'PTBMSP']);
+    expect(calls).toEqual(['InmetroMSP', 'PTBMSP']);
+    // That first peer down: the local peer simulates instead, and the plan is still met.
+    const again: string[] = [];
+    const down = async (): Promise<peer.ProposalResponse> => { throw new Error('connect ECONNREFUSED'); };
+    const fallback = await endorseTransaction({
+      parts, signed, local: endorser('CityOperatorMSP', ok('CityOperatorMSP'), again),
+      others: [endorser('InmetroMSP', down, again), endorser('PTBMSP', ok('PTBMSP'), again), endorser('LaSIGEMSP', ok('LaSIGEMSP'), again)],
+      requirement: async () => inPolicy, endorsingOrganizations: [], chaincodePolicy: inPolicy,
+    });
+    expect(endorsersOf((fallback as { prepared: common.Envelope }).prepared)).toEqual(['PTBMSP', 'LaSIGEMSP']);
+    expect(again).toEqual(['InmetroMSP', 'CityOperatorMSP', 'PTBMSP', 'LaSIGEMSP']);
+  });
+
   it('replaces a failing organisation by the next candidate and reports the failure only if the plan cannot be met', async () => {
     const calls: string[] = [];
     const down = async (): Promise<peer.ProposalResponse> => { throw new Error('connect ECONNREFUSED'); };

@@ -30,6 +30,12 @@ export interface EndorseInput {
   requirement(first: peer.ProposalResponse): Promise<EndorsementRequirement | { readonly error: string }>;
   /** Organisations the client asked for explicitly (EndorseRequest.endorsing_organizations). */
   readonly endorsingOrganizations: readonly string[];
+  /**
+   * The chaincode's own policy, when known before endorsing: if the local organisation takes no
+   * part in it, the first endorsement goes to a peer that does, as Fabric's gateway plans, so the
+   * transaction is not simulated once more than the policy needs.
+   */
+  readonly chaincodePolicy?: EndorsementRequirement;
 }
 
 async function ask(endorser: GatewayEndorser, signed: peer.SignedProposal): Promise<peer.ProposalResponse | EndpointErrorDetail> {
@@ -61,9 +67,19 @@ function choose(candidates: readonly GatewayEndorser[], satisfied: EndorsementRe
   return chosen;
 }
 
+/** Candidates in asking order: the local peer first unless the chaincode policy leaves its organisation out. */
+function firstEndorserFirst(input: EndorseInput): GatewayEndorser[] {
+  const all = [input.local, ...input.others];
+  if (input.chaincodePolicy === undefined) return all;
+  const plan = choose(all, input.chaincodePolicy);
+  if (plan === undefined || plan.includes(input.local)) return all;
+  return [plan[0]!, ...all.filter((e) => e !== plan[0])];
+}
+
 /**
- * Fabric Gateway's Endorse: the local peer endorses first (its response shows what the
- * transaction writes, hence which policies apply), then enough other organisations' peers to
+ * Fabric Gateway's Endorse: the local peer endorses first — or, when its organisation is not in
+ * the chaincode policy, a peer that is — (its response shows what the transaction writes, hence
+ * which policies apply), then enough other organisations' peers to
  * satisfy every policy are asked in parallel, replacing any that fail; all responses must carry
  * byte-identical payloads. Returns the unsigned prepared transaction.
  */
@@ -80,14 +96,22 @@ export async function endorseTransaction(input: EndorseInput): Promise<{ readonl
       plan.push(endorser);
     }
   } else {
-    const first = await ask(input.local, input.signed);
-    if (isDetail(first)) return { failure: { kind: 'first-endorser', details: [first] } };
-    responses.set(input.local, first);
+    const candidates = firstEndorserFirst(input);
+    const leader = candidates[0]!;
+    let first = await ask(leader, input.signed);
+    if (isDetail(first) && leader !== input.local) {
+      details.push(first);
+      first = await ask(input.local, input.signed);
+      candidates.splice(candidates.indexOf(input.local), 1);
+      candidates.unshift(input.local);
+    }
+    if (isDetail(first)) return { failure: { kind: 'first-endorser', details: [...details, first] } };
+    responses.set(candidates[0]!, first);
     const requirement = await input.requirement(first);
     if ('error' in requirement) return { failure: { kind: 'no-plan', message: requirement.error } };
-    const failed = new Set<GatewayEndorser>();
+    const failed = new Set<GatewayEndorser>(leader !== candidates[0] ? [leader] : []);
     while (true) {
-      plan = choose([input.local, ...input.others].filter((e) => !failed.has(e)), requirement);
+      plan = choose(candidates.filter((e) => !failed.has(e)), requirement);
       if (plan === undefined) {
         return details.length > 0
           ? { failure: { kind: 'insufficient', details } }

@@ -25,6 +25,8 @@ export interface GatewayServiceOptions {
   readonly authorizer: RequestAuthorizer;
   /** The policies a transaction needs, from the local endorser's response. */
   requirement(response: peer.ProposalResponse, chaincodeName: string): Promise<EndorsementRequirement | { readonly error: string }>;
+  /** The chaincode's own policy before endorsing (chooses the first endorser); optional. */
+  chaincodeRequirement?(chaincodeName: string): Promise<EndorsementRequirement | undefined>;
 }
 
 function abortSignalOf(call: { on(event: 'cancelled', listener: () => void): unknown }): AbortSignal {
@@ -72,6 +74,7 @@ async function endorse(options: GatewayServiceOptions, request: gateway.EndorseR
     parts, signed: signed!, local: options.local, others: options.others,
     requirement: (first) => options.requirement(first, parts.chaincodeName),
     endorsingOrganizations: request.getEndorsingOrganizationsList(),
+    chaincodePolicy: await options.chaincodeRequirement?.(parts.chaincodeName),
   });
   if ('failure' in outcome) {
     const { failure } = outcome;

@@ -3,7 +3,7 @@ export { createEndorserService } from './endorser-service.js';
 export { createDeliverService, type DeliverServiceOptions } from './deliver-service.js';
 export { createGatewayService, type GatewayServiceOptions } from './gateway-service.js';
 export { endorseTransaction, type EndorseFailure, type EndorseInput, type GatewayEndorser } from './gateway-endorse.js';
-export { endorsementRequirement, writtenKeys, type EndorsementRequirement, type EndorsementRequirementOptions } from './endorsement-requirement.js';
+export { chaincodeRequirement, endorsementRequirement, writtenKeys, type EndorsementRequirement, type EndorsementRequirementOptions } from './endorsement-requirement.js';
 export { blockTransactions, filteredBlock, TRANSACTIONS_FILTER_INDEX, type BlockTransaction } from './block-transactions.js';
 export { parseSeekRequest, type SeekRequest } from './seek-request.js';
 export { prepareTransaction, uniqueEndorsements } from './prepared-transaction.js';
