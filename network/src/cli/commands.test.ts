@@ -29,10 +29,10 @@ async function run(words: string[]): Promise<{ code: number; out: string; err: s
 }
 
 describe('network commands', () => {
-  it('provides up, down, status, logs, chaincode and meter commands', () => {
+  it('provides up, down, status, logs, chaincode, meter and reading commands', () => {
     expect(commands.map((c) => c.path.join(' '))).toEqual([
       'up', 'down', 'status', 'logs', 'chaincode approve', 'chaincode commit', 'chaincode list', 'chaincode fingerprint',
-      'meter register', 'meter revoke', 'meter show',
+      'meter register', 'meter revoke', 'meter show', 'reading submit', 'reading show',
     ]);
   });
 
@@ -41,6 +41,8 @@ describe('network commands', () => {
     ['logs', 'a', 'b'], ['chaincode', 'approve'], ['chaincode', 'commit', '--org', 'inmetro', '--sha256', 'XYZ', '--data-dir', 'DATA'],
     ['chaincode', 'approve', '--org', 'inmetro', '--sequence', '0', '--data-dir', 'DATA'], ['meter', 'register'], ['meter', 'revoke', '--meter', 'SP-1'],
     ['meter', 'revoke', '--meter', 'SP-1', '--reason', ' '], ['meter', 'show'],
+    ['reading', 'submit'], ['reading', 'submit', '--concurrency', '0', 'a.dlr'], ['reading', 'show', '--meter', 'SP-1'],
+    ['reading', 'show', '--meter', 'SP-1', '--seq', 'x'],
   ];
   for (const words of badUsages) {
     it(`exits 2 with the usage on: ${words.join(' ')}`, async () => {
