@@ -1,4 +1,3 @@
-import fabricNetwork from 'fabric-network';
 import type { CommitListener, Contract, Gateway, Network, QueryHandler, QueryHandlerFactory } from 'fabric-network';
 import type { TxEventHandler, TxEventHandlerFactory } from 'fabric-network/lib/impl/event/transactioneventhandler.js';
 import { organizationOf, withStaticChannel } from '../connection-profile.js';
@@ -184,6 +183,9 @@ export async function connectFabricNetwork(options: ConnectOptions): Promise<Led
   const timeouts: StageTimeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
   const seconds = (ms: number): number => Math.max(1, Math.ceil(ms / 1000));
 
+  // Loaded on first use only: fabric-common parses process.argv with yargs when it loads and
+  // answers `--help`/`--version` itself, then exits, which would hijack any CLI importing us.
+  const { default: fabricNetwork } = await import('fabric-network');
   const wallet = await fabricNetwork.Wallets.newInMemoryWallet();
   await wallet.put('client', { type: 'X.509', mspId: identity.mspId, credentials: { certificate: identity.certPem, privateKey: identity.privateKeyPem } } as never);
   const gateway = new fabricNetwork.Gateway();
