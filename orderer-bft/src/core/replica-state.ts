@@ -79,6 +79,14 @@ export class ReplicaState {
   viewChangeDeadline?: number;
   viewChangeAttempts = 0;
   resendViewChange = false;
+  /**
+   * Doublings of the request timers: +1 for each view installed with no decision since the one
+   * before, 0 again once a view makes progress (PBFT §4.5.2's backoff, applied to the timers that
+   * start view changes, so an overloaded but correct leader gets time instead of being voted out).
+   */
+  requestTimerDoublings = 0;
+  /** Decided height when the current view was installed. */
+  tipAtViewInstall = 0;
   /** Messages for views above ours, replayed once the view is installed. */
   future: { from: number; envelope: Envelope }[] = [];
   /** Buffered messages whose view was just installed, to be processed again. */

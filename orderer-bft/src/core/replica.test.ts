@@ -157,6 +157,30 @@ describe('censorship resistance (request timers)', () => {
   });
 });
 
+describe('request timer backoff (PBFT §4.5.2)', () => {
+  it('doubles the request timers while views change without progress, and resets once one decides', () => {
+    // Every proposal is lost: leaders look faulty although they are only slow. Without backoff
+    // each view would last one forward + complain period (800 ms here): ≈ 25 views in 20 s.
+    const cluster = new TestCluster(4);
+    cluster.drop = (flight) => flight.envelope.body.type === 'pre-prepare';
+    cluster.submitAll(cluster.request('c', 1));
+    cluster.advance(20_000, 50);
+    const stormView = cluster.replicas[1]!.status.view;
+    expect(stormView).toBeGreaterThanOrEqual(3);
+    expect(stormView).toBeLessThanOrEqual(10);
+    // Proposals flow again: the pending request is decided in the next view, and the timers reset
+    // (a later request does not wait for a backed-off timer to be ordered).
+    cluster.drop = () => false;
+    cluster.advance(30_000, 50);
+    expect(cluster.heights()).toEqual([1, 1, 1, 1]);
+    const settled = cluster.replicas[1]!.status.view;
+    cluster.submitAll(cluster.request('c', 2));
+    cluster.advance(2_000, 50);
+    expect(cluster.heights()).toEqual([2, 2, 2, 2]);
+    expect(cluster.replicas[1]!.status.view).toBe(settled);
+  });
+});
+
 describe('view change (PBFT §4.4)', () => {
   it('replaces a crashed leader when the client reached only one backup', () => {
     // A Fabric 2.x SDK broadcasts to one orderer: the backup's relay must reach every replica,

@@ -166,7 +166,7 @@ export class Replica {
       else if (s.viewChangeDeadline !== undefined && s.now >= s.viewChangeDeadline) startViewChange(s, s.view + 1);
       return;
     }
-    const { requestForwardTimeout: forwardAfter, requestComplainTimeout: complainAfter } = s.config;
+    const { forwardAfter, complainAfter } = requestTimers(s);
     const toForward: Uint8Array[] = [];
     let complain = false;
     for (const entry of s.pool.values()) {
@@ -216,11 +216,11 @@ export class Replica {
     } else {
       const oldest = s.pool.oldest();
       if (oldest !== undefined) {
-        const complainAt = oldest.since + s.config.requestForwardTimeout + s.config.requestComplainTimeout;
-        candidates.push(complainAt);
+        const { forwardAfter, complainAfter } = requestTimers(s);
+        candidates.push(oldest.since + forwardAfter + complainAfter);
         for (const entry of s.pool.values()) {
           if (!entry.forwarded) {
-            candidates.push(entry.since + s.config.requestForwardTimeout);
+            candidates.push(entry.since + forwardAfter);
             break;
           }
         }
@@ -234,4 +234,10 @@ export class Replica {
     const future = candidates.filter((t) => t > s.now || (t === s.now && s.resendViewChange));
     return future.length === 0 ? undefined : Math.min(...future);
   }
+}
+
+/** The request timers in force: the configured ones, doubled per view installed without progress. */
+function requestTimers(s: ReplicaState): { forwardAfter: number; complainAfter: number } {
+  const scale = 2 ** s.requestTimerDoublings;
+  return { forwardAfter: s.config.requestForwardTimeout * scale, complainAfter: s.config.requestComplainTimeout * scale };
 }

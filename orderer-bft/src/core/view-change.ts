@@ -6,6 +6,8 @@ import type { ReplicaState } from './replica-state.js';
 import { markBehind } from './state-transfer.js';
 
 const MAX_BACKOFF_DOUBLINGS = 6;
+/** Request timers grow at most 2^4 = 16-fold (1 s + 2 s → 16 s + 32 s with the runtime timing). */
+export const MAX_REQUEST_TIMER_DOUBLINGS = 4;
 
 /**
  * PBFT §4.4: stop accepting messages of the current view and vote for `target`. The vote is
@@ -107,6 +109,8 @@ export function installNewView(s: ReplicaState, envelope: Envelope<NewView>, pla
   s.mode = 'normal';
   s.viewChangeDeadline = undefined;
   s.viewChangeAttempts = 0;
+  s.requestTimerDoublings = s.tip.seq > s.tipAtViewInstall ? 0 : Math.min(s.requestTimerDoublings + 1, MAX_REQUEST_TIMER_DOUBLINGS);
+  s.tipAtViewInstall = s.tip.seq;
   s.lastNewView = envelope;
   s.persist({ kind: 'new-view', view: s.view, envelope });
   adoptCheckpoint(s, plan.checkpoint);
