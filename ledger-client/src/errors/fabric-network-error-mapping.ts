@@ -1,4 +1,5 @@
 import { findContractRejection, meterAndSeqOf } from './contract-rejection.js';
+import { messagesOf } from './messages-of.js';
 import type { FailureContext } from './gateway-error-mapping.js';
 import { LedgerError, type LedgerErrorCode } from './ledger-error.js';
 
@@ -16,19 +17,11 @@ interface FabricNetworkErrorShape {
 }
 
 function responseMessages(responses: unknown): string[] {
-  if (!Array.isArray(responses)) return [];
-  return responses.flatMap((entry: unknown) => {
-    const message = (entry as { response?: { message?: unknown } } | null)?.response?.message;
-    return typeof message === 'string' ? [message] : [];
-  });
+  return messagesOf(responses, (entry) => (entry as { response?: { message?: unknown } }).response?.message);
 }
 
 function errorMessages(errors: unknown): string[] {
-  if (!Array.isArray(errors)) return [];
-  return errors.flatMap((entry: unknown) => {
-    const message = (entry as { message?: unknown } | null)?.message;
-    return typeof message === 'string' ? [message] : [];
-  });
+  return messagesOf(errors, (entry) => (entry as { message?: unknown }).message);
 }
 
 /**

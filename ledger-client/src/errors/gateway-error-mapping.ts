@@ -1,6 +1,7 @@
 import { peer } from '@hyperledger/fabric-protos';
 import { findContractRejection, meterAndSeqOf } from './contract-rejection.js';
 import { LedgerError, type LedgerErrorCode, type LedgerStage } from './ledger-error.js';
+import { messagesOf } from './messages-of.js';
 
 /** What the caller knew when the call failed. */
 export interface FailureContext {
@@ -30,11 +31,7 @@ interface GatewayErrorShape {
 }
 
 function detailMessages(details: unknown): string[] {
-  if (!Array.isArray(details)) return [];
-  return details.flatMap((detail: unknown) => {
-    const message = (detail as { message?: unknown } | null)?.message;
-    return typeof message === 'string' ? [message] : [];
-  });
+  return messagesOf(details, (detail) => (detail as { message?: unknown }).message);
 }
 
 function detailIds(details: unknown): Record<string, string> {
