@@ -9,9 +9,17 @@ export interface PeerServices {
   readonly gateway: UntypedServiceImplementation;
 }
 
+/**
+ * Largest request the peer reads: above the channel's default AbsoluteMaxBytes (10 MB), so any
+ * transaction the orderers could accept fits, while a larger body is refused by gRPC
+ * (RESOURCE_EXHAUSTED) before it is buffered for a handler.
+ */
+export const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
+
 /** Binds Endorser, Deliver and Gateway on `address` (port 0 picks one); resolves with the bound address. */
 export async function startPeerGrpcServer(address: string, services: PeerServices): Promise<{ address: string; server: Server }> {
-  const server = new Server({ 'grpc.max_receive_message_length': 64 * 1024 * 1024, 'grpc.max_send_message_length': 64 * 1024 * 1024 });
+  // Blocks up to AbsoluteMaxBytes plus metadata go out through Deliver: the send limit stays higher.
+  const server = new Server({ 'grpc.max_receive_message_length': MAX_REQUEST_BYTES, 'grpc.max_send_message_length': 64 * 1024 * 1024 });
   server.addService(ENDORSER_SERVICE_DEFINITION, services.endorser);
   server.addService(DELIVER_SERVICE_DEFINITION, services.deliver);
   server.addService(GATEWAY_SERVICE_DEFINITION, services.gateway);
