@@ -1,36 +1,9 @@
 /**
- * The I/O around the end-to-end benchmark: a free block of loopback ports for `upNetwork`, and
- * the CPU time each member process of the embedded network has used (from /proc), so a run can
- * say where the time went.
+ * The I/O around the end-to-end benchmark: the CPU time each member process of the embedded
+ * network has used (from /proc), so a run can say where the time went.
  */
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
 import { readManifest } from '@speedledger/network';
-
-function bindable(port: number): Promise<Server | undefined> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(undefined));
-    server.listen(port, '127.0.0.1', () => resolve(server));
-  });
-}
-
-/** A base port whose next `span` loopback ports can all be bound now. */
-export async function freePortBlock(span: number): Promise<number> {
-  for (let attempt = 0; attempt < 40; attempt += 1) {
-    const base = 30_000 + ((process.pid * 7919 + attempt * 104_729) % 3_000) * 10;
-    const servers: Server[] = [];
-    let free = true;
-    for (let port = base; port < base + span && free; port += 1) {
-      const server = await bindable(port);
-      if (server) servers.push(server);
-      else free = false;
-    }
-    await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
-    if (free) return base;
-  }
-  throw new Error(`no block of ${span} free loopback ports`);
-}
 
 /** CPU seconds (user + system) a process has used, or undefined if it is gone. */
 function cpuSecondsOf(pid: number): number | undefined {

@@ -16,10 +16,10 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createReadingStream, type GeneratedReading } from '@speedledger/datasets';
 import { connectGateway, LedgerError, type LedgerClient } from '@speedledger/ledger-client';
-import { connectionProfilePath, downNetwork, findOrg, identityDir, portSpan, upNetwork } from '@speedledger/network';
+import { connectionProfilePath, downNetwork, findOrg, freeBasePort, identityDir, portSpan, upNetwork } from '@speedledger/network';
 import { machineLine } from './harness.js';
 import { latencySummary } from './latency-summary.js';
-import { cpuDelta, freePortBlock, memberCpuSeconds } from './network-fixture.js';
+import { cpuDelta, memberCpuSeconds } from './network-fixture.js';
 import { MeterQueues, runLoad, type LoadSpec } from './network-load.js';
 
 /** The issue's São Paulo figure: ≈ 1,000 meters at rush hour. */
@@ -59,7 +59,7 @@ console.log(machineLine());
 const dataDir = values['data-dir'] ?? (await mkdtemp(join(tmpdir(), 'bench-network-')));
 const log = (line: string): void => console.error(`[up] ${line}`);
 const upStart = performance.now();
-await upNetwork({ dataDir, basePort: await freePortBlock(portSpan(4)), healthTimeoutMs: 120_000, log });
+await upNetwork({ dataDir, basePort: await freeBasePort(portSpan(4)), healthTimeoutMs: 120_000, log });
 console.log(JSON.stringify({ bench: 'network-up', dataDir, seconds: Number(((performance.now() - upStart) / 1000).toFixed(1)) }));
 
 const connectAs = (org: string, user: string): Promise<LedgerClient> =>

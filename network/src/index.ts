@@ -26,3 +26,4 @@ export {
   LIFECYCLE_CHAINCODE, type ChaincodeDefinitionInput,
 } from './runtime/chaincode-lifecycle.js';
 export { openGatewaySession, gatewayMessage, type GatewaySession } from './adapters/gateway-session.js';
+export { freeBasePort } from './runtime/free-base-port.js';

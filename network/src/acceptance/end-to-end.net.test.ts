@@ -6,10 +6,11 @@ import { connectFabricNetwork, connectGateway, LedgerError, type ConnectOptions,
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { connectionProfilePath, downNetwork, identityDir, killProcess, networkStatus, startProcess } from '../runtime/network-control.js';
 import { readManifest } from '../runtime/manifest-store.js';
+import { freeBasePort } from '../runtime/free-base-port.js';
 import { upNetwork } from '../runtime/up-network.js';
 import { findOrg } from '../plan/network-orgs.js';
 import { portSpan } from '../plan/network-plan.js';
-import { eventually, expectedOutcome, fleetShares, forge, freePortBlock, missingPrerequisite, type FleetShare } from './test-support/acceptance-support.js';
+import { eventually, expectedOutcome, fleetShares, forge, missingPrerequisite, type FleetShare } from './test-support/acceptance-support.js';
 
 /*
  * The issue's acceptance test: the embedded network, driven by each Fabric client library
@@ -69,7 +70,7 @@ describe.skipIf(missing !== undefined)('end-to-end: embedded network, both clien
     }
     dataDir = await mkdtemp(join(tmpdir(), 'speedledger-e2e-'));
     try {
-      const basePort = await freePortBlock(portSpan(4), process.pid);
+      const basePort = await freeBasePort(portSpan(4));
       await upNetwork({ dataDir, basePort, healthTimeoutMs: 90_000 });
     } catch (error) {
       failed = true;

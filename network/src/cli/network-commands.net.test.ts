@@ -10,7 +10,7 @@ import { pollUntil } from '../runtime/http-probe.js';
 import { downNetwork } from '../runtime/network-control.js';
 import { packageCliMain } from '../runtime/process-control.js';
 import { defaultPackageFile } from '../runtime/up-network.js';
-import { freeBasePort } from '../test-support/free-base-port.js';
+import { freeBasePort } from '../runtime/free-base-port.js';
 import { commands } from './index.js';
 
 // The network commands against a deployed network: `up` itself, then chaincode and meter operations.

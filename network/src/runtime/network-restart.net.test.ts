@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { portSpan } from '../plan/network-plan.js';
-import { freeBasePort } from '../test-support/free-base-port.js';
+import { freeBasePort } from './free-base-port.js';
 import { readManifest } from './manifest-store.js';
 import { downNetwork, identityDir, killProcess, networkStatus } from './network-control.js';
 import { isAlive, packageCliMain } from './process-control.js';

@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import { createDataset, type FleetMeter, type GeneratedReading } from '@speedledger/datasets';
@@ -22,31 +21,6 @@ export function missingPrerequisite(): string | undefined {
     }
   }
   return undefined;
-}
-
-function bindable(port: number): Promise<Server | undefined> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(undefined));
-    server.listen(port, '127.0.0.1', () => resolve(server));
-  });
-}
-
-/** A base port whose next `span` loopback ports are free now (probed by binding each). */
-export async function freePortBlock(span: number, seed: number): Promise<number> {
-  for (let attempt = 0; attempt < 40; attempt += 1) {
-    const base = 21_000 + ((seed * 7919 + attempt * 104_729) % 3_800) * 10;
-    const servers: Server[] = [];
-    let free = true;
-    for (let port = base; port < base + span && free; port += 1) {
-      const server = await bindable(port);
-      if (server) servers.push(server);
-      else free = false;
-    }
-    await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
-    if (free) return base;
-  }
-  throw new Error(`no block of ${span} free ports`);
 }
 
 /** One client library's share of the fleet and its readings. */
