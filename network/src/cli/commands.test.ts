@@ -41,7 +41,7 @@ describe('network commands', () => {
     ['logs', 'a', 'b'], ['chaincode', 'approve'], ['chaincode', 'commit', '--org', 'inmetro', '--sha256', 'XYZ', '--data-dir', 'DATA'],
     ['chaincode', 'approve', '--org', 'inmetro', '--sequence', '0', '--data-dir', 'DATA'], ['meter', 'register'], ['meter', 'revoke', '--meter', 'SP-1'],
     ['meter', 'revoke', '--meter', 'SP-1', '--reason', ' '], ['meter', 'show'],
-    ['reading', 'submit'], ['reading', 'submit', '--concurrency', '0', 'a.dlr'], ['reading', 'show', '--meter', 'SP-1'],
+    ['reading', 'submit'], ['reading', 'submit', '--concurrency', '0', 'a.dlr'], ['reading', 'submit', '--batch', '101', 'a.dlr'], ['reading', 'show', '--meter', 'SP-1'],
     ['reading', 'show', '--meter', 'SP-1', '--seq', 'x'],
   ];
   for (const words of badUsages) {

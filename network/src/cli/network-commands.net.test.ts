@@ -96,6 +96,13 @@ describe.skipIf(!ready && !process.env.CI)('network commands on a deployed netwo
     const shown = await run(['reading', 'show', '--meter', first.meterId, '--seq', first.seq, '--org', 'inmetro']);
     expect(JSON.parse(shown.out)).toEqual(first);
     expect((await run(['reading', 'submit'])).code).toBe(2);
+    // Batched: one SubmitReadings transaction judges each reading on its own (here: all replays,
+    // and the tampered one still refused for its signature).
+    const batched = await run(['reading', 'submit', '--batch', '10', ...readings, tampered]);
+    expect(batched.code).toBe(1);
+    const batchLines = batched.out.trim().split('\n').map((l) => JSON.parse(l) as { file: string; error?: { contractCode?: string; transactionId?: string } });
+    expect(batchLines.map((l) => [l.file, l.error?.contractCode]).sort()).toEqual([...readings.map((f) => [f, 'REPLAYED_SEQ']), [tampered, 'BAD_SIGNATURE']].sort());
+    expect(new Set(batchLines.map((l) => l.error?.transactionId)).size).toBe(1);
   });
 
   it('chaincode commit is refused without Inmetro and a majority, then succeeds once they approved', async () => {
