@@ -1,4 +1,5 @@
 import type { ParsedContractError } from '@speedledger/lr-chaincode/contract';
+import { LedgerError, type LedgerErrorDetails } from './ledger-error.js';
 import { parseContractError } from './lr-contract-errors.js';
 
 /**
@@ -25,4 +26,27 @@ export function meterAndSeqOf(detail: string): { meterId?: string; seq?: string 
   const match = METER_SEQ.exec(detail);
   if (!match) return {};
   return { meterId: match[1]!, seq: match[2]! };
+}
+
+/**
+ * CONTRACT_REJECTED for the chaincode's own error found in `messages`, or null when none
+ * carries one. Both libraries' mappings use it, so the message and ids are the same.
+ */
+export function contractRejectionError(messages: readonly (string | undefined)[], fn: string, base: LedgerErrorDetails, cause: unknown): LedgerError | null {
+  const rejection = findContractRejection(messages);
+  if (!rejection) return null;
+  return new LedgerError('CONTRACT_REJECTED', `${fn} rejected: [${rejection.code}] ${rejection.detail}`, {
+    ...base,
+    contractCode: rejection.code,
+    ...meterAndSeqOf(rejection.detail),
+  }, cause);
+}
+
+/** COMMIT_FAILED for a transaction the peers committed with a non-VALID validation code. */
+export function committedInvalidError(validationCode: string, base: LedgerErrorDetails, cause: unknown): LedgerError {
+  return new LedgerError('COMMIT_FAILED', `transaction ${base.transactionId ?? '?'} committed invalid: ${validationCode}`, {
+    ...base,
+    stage: 'commit',
+    validationCode,
+  }, cause);
 }

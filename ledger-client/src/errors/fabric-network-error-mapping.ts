@@ -1,4 +1,4 @@
-import { findContractRejection, meterAndSeqOf } from './contract-rejection.js';
+import { committedInvalidError, contractRejectionError } from './contract-rejection.js';
 import { messagesOf } from './messages-of.js';
 import type { FailureContext } from './gateway-error-mapping.js';
 import { LedgerError, type LedgerErrorCode } from './ledger-error.js';
@@ -51,21 +51,9 @@ export function fromFabricNetworkError(error: unknown, context: FailureContext):
   const responses = responseMessages(shape.responses);
   const errors = errorMessages(shape.errors);
 
-  const rejection = findContractRejection([message, ...responses, ...errors]);
-  if (rejection) {
-    return new LedgerError('CONTRACT_REJECTED', `${context.fn} rejected: [${rejection.code}] ${rejection.detail}`, {
-      ...base,
-      contractCode: rejection.code,
-      ...meterAndSeqOf(rejection.detail),
-    }, error);
-  }
-  if (name === 'TransactionError' && typeof shape.transactionCode === 'string') {
-    return new LedgerError('COMMIT_FAILED', `transaction ${transactionId ?? '?'} committed invalid: ${shape.transactionCode}`, {
-      ...base,
-      stage: 'commit',
-      validationCode: shape.transactionCode,
-    }, error);
-  }
+  const rejected = contractRejectionError([message, ...responses, ...errors], context.fn, base, error);
+  if (rejected) return rejected;
+  if (name === 'TransactionError' && typeof shape.transactionCode === 'string') return committedInvalidError(shape.transactionCode, base, error);
   if (name === 'TimeoutError' || DEADLINE.test(message)) return new LedgerError('TIMEOUT', `${context.fn}: ${message}`, base, error);
   let code: LedgerErrorCode;
   if (context.stage === 'commit') code = 'COMMIT_FAILED';

@@ -1,5 +1,5 @@
 import { peer } from '@hyperledger/fabric-protos';
-import { findContractRejection, meterAndSeqOf } from './contract-rejection.js';
+import { committedInvalidError, contractRejectionError } from './contract-rejection.js';
 import { LedgerError, type LedgerErrorCode, type LedgerStage } from './ledger-error.js';
 import { messagesOf } from './messages-of.js';
 
@@ -67,22 +67,9 @@ export function fromGatewayError(error: unknown, context: FailureContext): Ledge
   const base = { stage: context.stage, transactionId, ids };
   const details = detailMessages(shape.details);
 
-  const rejection = findContractRejection([message, ...details]);
-  if (rejection) {
-    return new LedgerError('CONTRACT_REJECTED', `${context.fn} rejected: [${rejection.code}] ${rejection.detail}`, {
-      ...base,
-      contractCode: rejection.code,
-      ...meterAndSeqOf(rejection.detail),
-    }, error);
-  }
-  if (name === 'CommitError' && typeof shape.code === 'number') {
-    const validationCode = validationCodeName(shape.code);
-    return new LedgerError('COMMIT_FAILED', `transaction ${transactionId ?? '?'} committed invalid: ${validationCode}`, {
-      ...base,
-      stage: 'commit',
-      validationCode,
-    }, error);
-  }
+  const rejected = contractRejectionError([message, ...details], context.fn, base, error);
+  if (rejected) return rejected;
+  if (name === 'CommitError' && typeof shape.code === 'number') return committedInvalidError(validationCodeName(shape.code), base, error);
   const suffix = details.length > 0 ? ` (${details.join('; ')})` : '';
   const afterSubmit = name === 'CommitStatusError' || context.stage === 'commit';
   // Once submitted, a lost connection does not mean "not ordered": only TIMEOUT or COMMIT_FAILED.
