@@ -79,6 +79,8 @@ export class ReplicaState {
   viewChangeDeadline?: number;
   viewChangeAttempts = 0;
   resendViewChange = false;
+  /** Restored from our own durable NEW-VIEW: broadcast it again on the first tick. */
+  resendNewView = false;
   /**
    * Doublings of the request timers: +1 for each view installed with no decision since the one
    * before, 0 again once a view makes progress (PBFT §4.5.2's backoff, applied to the timers that

@@ -161,6 +161,12 @@ export class Replica {
       s.nextStatusAt = s.now + s.config.heartbeatInterval;
       s.broadcast({ type: 'status', view: s.installedView, seq: s.tip.seq });
     }
+    if (s.resendNewView) {
+      s.resendNewView = false;
+      if (s.mode === 'normal' && s.lastNewView !== undefined && s.lastNewView.body.view === s.view) {
+        s.emit({ type: 'broadcast', envelope: s.lastNewView });
+      }
+    }
     if (s.mode === 'view-change') {
       if (s.resendViewChange) sendViewChange(s);
       else if (s.viewChangeDeadline !== undefined && s.now >= s.viewChangeDeadline) startViewChange(s, s.view + 1);
@@ -210,6 +216,12 @@ export class Replica {
   private nextDeadline(): number | undefined {
     const s = this.s;
     const candidates: number[] = s.config.n > 1 ? [s.nextStatusAt] : [];
+    if (s.resendNewView) {
+      s.resendNewView = false;
+      if (s.mode === 'normal' && s.lastNewView !== undefined && s.lastNewView.body.view === s.view) {
+        s.emit({ type: 'broadcast', envelope: s.lastNewView });
+      }
+    }
     if (s.mode === 'view-change') {
       if (s.resendViewChange) candidates.push(s.now);
       if (s.viewChangeDeadline !== undefined) candidates.push(s.viewChangeDeadline);

@@ -29,6 +29,7 @@ export function restoreFromWal(s: ReplicaState, records: readonly WalRecord[]): 
       case 'view-change':
         if (record.view > s.view) {
           s.view = record.view;
+          s.resendNewView = false;
           s.mode = 'view-change';
           s.resendViewChange = true;
         }
@@ -40,6 +41,9 @@ export function restoreFromWal(s: ReplicaState, records: readonly WalRecord[]): 
           s.mode = 'normal';
           s.resendViewChange = false;
           s.lastNewView = record.envelope;
+          // Our own NEW-VIEW may not have reached everyone before the crash: send the same one again.
+          s.resendNewView = record.envelope.from === s.id;
+          if (s.resendNewView) s.newViewSentFor = record.view;
           installReissued(s, record.envelope, false);
         }
         return;

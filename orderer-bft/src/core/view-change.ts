@@ -79,8 +79,12 @@ function maybeSendNewView(s: ReplicaState): void {
     s.seal<PrePrepare>({ type: 'pre-prepare', view: s.view, seq: entry.seq, proposal: entry.proposal }),
   );
   s.newViewSentFor = s.view;
-  const envelope = s.broadcast<NewView>({ type: 'new-view', view: s.view, viewChanges, prePrepares });
-  installNewView(s, envelope, plan);
+  // Durable before it leaves (issue 14): a leader that forgot a sent NEW-VIEW would build a
+  // different one after a restart, and two quorums could decide different proposals at one seq.
+  const envelope = s.seal<NewView>({ type: 'new-view', view: s.view, viewChanges, prePrepares });
+  s.persist({ kind: 'new-view', view: s.view, envelope });
+  if (s.config.n > 1) s.emit({ type: 'broadcast', envelope });
+  installNewView(s, envelope, plan, false);
 }
 
 /** Backups check NEW-VIEW against its own proof before entering the view (PBFT §4.4). */
@@ -103,7 +107,7 @@ export function onNewView(s: ReplicaState, envelope: Envelope<NewView>): void {
  * (also those we already decided, so lagging replicas can finish them), restart request
  * timers for the new leader, and replay buffered messages of this view.
  */
-export function installNewView(s: ReplicaState, envelope: Envelope<NewView>, plan: NewViewPlan): void {
+export function installNewView(s: ReplicaState, envelope: Envelope<NewView>, plan: NewViewPlan, persist = true): void {
   s.view = envelope.body.view;
   s.installedView = s.view;
   s.mode = 'normal';
@@ -112,7 +116,7 @@ export function installNewView(s: ReplicaState, envelope: Envelope<NewView>, pla
   s.requestTimerDoublings = s.tip.seq > s.tipAtViewInstall ? 0 : Math.min(s.requestTimerDoublings + 1, MAX_REQUEST_TIMER_DOUBLINGS);
   s.tipAtViewInstall = s.tip.seq;
   s.lastNewView = envelope;
-  s.persist({ kind: 'new-view', view: s.view, envelope });
+  if (persist) s.persist({ kind: 'new-view', view: s.view, envelope });
   adoptCheckpoint(s, plan.checkpoint);
   if (plan.checkpoint.seq > s.tip.seq) markBehind(s, true);
   installReissued(s, envelope, true);
