@@ -32,6 +32,7 @@ export {
   type TrustedCreator, type ValidationCacheLimits, type VerifiedEnvelope,
 } from './channel-validation-cache.js';
 export { BoundedLru } from './bounded-lru.js';
+export { decodeBounded, MalformedProtobufError, prescanWire, type DecodableMessage } from './wire-prescan.js';
 export { createGenesisBlock, channelGroup, DEFAULT_BATCH, type ApplicationPolicySpec, type ChannelSpec, type ApplicationOrganizationSpec, type OrdererOrganizationSpec } from './genesis-block.js';
 export { readChannelConfig, type ChannelConfig, type ApplicationOrganization, type OrdererOrganization } from './channel-config.js';
 export { decodeOrderers, encodeOrderers, type ConsenterEndpoint } from './consenter-mapping.js';

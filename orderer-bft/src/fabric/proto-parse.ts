@@ -1,3 +1,5 @@
+import { prescanWire } from './wire-prescan.js';
+
 /** What every generated google-protobuf message offers. */
 export interface Message {
   serializeBinary(): Uint8Array;
@@ -15,6 +17,7 @@ export interface MessageClass<T extends Message> {
  */
 export function parseCanonical<T extends Message>(type: MessageClass<T>, bytes: Uint8Array): T | undefined {
   try {
+    prescanWire(bytes);
     const message = type.deserializeBinary(bytes);
     const again = message.serializeBinary();
     return Buffer.from(again).equals(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)) ? message : undefined;
@@ -26,6 +29,7 @@ export function parseCanonical<T extends Message>(type: MessageClass<T>, bytes: 
 /** Parses leniently (unknown fields skipped): for inputs whose bytes we only read. */
 export function parseLenient<T extends Message>(type: MessageClass<T>, bytes: Uint8Array): T | undefined {
   try {
+    prescanWire(bytes);
     return type.deserializeBinary(bytes);
   } catch {
     return undefined;

@@ -2,6 +2,7 @@ import type { ServerDuplexStream, ServiceDefinition, UntypedServiceImplementatio
 import { common, orderer } from '@hyperledger/fabric-protos';
 import type { SubmitVerdict } from '../core/replica.js';
 import type { LedgerFormat } from './ledger-format.js';
+import { decodeBounded } from '../fabric/wire-prescan.js';
 import { summariseEnvelope } from './proto-ledger-format.js';
 
 /** What the gRPC service needs from the replica. */
@@ -87,7 +88,7 @@ function parseSeek(envelope: Uint8Array, height: number): Seek | string {
   if (typeof summary === 'string') return summary;
   let info: orderer.SeekInfo;
   try {
-    info = orderer.SeekInfo.deserializeBinary(summary.data);
+    info = decodeBounded(orderer.SeekInfo, summary.data);
   } catch (cause) {
     return `payload data is not a SeekInfo (${(cause as Error).message})`;
   }

@@ -3,6 +3,7 @@ import { common } from '@hyperledger/fabric-protos';
 import type { Decision } from '../core/decision.js';
 import type { Assembler, Proposal, RequestInfo } from '../core/dependencies.js';
 import type { LedgerFormat } from './ledger-format.js';
+import { decodeBounded } from '../fabric/wire-prescan.js';
 
 /** What the structural check reads from a `common.Envelope`. */
 export interface EnvelopeSummary {
@@ -30,14 +31,14 @@ const sha256 = (data: Uint8Array): Uint8Array => new Uint8Array(createHash('sha2
  */
 export function summariseEnvelope(bytes: Uint8Array): EnvelopeSummary | string {
   try {
-    const envelope = common.Envelope.deserializeBinary(bytes);
+    const envelope = decodeBounded(common.Envelope, bytes);
     const payloadBytes = envelope.getPayload_asU8();
     if (payloadBytes.byteLength === 0) return 'envelope has no payload';
-    const payload = common.Payload.deserializeBinary(payloadBytes);
+    const payload = decodeBounded(common.Payload, payloadBytes);
     const header = payload.getHeader();
     if (header === undefined) return 'payload has no header';
-    const channelHeader = common.ChannelHeader.deserializeBinary(header.getChannelHeader_asU8());
-    const signatureHeader = common.SignatureHeader.deserializeBinary(header.getSignatureHeader_asU8());
+    const channelHeader = decodeBounded(common.ChannelHeader, header.getChannelHeader_asU8());
+    const signatureHeader = decodeBounded(common.SignatureHeader, header.getSignatureHeader_asU8());
     return {
       type: channelHeader.getType(), channelId: channelHeader.getChannelId(), txId: channelHeader.getTxId(),
       creator: signatureHeader.getCreator_asU8(), data: payload.getData_asU8(),

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { common, peer } from '@hyperledger/fabric-protos';
 import { rejection, type EndorsementRejection } from './endorsement-rejection.js';
+import { decodeBounded } from '@speedledger/orderer-bft';
 
 /** A proposal's decoded parts, before any trust decision. */
 export interface ProposalParts {
@@ -34,19 +35,19 @@ export function decodeProposal(signed: InstanceType<typeof peer.SignedProposal>)
   const signature = signed.getSignature_asU8();
   if (proposalBytes.length === 0) return bad('empty proposal bytes');
   try {
-    const proposal = peer.Proposal.deserializeBinary(proposalBytes);
-    const header = common.Header.deserializeBinary(proposal.getHeader_asU8());
+    const proposal = decodeBounded(peer.Proposal, proposalBytes);
+    const header = decodeBounded(common.Header, proposal.getHeader_asU8());
     const channelHeaderBytes = header.getChannelHeader_asU8();
     const signatureHeaderBytes = header.getSignatureHeader_asU8();
     if (channelHeaderBytes.length === 0 || signatureHeaderBytes.length === 0) return bad('proposal header lacks a channel or signature header');
-    const channelHeader = common.ChannelHeader.deserializeBinary(channelHeaderBytes);
-    const signatureHeader = common.SignatureHeader.deserializeBinary(signatureHeaderBytes);
+    const channelHeader = decodeBounded(common.ChannelHeader, channelHeaderBytes);
+    const signatureHeader = decodeBounded(common.SignatureHeader, signatureHeaderBytes);
     const timestamp = channelHeader.getTimestamp();
     if (timestamp === undefined) return bad('channel header has no timestamp');
-    const extension = peer.ChaincodeHeaderExtension.deserializeBinary(channelHeader.getExtension_asU8());
+    const extension = decodeBounded(peer.ChaincodeHeaderExtension, channelHeader.getExtension_asU8());
     const payloadBytes = proposal.getPayload_asU8();
-    const payload = peer.ChaincodeProposalPayload.deserializeBinary(payloadBytes);
-    const invocation = peer.ChaincodeInvocationSpec.deserializeBinary(payload.getInput_asU8());
+    const payload = decodeBounded(peer.ChaincodeProposalPayload, payloadBytes);
+    const invocation = decodeBounded(peer.ChaincodeInvocationSpec, payload.getInput_asU8());
     const spec = invocation.getChaincodeSpec();
     const specName = spec?.getChaincodeId()?.getName() ?? '';
     const headerName = extension.getChaincodeId()?.getName() ?? '';

@@ -7,6 +7,7 @@ import { endorseTransaction, type GatewayEndorser } from './gateway-endorse.js';
 import { chaincodeResult, proposalParts, responseOutcome } from './proposal-parts.js';
 import { gatewayRpcError, GrpcStatus, type EndpointErrorDetail } from './rpc-error.js';
 import { isDenied, type CommittedBlocks, type RequestAuthorizer } from './service-host.js';
+import { decodeBounded } from '@speedledger/orderer-bft';
 
 type Status = common.StatusMap[keyof common.StatusMap];
 
@@ -112,7 +113,7 @@ async function commitStatus(options: GatewayServiceOptions, signed: gateway.Sign
   if (bytes.byteLength === 0) throw gatewayRpcError(GrpcStatus.INVALID_ARGUMENT, 'a commit status request is required');
   let request: gateway.CommitStatusRequest;
   try {
-    request = gateway.CommitStatusRequest.deserializeBinary(bytes);
+    request = decodeBounded(gateway.CommitStatusRequest, bytes);
   } catch (cause) {
     throw gatewayRpcError(GrpcStatus.INVALID_ARGUMENT, `invalid status request: ${(cause as Error).message}`);
   }
@@ -142,7 +143,7 @@ async function chaincodeEvents(options: GatewayServiceOptions, call: ServerWrita
   if (bytes.byteLength === 0) throw gatewayRpcError(GrpcStatus.INVALID_ARGUMENT, 'a chaincode events request is required');
   let request: gateway.ChaincodeEventsRequest;
   try {
-    request = gateway.ChaincodeEventsRequest.deserializeBinary(bytes);
+    request = decodeBounded(gateway.ChaincodeEventsRequest, bytes);
   } catch (cause) {
     throw gatewayRpcError(GrpcStatus.INVALID_ARGUMENT, `invalid chaincode events request: ${(cause as Error).message}`);
   }

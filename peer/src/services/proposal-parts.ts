@@ -1,4 +1,5 @@
 import { common, peer } from '@hyperledger/fabric-protos';
+import { decodeBounded } from '@speedledger/orderer-bft';
 
 /** The parts of a signed proposal the Gateway routes by. */
 export interface ProposalParts {
@@ -14,11 +15,11 @@ export function proposalParts(signed: peer.SignedProposal | undefined): Proposal
   const bytes = signed?.getProposalBytes_asU8() ?? new Uint8Array();
   if (bytes.byteLength === 0) return { error: 'a signed proposal is required' };
   try {
-    const proposal = peer.Proposal.deserializeBinary(bytes);
-    const header = common.Header.deserializeBinary(proposal.getHeader_asU8());
-    const channelHeader = common.ChannelHeader.deserializeBinary(header.getChannelHeader_asU8());
-    const payload = peer.ChaincodeProposalPayload.deserializeBinary(proposal.getPayload_asU8());
-    const spec = peer.ChaincodeInvocationSpec.deserializeBinary(payload.getInput_asU8()).getChaincodeSpec();
+    const proposal = decodeBounded(peer.Proposal, bytes);
+    const header = decodeBounded(common.Header, proposal.getHeader_asU8());
+    const channelHeader = decodeBounded(common.ChannelHeader, header.getChannelHeader_asU8());
+    const payload = decodeBounded(peer.ChaincodeProposalPayload, proposal.getPayload_asU8());
+    const spec = decodeBounded(peer.ChaincodeInvocationSpec, payload.getInput_asU8()).getChaincodeSpec();
     const channelId = channelHeader.getChannelId();
     if (channelId === '') return { error: 'no channel id provided' };
     if (spec === undefined) return { error: `no chaincode spec is provided, channel id [${channelId}]` };
@@ -41,6 +42,6 @@ export function responseOutcome(response: peer.ProposalResponse): { readonly ok:
 
 /** The chaincode's result bytes inside a proposal response payload. */
 export function chaincodeResult(response: peer.ProposalResponse): Uint8Array {
-  const payload = peer.ProposalResponsePayload.deserializeBinary(response.getPayload_asU8());
-  return peer.ChaincodeAction.deserializeBinary(payload.getExtension_asU8()).getResponse()?.getPayload_asU8() ?? new Uint8Array();
+  const payload = decodeBounded(peer.ProposalResponsePayload, response.getPayload_asU8());
+  return decodeBounded(peer.ChaincodeAction, payload.getExtension_asU8()).getResponse()?.getPayload_asU8() ?? new Uint8Array();
 }

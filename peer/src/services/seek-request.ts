@@ -1,4 +1,5 @@
 import { common, orderer } from '@hyperledger/fabric-protos';
+import { decodeBounded } from '@speedledger/orderer-bft';
 
 /** A checked Deliver request: blocks [start, stop] and what to do past the ledger height. */
 export interface SeekRequest {
@@ -24,12 +25,12 @@ export function parseSeekRequest(envelope: common.Envelope, channelId: string, h
   let signatureHeader: common.SignatureHeader;
   let info: orderer.SeekInfo;
   try {
-    payload = common.Payload.deserializeBinary(envelope.getPayload_asU8());
+    payload = decodeBounded(common.Payload, envelope.getPayload_asU8());
     const header = payload.getHeader();
     if (header === undefined) return bad('seek envelope has no header');
-    channelHeader = common.ChannelHeader.deserializeBinary(header.getChannelHeader_asU8());
-    signatureHeader = common.SignatureHeader.deserializeBinary(header.getSignatureHeader_asU8());
-    info = orderer.SeekInfo.deserializeBinary(payload.getData_asU8());
+    channelHeader = decodeBounded(common.ChannelHeader, header.getChannelHeader_asU8());
+    signatureHeader = decodeBounded(common.SignatureHeader, header.getSignatureHeader_asU8());
+    info = decodeBounded(orderer.SeekInfo, payload.getData_asU8());
   } catch (cause) {
     return bad(`malformed seek envelope: ${(cause as Error).message}`);
   }

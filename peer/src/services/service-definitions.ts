@@ -1,5 +1,6 @@
 import type { MethodDefinition, ServiceDefinition } from '@grpc/grpc-js';
 import { gateway, peer } from '@hyperledger/fabric-protos';
+import { prescanWire } from '@speedledger/orderer-bft';
 
 /** Any generated protobuf message. */
 interface Message {
@@ -15,12 +16,22 @@ const toBuffer = (message: Message): Buffer => {
  * The generated definition with serialisers that do not check the message class: a process
  * holding several fabric-protos copies (orderer-bft, fabric-shim each bring one, and generated
  * code shares one global namespace) may hand us an equal message of another copy, which the
- * generated `instanceof` check would refuse as "Error serializing response".
+ * generated `instanceof` check would refuse as "Error serializing response". Every request is
+ * pre-scanned ({@link prescanWire}) before google-protobuf decodes it: that decoder loops forever
+ * on a field length beyond the message (issue 17); a malformed request fails the call, the server
+ * keeps serving.
  */
 export function lenientServiceDefinition(definition: object): ServiceDefinition {
   const result: Record<string, MethodDefinition<unknown, unknown>> = {};
   for (const [name, method] of Object.entries(definition as Record<string, MethodDefinition<unknown, unknown>>)) {
-    result[name] = { ...method, requestSerialize: (m) => toBuffer(m as Message), responseSerialize: (m) => toBuffer(m as Message) };
+    const decode = method.requestDeserialize;
+    result[name] = {
+      ...method,
+      requestDeserialize: (bytes: Buffer) => {
+        prescanWire(bytes);
+        return decode(bytes);
+      },
+      requestSerialize: (m) => toBuffer(m as Message), responseSerialize: (m) => toBuffer(m as Message) };
   }
   return result as ServiceDefinition;
 }
