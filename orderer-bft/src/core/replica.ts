@@ -216,12 +216,8 @@ export class Replica {
   private nextDeadline(): number | undefined {
     const s = this.s;
     const candidates: number[] = s.config.n > 1 ? [s.nextStatusAt] : [];
-    if (s.resendNewView) {
-      s.resendNewView = false;
-      if (s.mode === 'normal' && s.lastNewView !== undefined && s.lastNewView.body.view === s.view) {
-        s.emit({ type: 'broadcast', envelope: s.lastNewView });
-      }
-    }
+    // A restored NEW-VIEW of ours goes out on the next tick, like a pending VIEW-CHANGE.
+    if (s.resendNewView) candidates.push(s.now);
     if (s.mode === 'view-change') {
       if (s.resendViewChange) candidates.push(s.now);
       if (s.viewChangeDeadline !== undefined) candidates.push(s.viewChangeDeadline);
