@@ -20,3 +20,7 @@ export {
 } from './broadcast-client.js';
 export { createFabricIdentity, createFabricLedgerFormat, type FabricLedger } from './fabric-ledger-format.js';
 export { createGarbageSigner, GARBAGE_SIGNATURE_MODES, type ByzantineConfig, type GarbageSignatures } from './byzantine-signer.js';
+export {
+  boundedDeserializer, boundedRawDeserializer, boundedServiceDefinition, largestLimit, refusedRequestInterceptor, RefusedRequest,
+  type RequestLimits,
+} from './bounded-grpc.js';
