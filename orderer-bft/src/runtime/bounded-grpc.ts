@@ -69,27 +69,77 @@ export function largestLimit(limits: RequestLimits): number {
   return Math.max(...Object.values(limits));
 }
 
+/** The receive-limit fields of grpc-js 1.14's `BaseServerInterceptingCall` (not public API). */
+interface ReceiveLimitFields {
+  maxReceiveMessageSize: number;
+  decoder: { maxReadMessageLength: number };
+}
+
+function receiveLimitFields(call: object): ReceiveLimitFields | undefined {
+  const fields = call as Partial<ReceiveLimitFields>;
+  return typeof fields.maxReceiveMessageSize === 'number' && typeof fields.decoder?.maxReadMessageLength === 'number'
+    ? fields as ReceiveLimitFields : undefined;
+}
+
+/** Per intercepting call: sets the underlying call's receive limit. */
+const LIMIT_SETTERS = new WeakMap<object, (limit: number) => void>();
+
 /**
- * Answers a {@link RefusedRequest} with its status and drops the rest of the call's input, so no
- * handler sees it (a unary handler would otherwise report "no request" as INTERNAL).
+ * The server's first interceptor (it must receive grpc-js's base call):
+ * - sets the call's receive limit to `limits[path]`, so grpc-js refuses a larger message from its
+ *   5-byte length prefix, before buffering it (the server option is one limit for every method).
+ *   This writes grpc-js 1.14 internals; if they are absent the limit is still enforced, after
+ *   buffering, by the {@link boundedDeserializer} of the method, and `hostile-limits.net.test.ts`
+ *   fails;
+ * - answers a {@link RefusedRequest} with its status and drops the rest of the call's input, so
+ *   no handler sees it (a unary handler would otherwise report "no request" as INTERNAL).
  */
-export const refusedRequestInterceptor: ServerInterceptor = (_method, call) => {
-  let refused = false;
-  return new ServerInterceptingCall(call, new ResponderBuilder()
-    .withStart((next) => next(new ServerListenerBuilder()
-      .withOnReceiveMessage((message, pass) => {
-        if (refused) return;
-        if (message instanceof RefusedRequest) {
-          refused = true;
-          // Straight to the next call: this wrapper holds a status back until the message is passed on.
-          call.sendStatus({ code: message.code, details: message.details, metadata: new Metadata() });
-          return;
-        }
-        pass(message);
-      })
-      .withOnReceiveHalfClose((pass) => {
-        if (!refused) pass();
-      })
-      .build()))
-    .build());
-};
+export function boundedRequestInterceptor(limits: RequestLimits): ServerInterceptor {
+  return (method, call) => {
+    const base = receiveLimitFields(call);
+    const setLimit = (limit: number): void => {
+      if (base === undefined) return;
+      base.maxReceiveMessageSize = limit;
+      base.decoder.maxReadMessageLength = limit;
+    };
+    const limit = limits[method.path];
+    if (limit !== undefined) setLimit(limit);
+    let refused = false;
+    const intercepting = new ServerInterceptingCall(call, new ResponderBuilder()
+      .withStart((next) => next(new ServerListenerBuilder()
+        .withOnReceiveMessage((message, pass) => {
+          if (refused) return;
+          if (message instanceof RefusedRequest) {
+            refused = true;
+            // Straight to the next call: this wrapper holds a status back until the message is passed on.
+            call.sendStatus({ code: message.code, details: message.details, metadata: new Metadata() });
+            return;
+          }
+          pass(message);
+        })
+        .withOnReceiveHalfClose((pass) => {
+          if (!refused) pass();
+        })
+        .build()))
+      .build());
+    LIMIT_SETTERS.set(intercepting, setLimit);
+    return intercepting;
+  };
+}
+
+/**
+ * Changes the receive limit of a running call, given the handler's call object (e.g. a replica
+ * link raises it from the handshake's size to protocol frames once the peer has authenticated).
+ * False when the call did not pass through {@link boundedRequestInterceptor}.
+ */
+export function setCallReceiveLimit(handlerCall: object, limit: number): boolean {
+  // grpc-js handler streams keep the intercepting call as `call`.
+  const inner = (handlerCall as { call?: object }).call;
+  const set = inner === undefined ? undefined : LIMIT_SETTERS.get(inner);
+  if (set === undefined) return false;
+  set(limit);
+  return true;
+}
+
+/** {@link boundedRequestInterceptor} with no per-method limits (only refusals). */
+export const refusedRequestInterceptor: ServerInterceptor = boundedRequestInterceptor({});

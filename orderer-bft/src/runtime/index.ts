@@ -21,6 +21,10 @@ export {
 export { createFabricIdentity, createFabricLedgerFormat, type FabricLedger } from './fabric-ledger-format.js';
 export { createGarbageSigner, GARBAGE_SIGNATURE_MODES, type ByzantineConfig, type GarbageSignatures } from './byzantine-signer.js';
 export {
-  boundedDeserializer, boundedRawDeserializer, boundedServiceDefinition, largestLimit, refusedRequestInterceptor, RefusedRequest,
+  boundedDeserializer, boundedRawDeserializer, boundedRequestInterceptor, boundedServiceDefinition, largestLimit, refusedRequestInterceptor,
+  RefusedRequest, setCallReceiveLimit,
   type RequestLimits,
 } from './bounded-grpc.js';
+export {
+  LINK_FRAME_BYTES, LINK_HANDSHAKE_TIMEOUT_MS, LINK_HELLO_BYTES, MAX_STREAMS_PER_CONNECTION, ordererRequestLimits,
+} from './request-limits.js';
