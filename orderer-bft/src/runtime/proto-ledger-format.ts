@@ -106,7 +106,7 @@ export function createProtoLedgerFormat(options: ProtoLedgerOptions): LedgerForm
       buildBlock(decision.proposal.header, assembler.disassemble(decision.proposal) ?? [], decision.signatures),
     validateBroadcast(bytes) {
       const summary = reason(bytes, broadcastTypes);
-      return typeof summary === 'string' ? summary : undefined;
+      return typeof summary === 'string' ? { status: 'BAD_REQUEST', reason: summary } : undefined;
     },
     authorizeDeliver(bytes) {
       const summary = reason(bytes, [common.HeaderType.DELIVER_SEEK_INFO]);
