@@ -1,5 +1,5 @@
 import { Server, ServerCredentials, type UntypedServiceImplementation } from '@grpc/grpc-js';
-import { largestLimit, refusedRequestInterceptor } from '@speedledger/orderer-bft/runtime';
+import { boundedRequestInterceptor, largestLimit } from '@speedledger/orderer-bft/runtime';
 import { DELIVER_SERVICE_DEFINITION, ENDORSER_SERVICE_DEFINITION, GATEWAY_SERVICE_DEFINITION, PEER_REQUEST_LIMITS } from '../services/index.js';
 import { PeerNodeError } from './peer-node-error.js';
 
@@ -25,7 +25,7 @@ export async function startPeerGrpcServer(address: string, services: PeerService
   // Blocks up to AbsoluteMaxBytes plus metadata go out through Deliver: the send limit stays higher.
   const server = new Server({
     'grpc.max_receive_message_length': MAX_REQUEST_BYTES, 'grpc.max_send_message_length': 64 * 1024 * 1024,
-    'grpc.max_concurrent_streams': MAX_STREAMS_PER_CONNECTION, interceptors: [refusedRequestInterceptor],
+    'grpc.max_concurrent_streams': MAX_STREAMS_PER_CONNECTION, interceptors: [boundedRequestInterceptor(PEER_REQUEST_LIMITS)],
   });
   server.addService(ENDORSER_SERVICE_DEFINITION, services.endorser);
   server.addService(DELIVER_SERVICE_DEFINITION, services.deliver);
