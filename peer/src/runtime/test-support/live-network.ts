@@ -154,6 +154,9 @@ export async function writeLiveNetwork(dir: string, mspIds: readonly string[], o
     organizations: orgs.map((o) => ({ mspId: o.mspId, rootCertsPem: [o.org.ca.certPem] })),
     ordererOrganizations: [{ mspId: 'OrdererMSP', rootCertsPem: [ordererOrg.ca.certPem], endpoints: ordererAddresses }],
     consenters: consenterIds.map((id, i) => ({ id: i + 1, host: '127.0.0.1', port: ports[i]!, mspId: 'OrdererMSP', certPem: id.certPem })),
+    // As the embedded network (network/src/material): peers write their own refusal records, and
+    // the orderers check Writers roles on Broadcast.
+    application: { writerRoles: ['admin', 'client', 'peer'] },
   });
   await writeFile(join(dir, 'genesis.block'), genesis.serializeBinary());
 
