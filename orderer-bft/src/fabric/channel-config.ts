@@ -1,5 +1,6 @@
 import { common, msp, orderer } from '@hyperledger/fabric-protos';
 import type { ChannelMembers, ChannelOrganization } from './channel-members.js';
+import { nodeOusOf, rolesOfPolicy } from './channel-roles.js';
 import { CONFIG_KEYS, type BatchParameters } from './config-values.js';
 import { decodeOrderers, type ConsenterEndpoint } from './consenter-mapping.js';
 import { parseDuration } from './duration.js';
@@ -51,6 +52,9 @@ function value(group: common.ConfigGroup, key: string, where: string): Uint8Arra
 
 const text = (bytes: Uint8Array | string): string => (typeof bytes === 'string' ? Buffer.from(bytes, 'base64').toString('utf8') : new TextDecoder().decode(bytes));
 
+/** `{ [key]: value }`, or nothing when value is undefined (exactOptionalPropertyTypes). */
+const optional = <K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } => (value === undefined ? {} : { [key]: value } as { [P in K]?: V });
+
 function mspOf(group: common.ConfigGroup, where: string): { mspId: string; config: msp.FabricMSPConfig } {
   const wrapper = must(parseLenient(msp.MSPConfig, value(group, CONFIG_KEYS.msp, where)), `${where}/MSP`);
   if (wrapper.getType() !== 0) fail(`${where}: only FABRIC (X.509) MSPs are supported`);
@@ -94,6 +98,9 @@ export function readChannelConfig(block: common.Block): ChannelConfig {
       rootCertsPem: config.getRootCertsList().map(text),
       adminCertsPem: config.getAdminsList().map(text),
       tlsRootCertsPem: config.getTlsRootCertsList().map(text),
+      ...optional('nodeOus', nodeOusOf(config)),
+      ...optional('readerRoles', rolesOfPolicy(group.getPoliciesMap().get(CONFIG_KEYS.readers), mspId)),
+      ...optional('writerRoles', rolesOfPolicy(group.getPoliciesMap().get(CONFIG_KEYS.writers), mspId)),
     });
   });
   const ordererOrganizations: OrdererOrganization[] = [];

@@ -1,7 +1,8 @@
 import { X509Certificate } from 'node:crypto';
+import type { OrganizationRoles } from './channel-roles.js';
 
 /** An organisation allowed to submit transactions on a channel. */
-export interface ChannelOrganization {
+export interface ChannelOrganization extends OrganizationRoles {
   readonly mspId: string;
   /** Root CA certificates (PEM). */
   readonly rootCertsPem: readonly string[];

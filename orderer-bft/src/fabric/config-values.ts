@@ -1,6 +1,7 @@
 import { common, msp, orderer } from '@hyperledger/fabric-protos';
 import { FabricError } from './errors.js';
 import { encodeWire } from './proto-wire.js';
+import { decodeBounded } from './wire-prescan.js';
 
 /**
  * Builders for the values and policies of a Fabric channel config, named and laid out as Fabric's
@@ -70,7 +71,7 @@ export function setImplicitMetaPolicy(group: common.ConfigGroup, key: string, ru
  */
 export function setSignaturePolicy(group: common.ConfigGroup, key: string, envelope: Uint8Array): void {
   try {
-    common.SignaturePolicyEnvelope.deserializeBinary(envelope);
+    decodeBounded(common.SignaturePolicyEnvelope, envelope);
   } catch (cause) {
     throw new FabricError('INVALID_CHANNEL_SPEC', `policy ${key} is not a SignaturePolicyEnvelope`, { policy: key }, cause);
   }

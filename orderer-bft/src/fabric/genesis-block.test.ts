@@ -35,7 +35,10 @@ describe('createGenesisBlock / readChannelConfig', () => {
     expect(config.quorum).toBe(3);
     expect(config.batch).toEqual({ maxMessageCount: 10, absoluteMaxBytes: 10 * 1024 * 1024, preferredMaxBytes: 2 * 1024 * 1024, timeout: '500ms', timeoutMs: 500 });
     expect(config.consenters).toEqual(spec.consenters);
-    expect(config.organizations).toEqual([{ mspId: 'Org1MSP', rootCertsPem: [net.clientOrg.ca.certPem], adminCertsPem: [], tlsRootCertsPem: [] }]);
+    expect(config.organizations).toEqual([{
+      mspId: 'Org1MSP', rootCertsPem: [net.clientOrg.ca.certPem], adminCertsPem: [], tlsRootCertsPem: [],
+      nodeOus: { client: 'client', peer: 'peer', admin: 'admin', orderer: 'orderer' }, readerRoles: ['admin', 'peer', 'client'], writerRoles: ['admin', 'client'],
+    }]);
     expect(config.ordererOrganizations).toEqual([{
       mspId: 'OrdererMSP', rootCertsPem: [net.ordererOrg.ca.certPem], endpoints: spec.consenters.map((c) => `${c.host}:${c.port}`),
     }]);
@@ -148,7 +151,8 @@ describe('createGenesisBlock / readChannelConfig', () => {
       .toEqual([msp.MSPRole.MSPRoleType.ADMIN, msp.MSPRole.MSPRoleType.CLIENT, msp.MSPRole.MSPRoleType.PEER]);
     expect(writers.getRule()!.getNOutOf()!.getN()).toBe(1);
     const defaults = readChannelConfig(createGenesisBlock(testChannelSpec(net)));
-    expect(readChannelConfig(block)).toEqual(defaults);
+    // Only the Writers roles differ from the defaults.
+    expect(readChannelConfig(block)).toEqual({ ...defaults, organizations: defaults.organizations.map((o) => ({ ...o, writerRoles: ['admin', 'client', 'peer'] })) });
   });
 
   it('readChannelConfig refuses a block that is not a config block', () => {

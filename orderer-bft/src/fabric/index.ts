@@ -39,3 +39,4 @@ export { decodeOrderers, encodeOrderers, type ConsenterEndpoint } from './consen
 export { CONFIG_KEYS, type BatchParameters, type MspDefinition, type PolicyRole } from './config-values.js';
 export { parseDuration } from './duration.js';
 export { identityMspDir, nodeOuConfig, readMspIdentity, writeMsp, writeOrganization, type MspIdentity, type OrganizationKind, type OrganizationMaterial } from './adapters/msp-directory.js';
+export { nodeOusOf, roleOf, rolePolicyProblem, rolesOfPolicy, type NodeOuIdentifiers, type OrganizationRoles } from './channel-roles.js';

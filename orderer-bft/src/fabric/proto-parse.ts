@@ -1,4 +1,5 @@
-import { prescanWire } from './wire-prescan.js';
+import type { DecodableMessage } from './bounded-reader.js';
+import { decodeBounded } from './wire-prescan.js';
 
 /** What every generated google-protobuf message offers. */
 export interface Message {
@@ -6,9 +7,7 @@ export interface Message {
 }
 
 /** A generated google-protobuf message class. */
-export interface MessageClass<T extends Message> {
-  deserializeBinary(bytes: Uint8Array): T;
-}
+export type MessageClass<T extends Message> = DecodableMessage<T>;
 
 /**
  * Parses `bytes` as `type` and insists that they are the message's canonical serialisation:
@@ -17,8 +16,7 @@ export interface MessageClass<T extends Message> {
  */
 export function parseCanonical<T extends Message>(type: MessageClass<T>, bytes: Uint8Array): T | undefined {
   try {
-    prescanWire(bytes);
-    const message = type.deserializeBinary(bytes);
+    const message = decodeBounded(type, bytes);
     const again = message.serializeBinary();
     return Buffer.from(again).equals(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)) ? message : undefined;
   } catch {
@@ -29,8 +27,7 @@ export function parseCanonical<T extends Message>(type: MessageClass<T>, bytes: 
 /** Parses leniently (unknown fields skipped): for inputs whose bytes we only read. */
 export function parseLenient<T extends Message>(type: MessageClass<T>, bytes: Uint8Array): T | undefined {
   try {
-    prescanWire(bytes);
-    return type.deserializeBinary(bytes);
+    return decodeBounded(type, bytes);
   } catch {
     return undefined;
   }

@@ -2,6 +2,7 @@ import { createHash, X509Certificate } from 'node:crypto';
 import { common } from '@hyperledger/fabric-protos';
 import { type CertificateValidity, channelValidationCache, type TrustedCreator } from './channel-validation-cache.js';
 import { type ChannelMembers, rootsByMsp } from './channel-members.js';
+import { rolePolicyProblem } from './channel-roles.js';
 import { verifyP256 } from './ecdsa.js';
 import { clientIdOf, computeTxId, parseEnvelope, type ParsedEnvelope } from './parse-envelope.js';
 
@@ -15,12 +16,13 @@ export type EnvelopeRejectionCode =
   | 'UNTRUSTED_CERTIFICATE'
   | 'CERTIFICATE_NOT_VALID_NOW'
   | 'BAD_SIGNATURE'
-  | 'TX_ID_MISMATCH';
+  | 'TX_ID_MISMATCH'
+  | 'NOT_A_WRITER';
 
 /** Outcome of {@link validateEnvelope}. */
 export type EnvelopeValidation =
   | { readonly ok: true; readonly txId: string; readonly creatorMspId: string; readonly clientId: string; readonly type: number }
-  | { readonly ok: false; readonly status: 'BAD_REQUEST'; readonly code: EnvelopeRejectionCode; readonly reason: string; readonly txId?: string };
+  | { readonly ok: false; readonly status: 'BAD_REQUEST' | 'FORBIDDEN'; readonly code: EnvelopeRejectionCode; readonly reason: string; readonly txId?: string };
 
 /** Limits and context of {@link validateEnvelope}. */
 export interface ValidateEnvelopeOptions {
@@ -34,7 +36,8 @@ export interface ValidateEnvelopeOptions {
 const ORDERABLE = new Set<number>([common.HeaderType.ENDORSER_TRANSACTION, common.HeaderType.MESSAGE]);
 
 function reject(code: EnvelopeRejectionCode, reason: string, txId?: string): EnvelopeValidation {
-  return { ok: false, status: 'BAD_REQUEST', code, reason, ...(txId ? { txId } : {}) };
+  // Fabric answers a failed Writers policy with FORBIDDEN, everything else with BAD_REQUEST.
+  return { ok: false, status: code === 'NOT_A_WRITER' ? 'FORBIDDEN' : 'BAD_REQUEST', code, reason, ...(txId ? { txId } : {}) };
 }
 
 /**
@@ -67,6 +70,9 @@ export function validateEnvelope(bytes: Uint8Array, channel: ChannelMembers, opt
   }
   const identity = checkCreator(parsed, channel, options.now);
   if ('code' in identity) return reject(identity.code, identity.reason, txId);
+  const org = channel.organizations.find((o) => o.mspId === parsed.creatorMspId)!;
+  const notWriter = rolePolicyProblem(identity.certificate, org, 'Writers');
+  if (notWriter !== undefined) return reject('NOT_A_WRITER', notWriter, txId);
   if (!verifyP256(identity.publicKey, parsed.payload, parsed.signature, 'der')) {
     return reject('BAD_SIGNATURE', 'envelope signature does not verify with the creator certificate', txId);
   }

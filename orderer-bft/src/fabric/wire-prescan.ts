@@ -6,17 +6,11 @@
  * allocation proportional to any declared length.
  */
 
-/** Thrown when bytes are not well-formed protobuf wire format. */
-export class MalformedProtobufError extends Error {
-  readonly code = 'MALFORMED_PROTOBUF' as const;
-  /** Byte offset at which the walk stopped. */
-  readonly offset: number;
-  constructor(message: string, offset: number) {
-    super(`malformed protobuf at byte ${offset}: ${message}`);
-    this.name = 'MalformedProtobufError';
-    this.offset = offset;
-  }
-}
+import { decodeWithBoundedReader, type DecodableMessage } from './bounded-reader.js';
+import { MalformedProtobufError } from './malformed-protobuf-error.js';
+
+export { MalformedProtobufError };
+export type { DecodableMessage };
 
 /**
  * Throws {@link MalformedProtobufError} unless every field of `bytes` has a key with field number
@@ -72,13 +66,11 @@ export function prescanWire(bytes: Uint8Array): void {
   }
 }
 
-/** A generated google-protobuf message class. */
-export interface DecodableMessage<T> {
-  deserializeBinary(bytes: Uint8Array): T;
-}
-
-/** {@link prescanWire} then `type.deserializeBinary(bytes)`: the one way to decode untrusted bytes. */
+/**
+ * The one way to decode untrusted bytes: {@link prescanWire} (cheap top-level gate) then a decode
+ * through a bounded reader that checks every nested level too. Throws {@link MalformedProtobufError}.
+ */
 export function decodeBounded<T>(type: DecodableMessage<T>, bytes: Uint8Array): T {
   prescanWire(bytes);
-  return type.deserializeBinary(bytes);
+  return decodeWithBoundedReader(type, bytes);
 }

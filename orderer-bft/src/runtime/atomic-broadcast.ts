@@ -50,7 +50,9 @@ export function createAtomicBroadcastService(host: AtomicBroadcastHost, format: 
       call.on('data', (bytes: Buffer) => {
         const envelope = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
         const problem = format.validateBroadcast(envelope);
-        const { status, info } = problem === undefined ? broadcastStatus(host.submit(envelope)) : { status: common.Status.BAD_REQUEST, info: problem };
+        const { status, info } = problem === undefined
+          ? broadcastStatus(host.submit(envelope))
+          : { status: problem.status === 'FORBIDDEN' ? common.Status.FORBIDDEN : common.Status.BAD_REQUEST, info: problem.reason };
         const response = new orderer.BroadcastResponse();
         response.setStatus(status);
         response.setInfo(info);

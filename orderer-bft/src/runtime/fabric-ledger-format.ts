@@ -8,6 +8,7 @@ import { createFabricAssembler, proposalHeaderOf } from '../fabric/fabric-assemb
 import { createFabricSigner } from '../fabric/fabric-signer.js';
 import { createFabricVerifier } from '../fabric/fabric-verifier.js';
 import { parseEnvelope } from '../fabric/parse-envelope.js';
+import { rolePolicyProblem } from '../fabric/channel-roles.js';
 import { checkCreator, validateEnvelope } from '../fabric/validate-envelope.js';
 import type { DeliverRefusal, LedgerFormat } from './ledger-format.js';
 import { RuntimeError } from './runtime-error.js';
@@ -42,7 +43,7 @@ export function createFabricLedgerFormat(genesisBlock: Uint8Array, now: () => Da
     toBlock: (decision) => decisionToBlock(decision).serializeBinary(),
     validateBroadcast(bytes) {
       const result = validateEnvelope(bytes, channel, { maxBytes, now: now() });
-      return result.ok ? undefined : `${result.code}: ${result.reason}`;
+      return result.ok ? undefined : { status: result.status, reason: `${result.code}: ${result.reason}` };
     },
     authorizeDeliver(bytes) {
       const badRequest = (reason: string): DeliverRefusal => ({ status: 'BAD_REQUEST', reason });
@@ -55,6 +56,9 @@ export function createFabricLedgerFormat(genesisBlock: Uint8Array, now: () => Da
       if (!verifyP256(creator.publicKey, parsed.payload, parsed.signature, 'der')) {
         return { status: 'FORBIDDEN', reason: 'BAD_SIGNATURE: seek request signature does not verify' };
       }
+      const org = channel.organizations.find((o) => o.mspId === parsed.creatorMspId)!;
+      const notReader = rolePolicyProblem(creator.certificate, org, 'Readers');
+      if (notReader !== undefined) return { status: 'FORBIDDEN', reason: `NOT_A_READER: ${notReader}` };
       return undefined;
     },
   };

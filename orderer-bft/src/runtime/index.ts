@@ -20,3 +20,11 @@ export {
 } from './broadcast-client.js';
 export { createFabricIdentity, createFabricLedgerFormat, type FabricLedger } from './fabric-ledger-format.js';
 export { createGarbageSigner, GARBAGE_SIGNATURE_MODES, type ByzantineConfig, type GarbageSignatures } from './byzantine-signer.js';
+export {
+  boundedDeserializer, boundedRawDeserializer, boundedRequestInterceptor, boundedServiceDefinition, largestLimit, refusedRequestInterceptor,
+  RefusedRequest, setCallReceiveLimit,
+  type RequestLimits,
+} from './bounded-grpc.js';
+export {
+  LINK_FRAME_BYTES, LINK_HANDSHAKE_TIMEOUT_MS, LINK_HELLO_BYTES, MAX_STREAMS_PER_CONNECTION, ordererRequestLimits,
+} from './request-limits.js';

@@ -16,8 +16,12 @@ export interface LedgerFormat {
   genesisBlock(): Uint8Array;
   /** Serialized `common.Block` for a decision (block number = decision sequence). */
   toBlock(decision: Decision): Uint8Array;
-  /** Why a broadcast envelope is refused (BAD_REQUEST info), or undefined when acceptable. */
-  validateBroadcast(envelope: Uint8Array): string | undefined;
+  /**
+   * Why a broadcast envelope is refused, or undefined when acceptable: BAD_REQUEST when it is
+   * malformed, oversized or not from a channel member, FORBIDDEN when its creator does not
+   * satisfy the channel's Writers policy.
+   */
+  validateBroadcast(envelope: Uint8Array): DeliverRefusal | undefined;
   /**
    * Why a Deliver request is refused, or undefined: BAD_REQUEST when it is malformed or not a
    * seek for this channel, FORBIDDEN when its signer is not a channel member. Formats without an
@@ -26,7 +30,7 @@ export interface LedgerFormat {
   authorizeDeliver(envelope: Uint8Array): DeliverRefusal | undefined;
 }
 
-/** A refused Deliver request. */
+/** A refused Broadcast or Deliver request. */
 export interface DeliverRefusal {
   readonly status: 'BAD_REQUEST' | 'FORBIDDEN';
   readonly reason: string;

@@ -4,7 +4,9 @@ import type { Decision } from '../core/decision.js';
 import type { Verifier } from '../core/dependencies.js';
 import type { Envelope } from '../core/messages.js';
 import { decodeValue, encodeValue } from './codec.js';
+import { setCallReceiveLimit } from './bounded-grpc.js';
 import { helloSigningBytes, type LinkHello, type PullRequest } from './link-protocol.js';
+import { LINK_FRAME_BYTES, LINK_HANDSHAKE_TIMEOUT_MS } from './request-limits.js';
 
 /** What the accepting side of the replica links needs from its host. */
 export interface LinkServerHost {
@@ -17,6 +19,8 @@ export interface LinkServerHost {
   decisions(fromSeq: number, max: number): Promise<Decision[]>;
   /** A link event worth logging (auth failures). */
   onLinkEvent(event: string, detail: Record<string, unknown>): void;
+  /** How long a stream may stay unauthenticated (default {@link LINK_HANDSHAKE_TIMEOUT_MS}). */
+  readonly handshakeTimeoutMs?: number;
 }
 
 const MAX_PULL = 256;
@@ -27,6 +31,15 @@ export function createLinkServer(host: LinkServerHost): UntypedServiceImplementa
     stream(call: ServerDuplexStream<Buffer, Buffer>): void {
       const nonce = randomBytes(32);
       let peer: number | undefined;
+      const refuse = (event: string, detail: Record<string, unknown>, reason: string): void => {
+        clearTimeout(handshake);
+        host.onLinkEvent(event, detail);
+        // grpc-js sends an 'error' emitted on a server stream as the call's status (destroy would be CANCELLED).
+        call.emit('error', Object.assign(new Error(reason), { code: status.UNAUTHENTICATED, details: reason }));
+      };
+      // A stream that never authenticates would otherwise hold its slot and buffers for good.
+      const handshakeMs = host.handshakeTimeoutMs ?? LINK_HANDSHAKE_TIMEOUT_MS;
+      const handshake = setTimeout(() => refuse('link-auth-timeout', { afterMs: handshakeMs }, `replica link not authenticated within ${handshakeMs} ms`), handshakeMs);
       call.write(Buffer.from(encodeValue({ to: host.id, nonce: new Uint8Array(nonce) })));
       call.on('data', (frame: Buffer) => {
         let value: unknown;
@@ -46,14 +59,17 @@ export function createLinkServer(host: LinkServerHost): UntypedServiceImplementa
           hello?.to !== host.id || !(hello.signature instanceof Uint8Array) ||
           !host.verifier.verify(from, helloSigningBytes(from, host.id, new Uint8Array(nonce)), hello.signature)
         ) {
-          host.onLinkEvent('link-auth-failed', { claimed: typeof from === 'number' ? from : null });
-          call.destroy(Object.assign(new Error('replica link authentication failed'), { code: status.UNAUTHENTICATED }));
+          refuse('link-auth-failed', { claimed: typeof from === 'number' ? from : null }, 'replica link authentication failed');
           return;
         }
+        clearTimeout(handshake);
         peer = from;
+        // Until now the call accepted only a hello-sized frame (ordererRequestLimits).
+        setCallReceiveLimit(call, LINK_FRAME_BYTES);
         host.onLinkEvent('link-accepted', { peer: from });
       });
-      call.on('error', () => undefined);
+      call.on('error', () => clearTimeout(handshake));
+      call.on('close', () => clearTimeout(handshake));
       call.on('end', () => call.end());
     },
     pull(call: ServerUnaryCall<Buffer, Buffer>, callback: sendUnaryData<Buffer>): void {

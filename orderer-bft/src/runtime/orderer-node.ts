@@ -13,7 +13,9 @@ import { createFabricIdentity, createFabricLedgerFormat, type FabricLedger } fro
 import { RuntimeError } from './runtime-error.js';
 import type { LedgerFormat } from './ledger-format.js';
 import { REPLICA_LINK_SERVICE } from './link-protocol.js';
+import { boundedRequestInterceptor } from './bounded-grpc.js';
 import { createLinkServer } from './link-server.js';
+import { LINK_FRAME_BYTES, MAX_STREAMS_PER_CONNECTION, ordererRequestLimits } from './request-limits.js';
 import { createJsonLogger } from './logger.js';
 import { ReplicaMetrics } from './metrics.js';
 import type { OrdererNodeConfig } from './node-config.js';
@@ -104,7 +106,12 @@ export async function startOrdererNode(config: OrdererNodeConfig, options: Order
   await running.start();
   host = running;
 
-  const server = new Server({ 'grpc.max_receive_message_length': 64 * 1024 * 1024, 'grpc.max_send_message_length': 64 * 1024 * 1024 });
+  // The server-wide receive limit is the ceiling (authenticated link frames); each method's own
+  // limit is set per call by boundedRequestInterceptor before its first message is read.
+  const server = new Server({
+    'grpc.max_receive_message_length': LINK_FRAME_BYTES, 'grpc.max_send_message_length': 64 * 1024 * 1024,
+    'grpc.max_concurrent_streams': MAX_STREAMS_PER_CONNECTION, interceptors: [boundedRequestInterceptor(ordererRequestLimits(config.maxEnvelopeBytes))],
+  });
   server.addService(REPLICA_LINK_SERVICE, createLinkServer({
     id: config.id, n, verifier, onLinkEvent: linkEvent,
     onMessage: (from, envelope) => running.onPeerMessage(from, envelope),

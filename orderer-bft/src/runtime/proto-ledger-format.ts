@@ -72,7 +72,7 @@ export function createProtoLedgerFormat(options: ProtoLedgerOptions): LedgerForm
     },
     disassemble(proposal) {
       try {
-        return common.BlockData.deserializeBinary(proposal.payload).getDataList_asU8();
+        return decodeBounded(common.BlockData, proposal.payload).getDataList_asU8();
       } catch {
         return undefined;
       }
@@ -106,7 +106,7 @@ export function createProtoLedgerFormat(options: ProtoLedgerOptions): LedgerForm
       buildBlock(decision.proposal.header, assembler.disassemble(decision.proposal) ?? [], decision.signatures),
     validateBroadcast(bytes) {
       const summary = reason(bytes, broadcastTypes);
-      return typeof summary === 'string' ? summary : undefined;
+      return typeof summary === 'string' ? { status: 'BAD_REQUEST', reason: summary } : undefined;
     },
     authorizeDeliver(bytes) {
       const summary = reason(bytes, [common.HeaderType.DELIVER_SEEK_INFO]);
@@ -131,7 +131,7 @@ function buildConfigEnvelope(channel: string, data: Uint8Array): Uint8Array {
 
 function buildBlock(headerBytes: Uint8Array, envelopes: readonly Uint8Array[], signatures: Decision['signatures']): Uint8Array {
   const block = new common.Block();
-  block.setHeader(common.BlockHeader.deserializeBinary(headerBytes));
+  block.setHeader(decodeBounded(common.BlockHeader, headerBytes));
   const data = new common.BlockData();
   data.setDataList([...envelopes]);
   block.setData(data);

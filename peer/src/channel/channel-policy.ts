@@ -1,5 +1,6 @@
 import { common } from '@hyperledger/fabric-protos';
 import { ChannelError } from './channel-error.js';
+import { decodeBounded } from '@speedledger/orderer-bft';
 
 /** An ImplicitMeta rule: how many sub-groups' policies must be satisfied. */
 export type ImplicitMetaRule = 'ANY' | 'ALL' | 'MAJORITY';
@@ -38,7 +39,7 @@ export function parseChannelPolicy(policy: common.Policy, path: string): Channel
   const type = policy.getType();
   if (type === common.Policy.PolicyType.SIGNATURE) {
     try {
-      return { kind: 'signature', policy, envelope: common.SignaturePolicyEnvelope.deserializeBinary(policy.getValue_asU8()) };
+      return { kind: 'signature', policy, envelope: decodeBounded(common.SignaturePolicyEnvelope, policy.getValue_asU8()) };
     } catch (cause) {
       return bad('value is not a SignaturePolicyEnvelope', cause);
     }
@@ -46,7 +47,7 @@ export function parseChannelPolicy(policy: common.Policy, path: string): Channel
   if (type === common.Policy.PolicyType.IMPLICIT_META) {
     let meta: common.ImplicitMetaPolicy | undefined;
     try {
-      meta = common.ImplicitMetaPolicy.deserializeBinary(policy.getValue_asU8());
+      meta = decodeBounded(common.ImplicitMetaPolicy, policy.getValue_asU8());
     } catch (cause) {
       bad('value is not an ImplicitMetaPolicy', cause);
     }

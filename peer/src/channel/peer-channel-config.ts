@@ -2,6 +2,7 @@ import { common, msp } from '@hyperledger/fabric-protos';
 import { readChannelConfig, type ChannelConfig } from '@speedledger/orderer-bft';
 import { ChannelError } from './channel-error.js';
 import { parseChannelPolicy, type ChannelPolicy } from './channel-policy.js';
+import { decodeBounded } from '@speedledger/orderer-bft';
 
 /** The root group's name in policy paths, as Fabric's policy manager names it. */
 export const CHANNEL_ROOT = '/Channel';
@@ -44,8 +45,8 @@ function mspIdOfGroup(group: common.ConfigGroup): string | undefined {
   // The MSP value is already validated by readChannelConfig; here only its name is needed.
   const value = group.getValuesMap().get('MSP');
   if (value === undefined) return undefined;
-  const config = msp.MSPConfig.deserializeBinary(value.getValue_asU8());
-  return msp.FabricMSPConfig.deserializeBinary(config.getConfig_asU8()).getName();
+  const config = decodeBounded(msp.MSPConfig, value.getValue_asU8());
+  return decodeBounded(msp.FabricMSPConfig, config.getConfig_asU8()).getName();
 }
 
 /**
@@ -60,9 +61,9 @@ export function readPeerChannelConfig(configBlock: common.Block): PeerChannelCon
     throw new ChannelError('INVALID_CONFIG_BLOCK', `not a usable config block: ${(cause as Error).message}`, {}, cause);
   }
   // readChannelConfig has walked the same path successfully, so these parses cannot fail.
-  const envelope = common.Envelope.deserializeBinary(configBlock.getData()!.getDataList_asU8()[0]!);
-  const payload = common.Payload.deserializeBinary(envelope.getPayload_asU8());
-  const root = common.ConfigEnvelope.deserializeBinary(payload.getData_asU8()).getConfig()!.getChannelGroup()!;
+  const envelope = decodeBounded(common.Envelope, configBlock.getData()!.getDataList_asU8()[0]!);
+  const payload = decodeBounded(common.Payload, envelope.getPayload_asU8());
+  const root = decodeBounded(common.ConfigEnvelope, payload.getData_asU8()).getConfig()!.getChannelGroup()!;
   const policies = new Map<string, ChannelPolicy>();
   const groups = new Map<string, string[]>();
   collect(root, CHANNEL_ROOT, policies, groups);

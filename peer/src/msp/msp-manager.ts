@@ -4,6 +4,7 @@ import { BoundedLru } from '@speedledger/orderer-bft';
 import type { Identity } from './identity.js';
 import { MspError, type MspErrorCode } from './msp-error.js';
 import { nodeRoleOf } from './node-role.js';
+import { decodeBounded } from '@speedledger/orderer-bft';
 
 /** An organisation the manager trusts: its MSP id and root CA certificates (PEM). */
 export interface MspDefinitionInput {
@@ -90,7 +91,7 @@ export function createMspManager(orgs: readonly MspDefinitionInput[], options: M
     });
     let parsed: msp.SerializedIdentity;
     try {
-      parsed = msp.SerializedIdentity.deserializeBinary(serialized);
+      parsed = decodeBounded(msp.SerializedIdentity, serialized);
     } catch {
       return fail('MALFORMED_IDENTITY', 'not an msp.SerializedIdentity');
     }

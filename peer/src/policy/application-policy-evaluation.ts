@@ -2,6 +2,7 @@ import { peer } from '@hyperledger/fabric-protos';
 import type { Identity } from '../msp/index.js';
 import type { ChannelPolicyEvaluator } from './channel-policy-evaluation.js';
 import { evaluateSignaturePolicy } from './signature-policy-evaluation.js';
+import { decodeBounded } from '@speedledger/orderer-bft';
 
 /**
  * Evaluates a chaincode's endorsement policy, `peer.ApplicationPolicy` bytes as a definition
@@ -11,7 +12,7 @@ import { evaluateSignaturePolicy } from './signature-policy-evaluation.js';
 export function evaluateApplicationPolicy(bytes: Uint8Array, signers: readonly Identity[], channelPolicy: ChannelPolicyEvaluator): boolean {
   let policy: peer.ApplicationPolicy;
   try {
-    policy = peer.ApplicationPolicy.deserializeBinary(bytes);
+    policy = decodeBounded(peer.ApplicationPolicy, bytes);
   } catch {
     return false;
   }

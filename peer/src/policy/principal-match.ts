@@ -1,5 +1,6 @@
 import { msp } from '@hyperledger/fabric-protos';
 import type { Identity, NodeRole } from '../msp/index.js';
+import { decodeBounded } from '@speedledger/orderer-bft';
 
 const ROLE_OF: Record<number, NodeRole | 'member'> = {
   [msp.MSPRole.MSPRoleType.MEMBER]: 'member',
@@ -26,17 +27,17 @@ export function satisfiesPrincipal(identity: Identity, principal: msp.MSPPrincip
   try {
     switch (principal.getPrincipalClassification()) {
       case msp.MSPPrincipal.Classification.ROLE: {
-        const role = msp.MSPRole.deserializeBinary(principal.getPrincipal_asU8());
+        const role = decodeBounded(msp.MSPRole, principal.getPrincipal_asU8());
         if (role.getMspIdentifier() !== identity.mspId) return false;
         const wanted = ROLE_OF[role.getRole()];
         return wanted === 'member' || (wanted !== undefined && wanted === identity.role);
       }
       case msp.MSPPrincipal.Classification.IDENTITY: {
-        const other = msp.SerializedIdentity.deserializeBinary(principal.getPrincipal_asU8());
+        const other = decodeBounded(msp.SerializedIdentity, principal.getPrincipal_asU8());
         return other.getMspid() === identity.mspId && bytesEqual(other.getIdBytes_asU8(), identity.idBytes);
       }
       case msp.MSPPrincipal.Classification.ORGANIZATION_UNIT: {
-        const unit = msp.OrganizationUnit.deserializeBinary(principal.getPrincipal_asU8());
+        const unit = decodeBounded(msp.OrganizationUnit, principal.getPrincipal_asU8());
         return unit.getMspIdentifier() === identity.mspId && organizationalUnits(identity).includes(unit.getOrganizationalUnitIdentifier());
       }
       default:

@@ -6,7 +6,7 @@ export { loadChannelContext, type ChannelContext } from './channel-context.js';
 export { createChaincodeResolver, installRootOf, labelNames, type ChaincodeResolverOptions, type PackageVerdict } from './chaincode-resolver.js';
 export { createRefusalRecorder, type RefusalRecorderOptions } from './refusal-recorder.js';
 export { buildOwnProposal, endorseOwnTransaction, type OwnProposal } from './own-transaction.js';
-export { createRequestAuthorizer, CHANNEL_READERS_POLICY, type RequestAuthorizerOptions } from './request-authorizer.js';
+export { createRequestAuthorizer, CHANNEL_READERS_POLICY, CHANNEL_WRITERS_POLICY, type RequestAuthorizerOptions } from './request-authorizer.js';
 export { committedBlocks, validationContext } from './ledger-services.js';
 export { startOperationsServer, type OperationsServer, type OperationsSource } from './operations-server.js';
 export { startPeerGrpcServer, type PeerServices } from './peer-grpc-server.js';

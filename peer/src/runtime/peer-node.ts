@@ -20,7 +20,7 @@ import { PeerNodeError } from './peer-node-error.js';
 import { chaincodeStatuses, type PeerStatus } from './peer-status.js';
 import { startPeerGrpcServer } from './peer-grpc-server.js';
 import { ordererBroadcaster, remoteEndorser } from './remote-clients.js';
-import { createRequestAuthorizer } from './request-authorizer.js';
+import { CHANNEL_WRITERS_POLICY, createRequestAuthorizer } from './request-authorizer.js';
 import { createRefusalRecorder } from './refusal-recorder.js';
 
 /** What a peer's endorser is built from (the runtime hands these to the endorser module). */
@@ -170,9 +170,12 @@ export async function startPeerNode(config: PeerNodeConfig, io: { readonly log: 
     const authorizer = createRequestAuthorizer({
       msp: channel.msp, evaluateChannelPolicy: channel.evaluateChannelPolicy, now: () => new Date(),
     });
+    const writers = createRequestAuthorizer({
+      msp: channel.msp, evaluateChannelPolicy: channel.evaluateChannelPolicy, now: () => new Date(), policyPath: CHANNEL_WRITERS_POLICY,
+    });
     const local: GatewayEndorser = { name: config.name, mspId: config.mspId, address: config.listen.grpc, processor: counted };
     const grpc = await startPeerGrpcServer(config.listen.grpc, {
-      endorser: createEndorserService(counted),
+      endorser: createEndorserService(counted, writers),
       deliver: createDeliverService({ channelId: channel.config.channelId, ledger: blocks, authorizer, onRefusal: (reason) => log.log('info', 'deliver-refused', { reason }) }),
       gateway: createGatewayService({
         channelId: channel.config.channelId,
@@ -182,6 +185,7 @@ export async function startPeerNode(config: PeerNodeConfig, io: { readonly log: 
         broadcast: (address, envelope) => broadcaster.broadcast(address, envelope),
         ledger: blocks,
         authorizer,
+        writers,
         requirement: (response, chaincodeName) => endorsementRequirement(response, chaincodeName, {
           state: opened.state, namespacePolicy: channel.namespacePolicy, evaluateChannelPolicy: channel.evaluateChannelPolicy,
         }),

@@ -5,6 +5,8 @@ import type { RequestAuthorizer } from '../services/index.js';
 
 /** The channel policy a signed read request (Deliver, CommitStatus, ChaincodeEvents) must satisfy. */
 export const CHANNEL_READERS_POLICY = '/Channel/Application/Readers';
+/** The channel policy a proposal to endorse or a transaction to submit must satisfy. */
+export const CHANNEL_WRITERS_POLICY = '/Channel/Application/Writers';
 
 /** What {@link createRequestAuthorizer} checks against. */
 export interface RequestAuthorizerOptions {

@@ -1,4 +1,5 @@
 import { common, peer } from '@hyperledger/fabric-protos';
+import { decodeBounded } from '@speedledger/orderer-bft';
 
 /** Index of TRANSACTIONS_FILTER in `common.BlockMetadata` (Fabric's BlockMetadataIndex). */
 export const TRANSACTIONS_FILTER_INDEX = 2;
@@ -15,16 +16,16 @@ export interface BlockTransaction {
 }
 
 function chaincodeEventOf(payload: common.Payload): peer.ChaincodeEvent | undefined {
-  const transaction = peer.Transaction.deserializeBinary(payload.getData_asU8());
+  const transaction = decodeBounded(peer.Transaction, payload.getData_asU8());
   const action = transaction.getActionsList()[0];
   if (action === undefined) return undefined;
-  const endorsed = peer.ChaincodeActionPayload.deserializeBinary(action.getPayload_asU8()).getAction();
+  const endorsed = decodeBounded(peer.ChaincodeActionPayload, action.getPayload_asU8()).getAction();
   if (endorsed === undefined) return undefined;
-  const responsePayload = peer.ProposalResponsePayload.deserializeBinary(endorsed.getProposalResponsePayload_asU8());
-  const chaincodeAction = peer.ChaincodeAction.deserializeBinary(responsePayload.getExtension_asU8());
+  const responsePayload = decodeBounded(peer.ProposalResponsePayload, endorsed.getProposalResponsePayload_asU8());
+  const chaincodeAction = decodeBounded(peer.ChaincodeAction, responsePayload.getExtension_asU8());
   const events = chaincodeAction.getEvents_asU8();
   if (events.byteLength === 0) return undefined;
-  const event = peer.ChaincodeEvent.deserializeBinary(events);
+  const event = decodeBounded(peer.ChaincodeEvent, events);
   return event.getChaincodeId() === '' && event.getEventName() === '' ? undefined : event;
 }
 
@@ -37,8 +38,8 @@ export function blockTransactions(block: common.Block): BlockTransaction[] {
   return (block.getData()?.getDataList_asU8() ?? []).map((bytes, index) => {
     const code = filter[index] ?? peer.TxValidationCode.NOT_VALIDATED;
     try {
-      const payload = common.Payload.deserializeBinary(common.Envelope.deserializeBinary(bytes).getPayload_asU8());
-      const header = common.ChannelHeader.deserializeBinary(payload.getHeader()?.getChannelHeader_asU8() ?? new Uint8Array());
+      const payload = decodeBounded(common.Payload, decodeBounded(common.Envelope, bytes).getPayload_asU8());
+      const header = decodeBounded(common.ChannelHeader, payload.getHeader()?.getChannelHeader_asU8() ?? new Uint8Array());
       const type = header.getType();
       let event: peer.ChaincodeEvent | undefined;
       if (type === common.HeaderType.ENDORSER_TRANSACTION) {

@@ -3,6 +3,7 @@ import type { StateReader } from '../ledger/world-state.js';
 import type { Identity } from '../msp/identity.js';
 import { evaluateApplicationPolicy, type ChannelPolicyEvaluator } from '../policy/index.js';
 import type { NamespacePolicy } from '../validation/block-validation.js';
+import { decodeBounded } from '@speedledger/orderer-bft';
 
 /** Whether endorsements from peers of these organisations would satisfy every policy a transaction needs. */
 export type EndorsementRequirement = (mspIds: readonly string[]) => boolean;
@@ -19,12 +20,12 @@ const VALIDATION_PARAMETER = 'VALIDATION_PARAMETER';
 
 /** Keys a proposal response writes (values or metadata), by namespace. */
 export function writtenKeys(response: peer.ProposalResponse): { namespace: string; key: string }[] {
-  const payload = peer.ProposalResponsePayload.deserializeBinary(response.getPayload_asU8());
-  const action = peer.ChaincodeAction.deserializeBinary(payload.getExtension_asU8());
-  const rwset = ledger.rwset.TxReadWriteSet.deserializeBinary(action.getResults_asU8());
+  const payload = decodeBounded(peer.ProposalResponsePayload, response.getPayload_asU8());
+  const action = decodeBounded(peer.ChaincodeAction, payload.getExtension_asU8());
+  const rwset = decodeBounded(ledger.rwset.TxReadWriteSet, action.getResults_asU8());
   const keys: { namespace: string; key: string }[] = [];
   for (const ns of rwset.getNsRwsetList()) {
-    const kv = ledger.rwset.kvrwset.KVRWSet.deserializeBinary(ns.getRwset_asU8());
+    const kv = decodeBounded(ledger.rwset.kvrwset.KVRWSet, ns.getRwset_asU8());
     const names = new Set([...kv.getWritesList().map((w) => w.getKey()), ...kv.getMetadataWritesList().map((w) => w.getKey())]);
     for (const key of names) keys.push({ namespace: ns.getNamespace(), key });
   }
@@ -34,7 +35,7 @@ export function writtenKeys(response: peer.ProposalResponse): { namespace: strin
 function keyLevelPolicy(envelopeBytes: Uint8Array): Uint8Array {
   // A key-level policy is a bare SignaturePolicyEnvelope; wrapping it lets one evaluator handle both kinds.
   const policy = new peer.ApplicationPolicy();
-  policy.setSignaturePolicy(common.SignaturePolicyEnvelope.deserializeBinary(envelopeBytes));
+  policy.setSignaturePolicy(decodeBounded(common.SignaturePolicyEnvelope, envelopeBytes));
   return policy.serializeBinary();
 }
 

@@ -32,8 +32,14 @@ function callUnary(service: ReturnType<typeof createGatewayService>, method: str
 }
 
 function submitRequest(signature = new Uint8Array([1]), channel = 'speedledger'): gateway.SubmitRequest {
+  const signatureHeader = new common.SignatureHeader();
+  signatureHeader.setCreator(new Uint8Array([1]));
+  const header = new common.Header();
+  header.setSignatureHeader(signatureHeader.serializeBinary());
+  const payload = new common.Payload();
+  payload.setHeader(header);
   const envelope = new common.Envelope();
-  envelope.setPayload(new Uint8Array([1]));
+  envelope.setPayload(payload.serializeBinary());
   envelope.setSignature(signature);
   const request = new gateway.SubmitRequest();
   request.setChannelId(channel);
@@ -80,6 +86,28 @@ describe('gateway service argument checks', () => {
     await expect(callUnary(refusing, 'submit', submitRequest())).rejects.toMatchObject({ code: GrpcStatus.ABORTED });
     const down = createGatewayService(options({ broadcast: async () => { throw new Error('unreachable'); } }));
     await expect(callUnary(down, 'submit', submitRequest())).rejects.toMatchObject({ code: GrpcStatus.UNAVAILABLE, details: 'no orderers could successfully process transaction' });
+  });
+
+  it('Evaluate checks Readers, Endorse and Submit check Writers: a refused creator gets PERMISSION_DENIED before any endorser or orderer', async () => {
+    let endorsed = 0;
+    let broadcast = 0;
+    const parts = {
+      local: { name: 'p', mspId: 'InmetroMSP', address: 'local:7051', processor: { processProposal: async () => { endorsed += 1; return proposalResponse(200, '', 'result', 'InmetroMSP'); } } },
+      broadcast: async () => { broadcast += 1; return { status: common.Status.SUCCESS as Status, info: '' }; },
+    };
+    const noReader = createGatewayService(options({ ...parts, authorizer: { authorize: () => ({ error: 'access denied: not a reader' }) } }));
+    const evaluate = new gateway.EvaluateRequest();
+    evaluate.setProposedTransaction(signedProposal('speedledger', 'lr-chaincode'));
+    await expect(callUnary(noReader, 'evaluate', evaluate)).rejects.toMatchObject({ code: GrpcStatus.PERMISSION_DENIED, details: 'access denied: not a reader' });
+    const noWriter = createGatewayService(options({ ...parts, writers: { authorize: () => ({ error: 'access denied: not a writer' }) } }));
+    const endorse = new gateway.EndorseRequest();
+    endorse.setProposedTransaction(signedProposal('speedledger', 'lr-chaincode'));
+    await expect(callUnary(noWriter, 'endorse', endorse)).rejects.toMatchObject({ code: GrpcStatus.PERMISSION_DENIED, details: 'access denied: not a writer' });
+    await expect(callUnary(noWriter, 'submit', submitRequest())).rejects.toMatchObject({ code: GrpcStatus.PERMISSION_DENIED, details: 'access denied: not a writer' });
+    expect([endorsed, broadcast]).toEqual([0, 0]);
+    // A reader who is no writer may still evaluate.
+    await callUnary(noWriter, 'evaluate', evaluate);
+    expect(endorsed).toBe(1);
   });
 
   it('CommitStatus checks the request, the signer, then answers from the ledger', async () => {

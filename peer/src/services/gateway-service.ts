@@ -23,7 +23,10 @@ export interface GatewayServiceOptions {
   /** Broadcasts one envelope to one orderer; rejects on transport failure. */
   broadcast(address: string, envelope: common.Envelope): Promise<{ readonly status: Status; readonly info: string }>;
   readonly ledger: CommittedBlocks;
+  /** Checks a signed read (Evaluate, CommitStatus, ChaincodeEvents) against the channel's Readers policy. */
   readonly authorizer: RequestAuthorizer;
+  /** Checks a signed write (Endorse, Submit) against the channel's Writers policy; default: {@link authorizer}. */
+  readonly writers?: RequestAuthorizer;
   /** The policies a transaction needs, from the local endorser's response. */
   requirement(response: peer.ProposalResponse, chaincodeName: string): Promise<EndorsementRequirement | { readonly error: string }>;
   /** The chaincode's own policy before endorsing (chooses the first endorser); optional. */
@@ -41,6 +44,8 @@ async function evaluate(options: GatewayServiceOptions, request: gateway.Evaluat
   const parts = proposalParts(request.getProposedTransaction());
   if ('error' in parts) throw gatewayRpcError(GrpcStatus.INVALID_ARGUMENT, `failed to unpack transaction proposal: ${parts.error}`);
   if (parts.channelId !== options.channelId) throw gatewayRpcError(GrpcStatus.UNAVAILABLE, `channel '${parts.channelId}' is not served by this gateway`);
+  const reader = options.authorizer.authorize(parts.creator, parts.proposalBytes, parts.signature);
+  if (isDenied(reader)) throw gatewayRpcError(GrpcStatus.PERMISSION_DENIED, reader.error);
   const { local } = options;
   const detail = (message: string): EndpointErrorDetail => ({ address: local.address, mspId: local.mspId, message });
   let response: peer.ProposalResponse;
@@ -71,6 +76,8 @@ async function endorse(options: GatewayServiceOptions, request: gateway.EndorseR
   const parts = proposalParts(signed);
   if ('error' in parts) throw gatewayRpcError(GrpcStatus.INVALID_ARGUMENT, parts.error);
   if (parts.channelId !== options.channelId) throw gatewayRpcError(GrpcStatus.UNAVAILABLE, `channel '${parts.channelId}' is not served by this gateway`);
+  const writer = (options.writers ?? options.authorizer).authorize(parts.creator, parts.proposalBytes, parts.signature);
+  if (isDenied(writer)) throw gatewayRpcError(GrpcStatus.PERMISSION_DENIED, writer.error);
   const outcome = await endorseTransaction({
     parts, signed: signed!, local: options.local, others: options.others,
     requirement: (first) => options.requirement(first, parts.chaincodeName),
@@ -93,11 +100,25 @@ async function endorse(options: GatewayServiceOptions, request: gateway.EndorseR
   return answer;
 }
 
+/** The creator of a prepared transaction (its payload's signature header), or undefined if unreadable. */
+function envelopeCreator(envelope: common.Envelope): Uint8Array | undefined {
+  try {
+    const header = decodeBounded(common.Payload, envelope.getPayload_asU8()).getHeader();
+    return header === undefined ? undefined : decodeBounded(common.SignatureHeader, header.getSignatureHeader_asU8()).getCreator_asU8();
+  } catch {
+    return undefined;
+  }
+}
+
 async function submit(options: GatewayServiceOptions, request: gateway.SubmitRequest): Promise<gateway.SubmitResponse> {
   const envelope = request.getPreparedTransaction();
   if (envelope === undefined) throw gatewayRpcError(GrpcStatus.INVALID_ARGUMENT, 'a prepared transaction is required');
   if (envelope.getSignature_asU8().byteLength === 0) throw gatewayRpcError(GrpcStatus.INVALID_ARGUMENT, 'prepared transaction must be signed');
   if (request.getChannelId() !== options.channelId) throw gatewayRpcError(GrpcStatus.FAILED_PRECONDITION, `channel '${request.getChannelId()}' is not served by this gateway`);
+  const creator = envelopeCreator(envelope);
+  if (creator === undefined) throw gatewayRpcError(GrpcStatus.INVALID_ARGUMENT, 'prepared transaction has no readable signature header');
+  const writer = (options.writers ?? options.authorizer).authorize(creator, envelope.getPayload_asU8(), envelope.getSignature_asU8());
+  if (isDenied(writer)) throw gatewayRpcError(GrpcStatus.PERMISSION_DENIED, writer.error);
   const orderers = options.orderers();
   if (orderers.length === 0) throw gatewayRpcError(GrpcStatus.UNAVAILABLE, 'no orderer nodes available');
   const outcome = await submitToOrderers(orderers, (address) => options.broadcast(address, envelope));

@@ -11,4 +11,6 @@ export { chaincodeResult, proposalParts, responseOutcome, type ProposalParts } f
 export { gatewayRpcError, type EndpointErrorDetail } from './rpc-error.js';
 export { isDenied, type CommittedBlocks, type ProposalProcessor, type RequestAuthorizer } from './service-host.js';
 
-export { DELIVER_SERVICE_DEFINITION, ENDORSER_SERVICE_DEFINITION, GATEWAY_SERVICE_DEFINITION, lenientServiceDefinition } from './service-definitions.js';
+export {
+  DELIVER_SERVICE_DEFINITION, ENDORSER_SERVICE_DEFINITION, GATEWAY_SERVICE_DEFINITION, lenientServiceDefinition, PEER_REQUEST_LIMITS,
+} from './service-definitions.js';

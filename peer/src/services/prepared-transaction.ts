@@ -1,4 +1,5 @@
 import { common, peer } from '@hyperledger/fabric-protos';
+import { decodeBounded } from '@speedledger/orderer-bft';
 
 /** Endorsements with the same endorser identity count once (Fabric's uniqueEndorsements). */
 export function uniqueEndorsements(endorsements: readonly peer.Endorsement[]): peer.Endorsement[] {
@@ -18,8 +19,8 @@ export function uniqueEndorsements(endorsements: readonly peer.Endorsement[]): p
  * payload and submits it.
  */
 export function prepareTransaction(proposal: peer.Proposal, responsePayload: Uint8Array, endorsements: readonly peer.Endorsement[]): common.Envelope {
-  const header = common.Header.deserializeBinary(proposal.getHeader_asU8());
-  const proposalPayload = peer.ChaincodeProposalPayload.deserializeBinary(proposal.getPayload_asU8());
+  const header = decodeBounded(common.Header, proposal.getHeader_asU8());
+  const proposalPayload = decodeBounded(peer.ChaincodeProposalPayload, proposal.getPayload_asU8());
   const withoutTransient = new peer.ChaincodeProposalPayload();
   withoutTransient.setInput(proposalPayload.getInput_asU8());
 

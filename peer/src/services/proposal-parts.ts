@@ -8,6 +8,10 @@ export interface ProposalParts {
   readonly txId: string;
   readonly chaincodeName: string;
   readonly hasTransientData: boolean;
+  /** The proposal's creator (serialised identity), the signed bytes and the signature over them. */
+  readonly creator: Uint8Array;
+  readonly proposalBytes: Uint8Array;
+  readonly signature: Uint8Array;
 }
 
 /** Unpacks a SignedProposal as Fabric's Gateway does, or says what is missing. */
@@ -25,7 +29,11 @@ export function proposalParts(signed: peer.SignedProposal | undefined): Proposal
     if (spec === undefined) return { error: `no chaincode spec is provided, channel id [${channelId}]` };
     const chaincodeName = spec.getChaincodeId()?.getName() ?? '';
     if (chaincodeName === '') return { error: `no chaincode name is provided, channel id [${channelId}]` };
-    return { proposal, channelId, txId: channelHeader.getTxId(), chaincodeName, hasTransientData: payload.getTransientmapMap().getLength() > 0 };
+    const creator = decodeBounded(common.SignatureHeader, header.getSignatureHeader_asU8()).getCreator_asU8();
+    return {
+      proposal, channelId, txId: channelHeader.getTxId(), chaincodeName, hasTransientData: payload.getTransientmapMap().getLength() > 0,
+      creator, proposalBytes: bytes, signature: signed!.getSignature_asU8(),
+    };
   } catch (cause) {
     return { error: (cause as Error).message };
   }

@@ -6,6 +6,7 @@ import type { BlockOverlay } from './block-overlay.js';
 import type { ValidationContext } from './block-validation.js';
 import { namespaceWrites, type EndorserAction, type NamespaceRwSet } from './endorser-action.js';
 import { refuse, type Refusal } from './parse-transaction.js';
+import { decodeBounded } from '@speedledger/orderer-bft';
 
 const C = peer.TxValidationCode;
 /** The key-level endorsement policy's metadata entry name (`peer.MetaDataKeys.VALIDATION_PARAMETER`). */
@@ -31,7 +32,7 @@ export function verifiedEndorsers(action: EndorserAction, ctx: Pick<ValidationCo
 function keyLevelPolicySatisfied(vp: Uint8Array, endorsers: readonly Identity[]): boolean {
   let envelope: common.SignaturePolicyEnvelope;
   try {
-    envelope = common.SignaturePolicyEnvelope.deserializeBinary(vp);
+    envelope = decodeBounded(common.SignaturePolicyEnvelope, vp);
   } catch {
     return false;
   }

@@ -1,6 +1,7 @@
 import { ledger, peer } from '@hyperledger/fabric-protos';
 import { proposalHash } from './proposal-hash.js';
 import { refuse, type EnvelopeParts, type Refusal } from './parse-transaction.js';
+import { decodeBounded } from '@speedledger/orderer-bft';
 
 const C = peer.TxValidationCode;
 type KVRWSet = ledger.rwset.kvrwset.KVRWSet;
@@ -43,30 +44,30 @@ export { hasWrites as namespaceWrites };
  * data (collection hashed read/write sets) is not supported: INVALID_OTHER_REASON.
  */
 export function parseEndorserAction(parts: EnvelopeParts): EndorserAction | Refusal {
-  const transaction = parse((b) => peer.Transaction.deserializeBinary(b), parts.payload.getData_asU8());
+  const transaction = parse((b) => decodeBounded(peer.Transaction, b), parts.payload.getData_asU8());
   if (transaction === undefined) return refuse(C.INVALID_ENDORSER_TRANSACTION, 'payload data is not a peer.Transaction');
   const actions = transaction.getActionsList();
   if (actions.length !== 1) return refuse(C.INVALID_ENDORSER_TRANSACTION, `a transaction must carry exactly one action, this one ${actions.length}`);
-  const actionPayload = parse((b) => peer.ChaincodeActionPayload.deserializeBinary(b), actions[0]!.getPayload_asU8());
+  const actionPayload = parse((b) => decodeBounded(peer.ChaincodeActionPayload, b), actions[0]!.getPayload_asU8());
   const endorsed = actionPayload?.getAction();
   if (actionPayload === undefined || endorsed === undefined) return refuse(C.INVALID_ENDORSER_TRANSACTION, 'action payload is not a ChaincodeActionPayload with an endorsed action');
   const prpBytes = endorsed.getProposalResponsePayload_asU8();
-  const prp = parse((b) => peer.ProposalResponsePayload.deserializeBinary(b), prpBytes);
+  const prp = parse((b) => decodeBounded(peer.ProposalResponsePayload, b), prpBytes);
   if (prp === undefined) return refuse(C.INVALID_ENDORSER_TRANSACTION, 'malformed proposal response payload');
   const expectedHash = proposalHash(parts.channelHeaderBytes, parts.signatureHeaderBytes, actionPayload.getChaincodeProposalPayload_asU8());
   if (!Buffer.from(prp.getProposalHash_asU8()).equals(Buffer.from(expectedHash))) {
     return refuse(C.INVALID_ENDORSER_TRANSACTION, 'proposal hash does not match the transaction headers and proposal payload');
   }
 
-  const extension = parse((b) => peer.ChaincodeHeaderExtension.deserializeBinary(b), parts.channelHeader.getExtension_asU8());
+  const extension = parse((b) => decodeBounded(peer.ChaincodeHeaderExtension, b), parts.channelHeader.getExtension_asU8());
   if (extension === undefined) return refuse(C.BAD_HEADER_EXTENSION, 'channel header extension is not a ChaincodeHeaderExtension');
-  const action = parse((b) => peer.ChaincodeAction.deserializeBinary(b), prp.getExtension_asU8());
+  const action = parse((b) => decodeBounded(peer.ChaincodeAction, b), prp.getExtension_asU8());
   if (action === undefined) return refuse(C.BAD_RESPONSE_PAYLOAD, 'proposal response extension is not a ChaincodeAction');
-  const txRwSet = parse((b) => ledger.rwset.TxReadWriteSet.deserializeBinary(b), action.getResults_asU8());
+  const txRwSet = parse((b) => decodeBounded(ledger.rwset.TxReadWriteSet, b), action.getResults_asU8());
   if (txRwSet === undefined) return refuse(C.BAD_RWSET, 'results are not a TxReadWriteSet');
   const namespaces: NamespaceRwSet[] = [];
   for (const ns of txRwSet.getNsRwsetList()) {
-    const rwset = parse((b) => ledger.rwset.kvrwset.KVRWSet.deserializeBinary(b), ns.getRwset_asU8());
+    const rwset = parse((b) => decodeBounded(ledger.rwset.kvrwset.KVRWSet, b), ns.getRwset_asU8());
     if (rwset === undefined) return refuse(C.BAD_RWSET, `namespace '${ns.getNamespace()}' has no valid KVRWSet`);
     namespaces.push({ namespace: ns.getNamespace(), rwset });
     if (ns.getCollectionHashedRwsetList().length > 0) return refuse(C.INVALID_OTHER_REASON, `private data (namespace '${ns.getNamespace()}') is not supported`);
@@ -83,7 +84,7 @@ export function parseEndorserAction(parts: EnvelopeParts): EndorserAction | Refu
 
   let event: peer.ChaincodeEvent | undefined;
   if (action.getEvents_asU8().byteLength > 0) {
-    event = parse((b) => peer.ChaincodeEvent.deserializeBinary(b), action.getEvents_asU8());
+    event = parse((b) => decodeBounded(peer.ChaincodeEvent, b), action.getEvents_asU8());
     if (event === undefined) return refuse(C.INVALID_OTHER_REASON, 'malformed chaincode event');
     if (event.getChaincodeId() !== chaincodeName) return refuse(C.INVALID_OTHER_REASON, `event of chaincode '${event.getChaincodeId()}' in a transaction of '${chaincodeName}'`);
   }

@@ -1,4 +1,5 @@
 import { common, peer } from '@hyperledger/fabric-protos';
+import { decodeBounded } from '@speedledger/orderer-bft';
 
 const C = peer.TxValidationCode;
 
@@ -47,19 +48,19 @@ function timestampOf(header: common.ChannelHeader): Date {
  */
 export function parseEnvelopeParts(data: Uint8Array): EnvelopeParts | Refusal {
   if (data.byteLength === 0) return refuse(C.NIL_ENVELOPE, 'empty envelope');
-  const envelope = parse((b) => common.Envelope.deserializeBinary(b), data);
+  const envelope = parse((b) => decodeBounded(common.Envelope, b), data);
   if (envelope === undefined) return refuse(C.INVALID_OTHER_REASON, 'not a common.Envelope');
   const payloadBytes = envelope.getPayload_asU8();
   if (payloadBytes.byteLength === 0) return refuse(C.BAD_PAYLOAD, 'envelope has no payload');
-  const payload = parse((b) => common.Payload.deserializeBinary(b), payloadBytes);
+  const payload = parse((b) => decodeBounded(common.Payload, b), payloadBytes);
   if (payload === undefined) return refuse(C.BAD_PAYLOAD, 'payload is not a common.Payload');
   const header = payload.getHeader();
   if (header === undefined) return refuse(C.BAD_COMMON_HEADER, 'payload has no header');
   const channelHeaderBytes = header.getChannelHeader_asU8();
-  const channelHeader = channelHeaderBytes.byteLength === 0 ? undefined : parse((b) => common.ChannelHeader.deserializeBinary(b), channelHeaderBytes);
+  const channelHeader = channelHeaderBytes.byteLength === 0 ? undefined : parse((b) => decodeBounded(common.ChannelHeader, b), channelHeaderBytes);
   if (channelHeader === undefined) return refuse(C.BAD_CHANNEL_HEADER, 'missing or malformed channel header');
   const signatureHeaderBytes = header.getSignatureHeader_asU8();
-  const signatureHeader = signatureHeaderBytes.byteLength === 0 ? undefined : parse((b) => common.SignatureHeader.deserializeBinary(b), signatureHeaderBytes);
+  const signatureHeader = signatureHeaderBytes.byteLength === 0 ? undefined : parse((b) => decodeBounded(common.SignatureHeader, b), signatureHeaderBytes);
   if (signatureHeader === undefined) return refuse(C.BAD_COMMON_HEADER, 'missing or malformed signature header');
   if (channelHeader.getEpoch() !== 0) return refuse(C.BAD_COMMON_HEADER, `epoch ${channelHeader.getEpoch()} is not 0`);
   const nonce = signatureHeader.getNonce_asU8();
@@ -89,10 +90,10 @@ export function headerFieldsOf(parts: EnvelopeParts | Refusal): { txId: string; 
 
 /** The header fields of a CONFIG envelope (signed or not), or undefined if `data` is not one. */
 export function genesisConfigHeader(data: Uint8Array): { txId: string; headerType: number; timestamp: Date } | undefined {
-  const envelope = parse((b) => common.Envelope.deserializeBinary(b), data);
-  const payload = envelope && parse((b) => common.Payload.deserializeBinary(b), envelope.getPayload_asU8());
+  const envelope = parse((b) => decodeBounded(common.Envelope, b), data);
+  const payload = envelope && parse((b) => decodeBounded(common.Payload, b), envelope.getPayload_asU8());
   const headerBytes = payload?.getHeader()?.getChannelHeader_asU8();
-  const channelHeader = headerBytes && parse((b) => common.ChannelHeader.deserializeBinary(b), headerBytes);
+  const channelHeader = headerBytes && parse((b) => decodeBounded(common.ChannelHeader, b), headerBytes);
   if (!channelHeader || channelHeader.getType() !== common.HeaderType.CONFIG) return undefined;
   return { txId: channelHeader.getTxId(), headerType: channelHeader.getType(), timestamp: timestampOf(channelHeader) };
 }

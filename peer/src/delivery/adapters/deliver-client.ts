@@ -1,5 +1,6 @@
 import { credentials, makeGenericClientConstructor, type Client, type ClientDuplexStream, type ServiceDefinition } from '@grpc/grpc-js';
 import { orderer } from '@hyperledger/fabric-protos';
+import { decodeBounded } from '@speedledger/orderer-bft';
 
 /**
  * `orderer.AtomicBroadcast/Deliver` with requests as raw bytes. The generated service definition
@@ -14,7 +15,7 @@ const DELIVER_SERVICE: ServiceDefinition = {
     requestSerialize: (request: Uint8Array) => Buffer.from(request),
     requestDeserialize: (bytes: Buffer) => new Uint8Array(bytes),
     responseSerialize: (response: orderer.DeliverResponse) => Buffer.from(response.serializeBinary()),
-    responseDeserialize: (bytes: Buffer) => orderer.DeliverResponse.deserializeBinary(new Uint8Array(bytes)),
+    responseDeserialize: (bytes: Buffer) => decodeBounded(orderer.DeliverResponse, new Uint8Array(bytes)),
   },
 };
 

@@ -14,6 +14,7 @@ import {
 } from '../ledger-records.js';
 import { validationOfStoredBlock, withTransactionsFilter } from '../stored-block-validation.js';
 import type { HistoryReader, KeyModification, StateEntry, StateReader, VersionedValue } from '../world-state.js';
+import { decodeBounded } from '@speedledger/orderer-bft';
 
 /** Options of {@link PeerLedger.open}. */
 export interface PeerLedgerOptions {
@@ -109,7 +110,7 @@ export class PeerLedger {
     const bytes = await this.db.get(blockKey(blockNum));
     if (bytes === undefined) throw new LedgerError('LEDGER_CORRUPT', `block ${blockNum} is below the height but missing`, { block: blockNum });
     try {
-      return common.Block.deserializeBinary(bytes);
+      return decodeBounded(common.Block, bytes);
     } catch (error) {
       throw new LedgerError('LEDGER_CORRUPT', `stored block ${blockNum} does not parse`, { block: blockNum }, error);
     }

@@ -42,7 +42,8 @@ export interface LiveNetwork {
 }
 
 /** Identities the live network enrols per organisation. */
-export type LiveRole = 'admin' | 'client' | 'peer' | 'registrar';
+/** `guest`: issued by the organisation's CA with OU=guest, no role NodeOUs recognise (only with `guests`). */
+export type LiveRole = 'admin' | 'client' | 'peer' | 'registrar' | 'guest';
 
 /** What else to enrol or configure. */
 export interface LiveNetworkOptions {
@@ -50,6 +51,8 @@ export interface LiveNetworkOptions {
   readonly approvalPolicy?: string;
   /** Organisations that get a `Registrar@` client with lr-chaincode's registrar attribute. */
   readonly registrars?: readonly string[];
+  /** Enrol a `guest` per organisation: a member-CA certificate with no recognised role (not written to the MSP dirs). */
+  readonly guests?: boolean;
 }
 
 /** Compiles the peer package so spawned peers run the code under test (type errors in work in progress do not block emit). */
@@ -137,6 +140,12 @@ export async function writeLiveNetwork(dir: string, mspIds: readonly string[], o
       signers.set(`${mspId}/registrar`, signingIdentityFromPem(mspId, id.certPem, id.privateKeyPem));
       pems.set(`${mspId}/registrar`, id);
     }
+    if (options.guests === true) {
+      // NodeOu admits only the four roles; the cast is the point: a certificate none of them matches.
+      const id = await org.enrol(`Guest@${domain}`, { ou: 'guest' as 'client' });
+      signers.set(`${mspId}/guest`, signingIdentityFromPem(mspId, id.certPem, id.privateKeyPem));
+      pems.set(`${mspId}/guest`, id);
+    }
     const orgDir = await writeOrganization(dir, { mspId, domain, kind: 'peer', ca: org.ca, identities });
     orgs.push({ mspId, org, peerMspDir: identityMspDir(orgDir, `peer0.${domain}`, 'peer') });
   }
@@ -145,6 +154,9 @@ export async function writeLiveNetwork(dir: string, mspIds: readonly string[], o
     organizations: orgs.map((o) => ({ mspId: o.mspId, rootCertsPem: [o.org.ca.certPem] })),
     ordererOrganizations: [{ mspId: 'OrdererMSP', rootCertsPem: [ordererOrg.ca.certPem], endpoints: ordererAddresses }],
     consenters: consenterIds.map((id, i) => ({ id: i + 1, host: '127.0.0.1', port: ports[i]!, mspId: 'OrdererMSP', certPem: id.certPem })),
+    // As the embedded network (network/src/material): peers write their own refusal records, and
+    // the orderers check Writers roles on Broadcast.
+    application: { writerRoles: ['admin', 'client', 'peer'] },
   });
   await writeFile(join(dir, 'genesis.block'), genesis.serializeBinary());
 
