@@ -1,0 +1,6 @@
+/** The analytics package's `speedledger` subcommands. */
+import { auditCommand } from './audit-command.js';
+import type { AnalyticsCliCommand } from './cli-types.js';
+
+export type { AnalyticsCliCommand, AnalyticsCliIo } from './cli-types.js';
+export const commands: readonly AnalyticsCliCommand[] = [auditCommand];
