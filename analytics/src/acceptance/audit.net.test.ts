@@ -1,6 +1,6 @@
 import '../test-support/quiet-logs.js';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDataset, type FleetMeter, type GeneratedReading } from '@speedledger/datasets';
@@ -15,6 +15,14 @@ import { deliverBlockSource } from '../adapters/block-sources.js';
 import { loadApprovedPackage } from '../adapters/approved-package.js';
 import type { PackageExecutor } from '../audit/reexecution.js';
 import { runAudit, type AuditReport } from '../audit/run-audit.js';
+import { commands } from '../cli/index.js';
+
+async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await commands.find((c) => c.path.join(' ') === 'audit')!.run(args, { stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (err += t) } });
+  return { code, out, err };
+}
 
 /*
  * The audit against a live embedded network (4 organisations, BFT orderers, separate processes):
@@ -100,6 +108,13 @@ describe.skipIf(missing !== undefined)('audit of a live embedded network', { tim
     expect(report.summary.reexecutedTransactions).toBeGreaterThanOrEqual(10);
     expect(report.summary.readingsChecked).toBeGreaterThanOrEqual(10);
     expect(report.definitions).toMatchObject([{ chaincode: CHAINCODE_NAME, sequence: 1, packageSha256: pkg.packageSha256, packageSupplied: true }]);
+
+    // the command line: JSON on stdout, exit 0, a checkpoint for the nightly run
+    const run = await cli(['--data-dir', dataDir, '--package', packageFile, '--checkpoint', join(dataDir, 'audit.checkpoint'), '--idle-ms', '2000']);
+    expect(run.err).toContain('audit passed');
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.out)).toMatchObject({ passed: true, findings: [], summary: { reexecutedTransactions: report.summary.reexecutedTransactions } });
+    expect(JSON.parse(await readFile(join(dataDir, 'audit.checkpoint'), 'utf8'))).toEqual(report.checkpoint);
   });
 
   it('fraud: a Byzantine LaSIGE peer alone endorses altered speeds under a 1-of-3 policy; the audit flags 100 % of them and no honest record', async () => {
@@ -166,5 +181,26 @@ describe.skipIf(missing !== undefined)('audit of a live embedded network', { tim
     // resumable: a run continuing from the first run's end reports the same findings, no more
     const resumed = await audit({ fromBlock: report.definitions[1]!.firstBlock });
     expect(resumed.findings.map((f) => f.txId)).toEqual(report.findings.map((f) => f.txId));
+
+    // the nightly run continues from the checkpoint: only the new blocks, exit 1, HTML report
+    const html = join(dataDir, 'audit.html');
+    const run = await cli(['--data-dir', dataDir, '--package', packageFile, '--checkpoint', join(dataDir, 'audit.checkpoint'), '--out', html, '--idle-ms', '2000']);
+    expect(run.code).toBe(1);
+    expect(run.err).toContain('audit FAILED');
+    const page = await readFile(html, 'utf8');
+    expect(page.match(/<td>RECORD_MISMATCH<\/td>/g)?.length).toBe(altered.size);
+    expect(JSON.parse(await readFile(join(dataDir, 'audit.checkpoint'), 'utf8'))).toEqual(report.checkpoint);
+  });
+
+  it('bad usage and bad input: exit 2 without --package, a clear error for an unreadable package or checkpoint', async () => {
+    expect((await cli(['--data-dir', dataDir])).code).toBe(2);
+    const noPkg = await cli(['--data-dir', dataDir, '--package', join(dataDir, 'nope.tar.gz')]);
+    expect(noPkg).toMatchObject({ code: 1 });
+    expect(noPkg.err).toContain('PACKAGE_UNREADABLE');
+    const bad = join(dataDir, 'network.json');
+    const badCheckpoint = await cli(['--data-dir', dataDir, '--package', packageFile, '--checkpoint', bad]);
+    expect(badCheckpoint.err).toContain('BAD_CHECKPOINT');
+    expect((await cli(['--data-dir', dataDir, '--package', packageFile, '--from-block', 'x'])).code).toBe(2);
+    expect((await cli(['--package', packageFile])).err).toContain('exactly one source');
   });
 });

@@ -26,7 +26,7 @@ const NOW = new Date(Date.now() - 86_400_000);
 const packageFile = new URL('../../../lr-chaincode/build/lr-chaincode.tar.gz', import.meta.url).pathname;
 
 let genesis: common.Block;
-let consenters: EnrolledIdentity[] = [];
+const consenters: EnrolledIdentity[] = [];
 let impostor: EnrolledIdentity;
 const peers = new Map<string, mspTypes.SigningIdentity>();
 const clients = new Map<string, mspTypes.SigningIdentity>();

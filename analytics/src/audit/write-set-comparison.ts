@@ -9,7 +9,7 @@ function text(value: Uint8Array | null | undefined): string | null {
 }
 
 function printable(key: string): string {
-  return key.replace(/\u0000/g, '\\0');
+  return key.split('\u0000').join('\\0');
 }
 
 function recordOf(value: Uint8Array | null | undefined): Record<string, unknown> | null {
