@@ -1,6 +1,6 @@
 /** Stable codes of analytics failures (not audit findings: those are data, these stop a run). */
 export const ANALYTICS_ERROR_CODES = [
-  'PACKAGE_UNREADABLE', 'PACKAGE_INVALID', 'BAD_CHECKPOINT', 'SOURCE_FAILED', 'BAD_BLOCK_SOURCE', 'BAD_ARGUMENT',
+  'PACKAGE_UNREADABLE', 'PACKAGE_INVALID', 'BAD_CHECKPOINT', 'SOURCE_FAILED', 'BAD_BLOCK_SOURCE', 'BAD_ARGUMENT', 'STORE_FAILED', 'BAD_REFUSAL_LINE',
 ] as const;
 
 /** One of {@link ANALYTICS_ERROR_CODES}. */
