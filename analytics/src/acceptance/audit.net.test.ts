@@ -1,6 +1,6 @@
 import '../test-support/quiet-logs.js';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDataset, type FleetMeter, type GeneratedReading } from '@speedledger/datasets';
@@ -16,11 +16,12 @@ import { loadApprovedPackage } from '../adapters/approved-package.js';
 import type { PackageExecutor } from '../audit/reexecution.js';
 import { runAudit, type AuditReport } from '../audit/run-audit.js';
 import { commands } from '../cli/index.js';
+import { openSqliteStore } from '../adapters/sqlite-store.js';
 
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+async function cli(args: string[], path = 'audit'): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const code = await commands.find((c) => c.path.join(' ') === 'audit')!.run(args, { stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (err += t) } });
+  const code = await commands.find((c) => c.path.join(' ') === path)!.run(args, { stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (err += t) } });
   return { code, out, err };
 }
 
@@ -115,6 +116,31 @@ describe.skipIf(missing !== undefined)('audit of a live embedded network', { tim
     expect(run.code).toBe(0);
     expect(JSON.parse(run.out)).toMatchObject({ passed: true, findings: [], summary: { reexecutedTransactions: report.summary.reexecutedTransactions } });
     expect(JSON.parse(await readFile(join(dataDir, 'audit.checkpoint'), 'utf8'))).toEqual(report.checkpoint);
+  });
+
+  it('surveillance follows the same blocks into SQLite: every record observed once, the ingest tier\'s forgery refusals flagged, a restart continues', async () => {
+    const db = join(dataDir, 'surveillance.sqlite');
+    const refusals = join(dataDir, 'refusals.jsonl');
+    await writeFile(refusals, `${JSON.stringify({ at: new Date().toISOString(), code: 'BAD_SIGNATURE', meterId: meters[0]!.meterId, seq: '99', txId: 'f1' })}\nbroken line\n`);
+    const args = ['--data-dir', dataDir, '--db', db, '--refusals', refusals, '--once', '--idle-ms', '2000'];
+    const run = await cli(args, 'analytics watch');
+    expect(run.code).toBe(0);
+    expect(run.err).toContain('refusal log line 2 skipped: not JSON');
+    const last = JSON.parse(run.out.trim().split('\n').pop()!) as { findings: { kind: string; meterId?: string; evidence: string[] }[]; nextBlock: number };
+    expect(last.findings.map((f) => [f.kind, f.meterId, f.evidence])).toEqual([['FORGERY_ATTEMPT', meters[0]!.meterId, ['f1']]]);
+    const store = openSqliteStore(db);
+    try {
+      // 4 single + 4 batched + 1 of the revoked meter: the honest phase's records
+      expect(store.observations().map((o) => o.meterId).sort()).toEqual([...Array(4).fill(meters[0]!.meterId), ...Array(4).fill(meters[1]!.meterId), meters[2]!.meterId].sort());
+      expect(store.observations().every((o) => o.road !== '' && o.endorsers.length >= 2)).toBe(true);
+    } finally {
+      store.close();
+    }
+    const again = await cli(args, 'analytics watch');
+    expect(JSON.parse(again.out.trim().split('\n').pop()!)).toMatchObject({ nextBlock: last.nextBlock, findings: [{ kind: 'FORGERY_ATTEMPT' }] });
+    const reopened = openSqliteStore(db);
+    expect(reopened.observations()).toHaveLength(9);
+    reopened.close();
   });
 
   it('fraud: a Byzantine LaSIGE peer alone endorses altered speeds under a 1-of-3 policy; the audit flags 100 % of them and no honest record', async () => {

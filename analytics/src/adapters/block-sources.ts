@@ -15,7 +15,7 @@ export interface BlockSource {
 
 /** Options of {@link deliverBlockSource}. */
 export interface DeliverSourceOptions extends Pick<ConnectOptions, 'connectionProfile' | 'mspId' | 'mspDir' | 'certPem' | 'privateKeyPem' | 'peer' | 'channel'> {
-  /** Without `toBlock`, the stream ends once no block arrived for this long (default 3 s): the chain head. */
+  /** Without `toBlock`, the stream ends once no block arrived for this long (default 3 s): the chain head. Infinity follows forever. */
   readonly idleMs?: number;
 }
 
@@ -49,9 +49,11 @@ export async function deliverBlockSource(options: DeliverSourceOptions): Promise
       const iterator = events[Symbol.asyncIterator]();
       try {
         while (true) {
+          const waitMs = toBlock === undefined ? idleMs : Number.POSITIVE_INFINITY;
           let timer: ReturnType<typeof setTimeout> | undefined;
-          const idle = new Promise<'idle'>((resolve) => (timer = setTimeout(() => resolve('idle'), toBlock === undefined ? idleMs : 2 ** 31 - 1)));
-          const next = await Promise.race([iterator.next(), idle]);
+          const next = Number.isFinite(waitMs)
+            ? await Promise.race([iterator.next(), new Promise<'idle'>((resolve) => (timer = setTimeout(() => resolve('idle'), waitMs)))])
+            : await iterator.next();
           clearTimeout(timer);
           if (next === 'idle' || next.done) return;
           const block = common.Block.deserializeBinary(next.value.serializeBinary());

@@ -1,7 +1,6 @@
-import { readdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { blockStoreSource, deliverBlockSource, type BlockSource } from '../adapters/block-sources.js';
+import type { BlockSource } from '../adapters/block-sources.js';
 import { loadApprovedPackage } from '../adapters/approved-package.js';
 import type { AuditCheckpoint } from '../audit/auditor.js';
 import type { PackageExecutor } from '../audit/reexecution.js';
@@ -9,6 +8,7 @@ import { auditReportHtml } from '../audit/report-html.js';
 import { runAudit } from '../audit/run-audit.js';
 import { AnalyticsError } from '../errors/analytics-error.js';
 import type { AnalyticsCliCommand, AnalyticsCliIo } from './cli-types.js';
+import { blockNumber, openSource, SOURCE_OPTIONS } from './source-options.js';
 
 const USAGE = `speedledger audit --package FILE... [source] [--from-block N] [--to-block M]
                   [--out report.json|report.html] [--checkpoint FILE] [--chaincode lr-chaincode]
@@ -34,68 +34,14 @@ source, one of:
 Exit 0 when nothing failed, 1 when any record mismatches or any check fails, 2 on bad usage.`;
 
 const OPTIONS = {
+  ...SOURCE_OPTIONS,
   package: { type: 'string', multiple: true },
-  'connection-profile': { type: 'string' },
-  'msp-id': { type: 'string' },
-  'msp-dir': { type: 'string' },
-  peer: { type: 'string' },
-  channel: { type: 'string' },
-  'data-dir': { type: 'string' },
-  org: { type: 'string' },
-  user: { type: 'string' },
-  'block-store': { type: 'string' },
   'from-block': { type: 'string' },
   'to-block': { type: 'string' },
   out: { type: 'string' },
   checkpoint: { type: 'string' },
   chaincode: { type: 'string' },
-  'idle-ms': { type: 'string' },
 } as const;
-
-function blockNumber(text: string | undefined, option: string): number | undefined {
-  if (text === undefined) return undefined;
-  if (!/^[0-9]+$/.test(text) || !Number.isSafeInteger(Number(text))) throw new AnalyticsError('BAD_ARGUMENT', `${option} must be a block number, got ${JSON.stringify(text)}`, { option });
-  return Number(text);
-}
-
-async function mspIdOf(profileFile: string, org: string): Promise<string> {
-  const profile = JSON.parse(await readFile(profileFile, 'utf8')) as { client?: { organization?: string }; organizations?: Record<string, { mspid?: string }> };
-  const name = profile.client?.organization;
-  const mspId = name === undefined ? undefined : profile.organizations?.[name]?.mspid;
-  if (mspId === undefined) throw new AnalyticsError('BAD_ARGUMENT', `${profileFile} names no client organisation with an mspid (org ${org})`, { file: profileFile });
-  return mspId;
-}
-
-/** The embedded network's user MSP directory: DIR/organizations/<org>/users/<User>@<domain>/msp. */
-async function userMspDir(dataDir: string, org: string, user: string): Promise<string> {
-  const users = join(dataDir, 'organizations', org, 'users');
-  const entries = await readdir(users).catch((cause: unknown) => {
-    throw new AnalyticsError('BAD_ARGUMENT', `no organisation ${org} in ${dataDir}`, { org }, cause);
-  });
-  const found = entries.find((e) => e.toLowerCase().startsWith(`${user.toLowerCase()}@`));
-  if (found === undefined) throw new AnalyticsError('BAD_ARGUMENT', `organisation ${org} has no user ${user} (${entries.join(', ')})`, { org, user });
-  return join(users, found, 'msp');
-}
-
-async function openSource(values: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; strict: true }>>['values']): Promise<BlockSource> {
-  const given = [values['block-store'], values['connection-profile'], values['data-dir']].filter((v) => v !== undefined).length;
-  if (given !== 1) throw new AnalyticsError('BAD_ARGUMENT', 'give exactly one source: --connection-profile, --data-dir or --block-store');
-  const idleMs = blockNumber(values['idle-ms'], '--idle-ms');
-  const channel = values.channel ?? 'speedledger';
-  if (values['block-store'] !== undefined) return blockStoreSource(resolve(values['block-store']), channel);
-  if (values['data-dir'] !== undefined) {
-    const dir = resolve(values['data-dir']);
-    const org = (values.org ?? 'cityoperator').toLowerCase();
-    const connectionProfile = join(dir, `connection-${org}.json`);
-    const mspId = await mspIdOf(connectionProfile, org);
-    return deliverBlockSource({ connectionProfile, mspId, mspDir: await userMspDir(dir, org, values.user ?? 'User1'), channel, ...(values.peer ? { peer: values.peer } : {}), ...(idleMs === undefined ? {} : { idleMs }) });
-  }
-  if (values['msp-id'] === undefined || values['msp-dir'] === undefined) throw new AnalyticsError('BAD_ARGUMENT', '--connection-profile needs --msp-id and --msp-dir');
-  return deliverBlockSource({
-    connectionProfile: values['connection-profile']!, mspId: values['msp-id'], mspDir: values['msp-dir'], channel,
-    ...(values.peer ? { peer: values.peer } : {}), ...(idleMs === undefined ? {} : { idleMs }),
-  });
-}
 
 async function readCheckpoint(file: string): Promise<AuditCheckpoint | undefined> {
   let text: string;
