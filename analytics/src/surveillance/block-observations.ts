@@ -59,7 +59,7 @@ export function observeBlock(block: common.Block, chaincodeName: string, locatio
         out.observations.push({
           meterId: record.meterId, seq: record.seq, t0Us: String(record.t0Us), txTimeMs: tx.timestamp.getTime(),
           verdict: record.verdict === 'ACCEPTED' ? 'ACCEPTED' : 'INVALIDATED', reason: typeof record.reason === 'string' ? record.reason : null,
-          speedCentiKmh: typeof record.speedCentiKmh === 'number' ? record.speedCentiKmh : null, speedLimitKmh: Number(record.speedLimitKmh),
+          speedCentiKmh: typeof record.speedCentiKmh === 'number' ? record.speedCentiKmh : null, speedLimitKmh: Number(record.speedLimitKmh), violation: record.violation === true,
           road: roadOf(location), blockNumber: number, txId: tx.txId, endorsers: tx.endorserMspIds,
         });
       }

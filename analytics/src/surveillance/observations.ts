@@ -11,6 +11,8 @@ export interface ReadingObservation {
   readonly reason: string | null;
   readonly speedCentiKmh: number | null;
   readonly speedLimitKmh: number;
+  /** Whether the record counts as a violation (considered speed above the limit). */
+  readonly violation?: boolean;
   /** The road part of the registered site location (text before the first comma). */
   readonly road: string;
   readonly blockNumber: number;
