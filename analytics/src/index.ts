@@ -27,3 +27,6 @@ export { observeBlock, type BlockObservations } from './surveillance/block-obser
 export { nextBlockOf, watchLedger, type WatchOptions } from './surveillance/watch-ledger.js';
 export { openSqliteStore } from './adapters/sqlite-store.js';
 export { jsonlRefusalSource } from './adapters/jsonl-refusal-source.js';
+export { startDashboard, type Dashboard, type DashboardOptions } from './adapters/dashboard-server.js';
+export { LedgerIndex, type IndexedBlock, type IndexedMeter, type IndexedTransaction } from './dashboard/ledger-index.js';
+export { barChart, histogram, lineChart } from './dashboard/svg-charts.js';
