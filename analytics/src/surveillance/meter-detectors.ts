@@ -101,7 +101,10 @@ export function speedBias(observations: readonly ReadingObservation[], t: Survei
     const min = t.minReadings / 2;
     if (third > 0 && ownA.length >= min && ownB.length >= min && peerA.length >= min && peerB.length >= min) {
       const change = mean(ownB) - mean(peerB) - (mean(ownA) - mean(peerA));
-      if (Math.abs(change) >= t.driftShare) {
+      // As for the bias: the rest of the fleet tells the drifting meter from its road neighbour.
+      const fleet = [...meters].filter(([id]) => id !== meterId).flatMap(([, l]) => accepted(l));
+      const fleetChange = mean(ownB) - mean(window(fleet, hi - third, hi)) - (mean(ownA) - mean(window(fleet, lo, lo + third)));
+      if (Math.abs(change) >= t.driftShare && Math.abs(fleetChange) >= t.driftShare / 2 && Math.sign(change) === Math.sign(fleetChange)) {
         findings.push({
           kind: 'SPEED_DRIFT', severity: 'alert', meterId, key: `SPEED_DRIFT/${meterId}`, evidence: evidenceOf(own.slice(-5)),
           metrics: { changeShareOfLimit: change, early: ownA.length, late: ownB.length },

@@ -55,6 +55,16 @@ describe(`surveillance over generated traffic (seed ${SEED})`, () => {
     expect(findings.find((f) => f.kind === 'SPEED_BIAS')!.sentence).toContain('faster');
   });
 
+  it('flags a meter whose speeds drift 25 % upwards in the second half of the day, and only that meter', () => {
+    const drifting = meterWithRoadPeers();
+    const times = clean.filter((o) => o.meterId === drifting).map((o) => Number(BigInt(o.t0Us) / 1000n));
+    const middle = (Math.min(...times) + Math.max(...times)) / 2;
+    const observations = clean.map((o) => (o.meterId === drifting && o.speedCentiKmh !== null && Number(BigInt(o.t0Us) / 1000n) > middle ? { ...o, speedCentiKmh: Math.round(o.speedCentiKmh * 1.25) } : o));
+    const findings = surveil({ observations });
+    expect(findings.map((f) => [f.kind, f.meterId])).toContainEqual(['SPEED_DRIFT', drifting]);
+    expect(findings.every((f) => f.meterId === drifting)).toBe(true);
+  });
+
   it('flags a meter whose clock loses 36 s per hour', () => {
     const drifting = clean[0]!.meterId;
     const start = clean[0]!.txTimeMs;
