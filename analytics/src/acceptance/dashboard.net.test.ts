@@ -31,7 +31,7 @@ let dataDir = '';
 let profileDir = '';
 let failed = false;
 let meters: FleetMeter[] = [];
-let submitted: { reading: GeneratedReading; txId: string }[] = [];
+const submitted: { reading: GeneratedReading; txId: string }[] = [];
 let source: BlockSource | undefined;
 let dashboard: Dashboard | undefined;
 let browser: BrowserContext | undefined;
