@@ -1,11 +1,8 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { BlockSource } from '../adapters/block-sources.js';
-import { loadApprovedPackage } from '../adapters/approved-package.js';
 import type { AuditCheckpoint } from '../audit/auditor.js';
 import type { PackageExecutor } from '../audit/reexecution.js';
-import { auditReportHtml } from '../audit/report-html.js';
-import { runAudit } from '../audit/run-audit.js';
 import { AnalyticsError } from '../errors/analytics-error.js';
 import type { AnalyticsCliCommand, AnalyticsCliIo } from './cli-types.js';
 import { blockNumber, openSource, SOURCE_OPTIONS } from './source-options.js';
@@ -80,6 +77,10 @@ async function run(args: string[], io: AnalyticsCliIo): Promise<number> {
     io.stderr.write(`--package is required: the audit re-executes only the package the auditor supplies\n${USAGE}\n`);
     return 2;
   }
+  // Loaded on use: `speedledger --help` must not pay for the peer's chaincode runtime.
+  const [{ loadApprovedPackage }, { runAudit }, { auditReportHtml }] = await Promise.all([
+    import('../adapters/approved-package.js'), import('../audit/run-audit.js'), import('../audit/report-html.js'),
+  ]);
   const packages: PackageExecutor[] = [];
   let source: BlockSource | undefined;
   try {

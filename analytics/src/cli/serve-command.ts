@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { startDashboard } from '../adapters/dashboard-server.js';
 import type { AuditReport } from '../audit/run-audit.js';
 import type { AnalyticsCliCommand, AnalyticsCliIo } from './cli-types.js';
 import { blockNumber, openSource, SOURCE_OPTIONS } from './source-options.js';
@@ -27,6 +26,7 @@ async function run(args: string[], io: AnalyticsCliIo): Promise<number> {
   try {
     const port = blockNumber(values.port, '--port') ?? 8080;
     const auditReport = values['audit-report'] === undefined ? undefined : (JSON.parse(await readFile(values['audit-report'], 'utf8')) as AuditReport);
+    const { startDashboard } = await import('../adapters/dashboard-server.js');
     const source = await openSource(values, true);
     const dashboard = await startDashboard({
       blocks: source.blocks(0), port, host: values.host ?? '127.0.0.1', ...(auditReport ? { auditReport } : {}),

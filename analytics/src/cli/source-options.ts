@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { blockStoreSource, deliverBlockSource, type BlockSource } from '../adapters/block-sources.js';
+import type { BlockSource } from '../adapters/block-sources.js';
 import { AnalyticsError } from '../errors/analytics-error.js';
 
 /** Where blocks come from: the options `speedledger audit` and `analytics watch` share. */
@@ -48,6 +48,8 @@ async function userMspDir(dataDir: string, org: string, user: string): Promise<s
 
 /** Opens the block source the options name (exactly one of them). */
 export async function openSource(values: SourceValues, follow = false): Promise<BlockSource> {
+  // Loaded on use: `speedledger --help` must not pay for the Fabric client libraries.
+  const { blockStoreSource, deliverBlockSource } = await import('../adapters/block-sources.js');
   const given = [values['block-store'], values['connection-profile'], values['data-dir']].filter((v) => v !== undefined).length;
   if (given !== 1) throw new AnalyticsError('BAD_ARGUMENT', 'give exactly one source: --connection-profile, --data-dir or --block-store');
   const idleMs = follow ? Number.POSITIVE_INFINITY : blockNumber(values['idle-ms'], '--idle-ms');

@@ -1,8 +1,5 @@
 import { parseArgs } from 'node:util';
 import type { BlockSource } from '../adapters/block-sources.js';
-import { jsonlRefusalSource } from '../adapters/jsonl-refusal-source.js';
-import { openSqliteStore } from '../adapters/sqlite-store.js';
-import { nextBlockOf, watchLedger } from '../surveillance/watch-ledger.js';
 import type { SurveillanceStore } from '../surveillance/surveillance-store.js';
 import type { AnalyticsCliCommand, AnalyticsCliIo } from './cli-types.js';
 import { blockNumber, openSource, SOURCE_OPTIONS } from './source-options.js';
@@ -34,6 +31,10 @@ async function run(args: string[], io: AnalyticsCliIo): Promise<number> {
     io.stderr.write(`--db is required\n${USAGE}\n`);
     return 2;
   }
+  // Loaded on use: `speedledger --help` must not load SQLite and the detectors.
+  const [{ jsonlRefusalSource }, { openSqliteStore }, { nextBlockOf, watchLedger }] = await Promise.all([
+    import('../adapters/jsonl-refusal-source.js'), import('../adapters/sqlite-store.js'), import('../surveillance/watch-ledger.js'),
+  ]);
   let store: SurveillanceStore | undefined;
   let source: BlockSource | undefined;
   try {
