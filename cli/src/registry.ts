@@ -1,3 +1,4 @@
+import { commands as analyticsCommands } from '@speedledger/analytics/cli';
 import { commands as datasetCommands } from '@speedledger/datasets/cli';
 import { commands as lrCommands } from '@speedledger/lr-chaincode/cli';
 import { commands as networkCommands } from '@speedledger/network/cli';
@@ -7,5 +8,5 @@ import type { CliCommand } from './command.js';
 
 /** Every package's subcommands, in the order `--help` lists them. */
 export function allCommands(): readonly CliCommand[] {
-  return [...datasetCommands, ...lrCommands, ...ordererCommands, ...peerCommands, ...networkCommands];
+  return [...datasetCommands, ...lrCommands, ...ordererCommands, ...peerCommands, ...networkCommands, ...analyticsCommands];
 }

@@ -28,6 +28,8 @@ export interface EndorserOptions {
   readonly systemChaincodes: readonly SystemChaincode[];
   /** The running container of a committed chaincode definition, or a refusal (not defined, fingerprint mismatch…). */
   readonly resolveChaincode: (name: string) => Promise<ChaincodeResolution>;
+  /** TEST ONLY (fraud scenario): rewrites the simulated read/write set before it is signed. */
+  readonly tamperResults?: (results: Uint8Array) => Uint8Array;
 }
 
 /** The `protos.Endorser` service's logic, without transport. */
@@ -149,6 +151,7 @@ export function createEndorser(options: EndorserOptions): Endorser {
       try {
         await simulator.settle();
         results = simulator.results();
+        if (options.tamperResults !== undefined) results = options.tamperResults(results);
       } catch (error) {
         return refused(rejection('SIMULATION_FAILED', `read/write set of ${parts.txId}: ${(error as Error).message}`));
       }

@@ -5,3 +5,4 @@ export {
 } from './endorsement-rejection.js';
 export { decodeProposal, expectedTxId, proposalHash, type ProposalParts } from './proposal-parts.js';
 export { buildSignedProposal, type BuiltProposal, type SignedProposalSpec } from './signed-proposal.js';
+export { alterRecordedSpeeds, BYZANTINE_PEER_DELTA_ENV, BYZANTINE_PEER_ENV } from './byzantine-speeds.js';

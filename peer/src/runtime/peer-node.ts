@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import type { Server } from '@grpc/grpc-js';
 import { common, peer } from '@hyperledger/fabric-protos';
-import { createStructuredLogger, type Logger } from '@speedledger/orderer-bft/runtime';
+import { ALLOW_BYZANTINE_ENV, createStructuredLogger, type Logger } from '@speedledger/orderer-bft/runtime';
 import { configBlockValidation, PeerLedger } from '../ledger/index.js';
 import { BlockPuller, chainTipOf, Committer } from '../delivery/index.js';
-import { createEndorser } from '../endorser/index.js';
+import { alterRecordedSpeeds, BYZANTINE_PEER_DELTA_ENV, BYZANTINE_PEER_ENV, createEndorser } from '../endorser/index.js';
 import { loadSigningIdentity, type SigningIdentity } from '../msp/index.js';
 import {
   chaincodeRequirement, createDeliverService, createEndorserService, createGatewayService, endorsementRequirement, type GatewayEndorser, type ProposalProcessor,
@@ -39,9 +39,26 @@ export interface PeerNodeParts {
   createEndorser?(environment: EndorserEnvironment): ProposalProcessor | Promise<ProposalProcessor>;
 }
 
+/** The fraud scenario's tamper function when this peer's organisation is switched Byzantine, else undefined. */
+function byzantineTamper(environment: EndorserEnvironment, env: NodeJS.ProcessEnv = process.env): ((results: Uint8Array) => Uint8Array) | undefined {
+  const targets = (env[BYZANTINE_PEER_ENV] ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (!targets.includes(environment.config.mspId)) return undefined;
+  if (env[ALLOW_BYZANTINE_ENV] !== '1') {
+    throw new PeerNodeError('INVALID_PEER_CONFIG', `${BYZANTINE_PEER_ENV} names ${environment.config.mspId}: a test-only fault injector, refused unless ${ALLOW_BYZANTINE_ENV}=1`, { field: BYZANTINE_PEER_ENV });
+  }
+  const delta = Number(env[BYZANTINE_PEER_DELTA_ENV] ?? '1500');
+  if (!Number.isSafeInteger(delta) || delta <= 0) throw new PeerNodeError('INVALID_PEER_CONFIG', `${BYZANTINE_PEER_DELTA_ENV} must be a positive integer`, { field: BYZANTINE_PEER_DELTA_ENV });
+  // Loud on purpose: a peer signing altered records must never go unnoticed in a log.
+  process.stderr.write(`*** peer ${environment.config.name} (${environment.config.mspId}): BYZANTINE TEST MODE — signs accepted speeds lowered by ${delta} centi-km/h — TEST ONLY ***\n`);
+  environment.log.log('error', 'BYZANTINE-TEST-MODE', { alteredSpeedDeltaCentiKmh: delta });
+  return (results) => alterRecordedSpeeds(results, delta);
+}
+
 function defaultEndorser(environment: EndorserEnvironment): ProposalProcessor {
   const { channel, ledger, identity, resolver } = environment;
+  const tamperResults = byzantineTamper(environment);
   return createEndorser({
+    ...(tamperResults === undefined ? {} : { tamperResults }),
     channelId: channel.config.channelId,
     signer: identity,
     deserialize: (serialized) => channel.msp.deserialize(serialized, new Date()),

@@ -57,6 +57,8 @@ export interface EndorserTxSpec {
   /** Breaks the proposal hash binding. */
   readonly wrongProposalHash?: boolean;
   readonly actionChaincodeName?: string;
+  /** `ChaincodeInput.args` of the proposal (default `['invoke']`). */
+  readonly args?: readonly Uint8Array[];
 }
 
 function read(spec: ReadSpec): ledger.rwset.kvrwset.KVRead {
@@ -140,7 +142,7 @@ export function buildEndorserTransaction(spec: EndorserTxSpec): { envelope: Uint
   const signatureHeaderBytes = signatureHeader.serializeBinary();
 
   const input = new peer.ChaincodeInput();
-  input.setArgsList([new TextEncoder().encode('invoke')]);
+  input.setArgsList(spec.args === undefined ? [new TextEncoder().encode('invoke')] : [...spec.args]);
   const invocation = new peer.ChaincodeInvocationSpec();
   const ccSpec = new peer.ChaincodeSpec();
   ccSpec.setChaincodeId(chaincodeId);

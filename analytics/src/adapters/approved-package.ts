@@ -1,0 +1,64 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chaincode, simulation } from '@speedledger/peer';
+import { AnalyticsError } from '../errors/analytics-error.js';
+import type { PackageExecutor } from '../audit/reexecution.js';
+
+/** Options of {@link loadApprovedPackage}. */
+export interface LoadPackageOptions {
+  /** The chaincode name (state namespace) the package runs as; default `lr-chaincode`. */
+  readonly chaincodeName?: string;
+  /** Where the package is unpacked; default a fresh temporary directory removed on close. */
+  readonly workDir?: string;
+}
+
+/**
+ * Loads the chaincode package file the auditor supplies (the bytes a notified body approved):
+ * unpacks it, checks its runtime dependencies, and runs it in process through fabric-shim's own
+ * dispatch — the same code path a peer uses — so re-execution is of exactly those bytes.
+ * PACKAGE_UNREADABLE when the file cannot be read, PACKAGE_INVALID when it is no node chaincode
+ * package or its code does not load.
+ */
+export async function loadApprovedPackage(file: string, options: LoadPackageOptions = {}): Promise<PackageExecutor> {
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(await readFile(file));
+  } catch (cause) {
+    throw new AnalyticsError('PACKAGE_UNREADABLE', `cannot read chaincode package ${file}`, { file }, cause);
+  }
+  const name = options.chaincodeName ?? 'lr-chaincode';
+  const root = options.workDir ?? mkdtempSync(join(tmpdir(), 'speedledger-audit-pkg-'));
+  const owned = options.workDir === undefined;
+  let loaded: chaincode.LoadedChaincode;
+  try {
+    const installed = chaincode.installPackage(bytes, root);
+    loaded = await chaincode.loadChaincode(installed.dir, { name });
+  } catch (cause) {
+    if (owned) rmSync(root, { recursive: true, force: true });
+    throw new AnalyticsError('PACKAGE_INVALID', `${file} is not a loadable node chaincode package: ${(cause as Error).message}`, { file }, cause);
+  }
+  const { container, installed } = loaded;
+  return {
+    packageSha256: installed.sha256,
+    label: installed.label,
+    async execute(tx, state) {
+      const simulator = simulation.createTxSimulator(tx.txId, state);
+      const response = await container.execute({
+        channelId: tx.channelId, txId: tx.txId, namespace: tx.chaincodeName, signedProposal: tx.signedProposal, args: tx.args, simulator, history: state,
+      });
+      if (response.status < 200 || response.status >= 400) return { ok: false, status: response.status, message: response.message };
+      try {
+        await simulator.settle();
+        return { ok: true, results: simulator.results() };
+      } catch (error) {
+        return { ok: false, status: 500, message: `read/write set: ${(error as Error).message}` };
+      }
+    },
+    close() {
+      container.close();
+      if (owned) rmSync(root, { recursive: true, force: true });
+    },
+  };
+}

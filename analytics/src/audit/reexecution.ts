@@ -1,0 +1,19 @@
+import type { ledger } from '@speedledger/peer';
+import type { EndorserTransaction } from './endorser-transaction.js';
+
+/** What re-running one transaction produced. */
+export type Reexecution =
+  | { readonly ok: true; /** The recomputed `rwset.TxReadWriteSet` bytes. */ readonly results: Uint8Array }
+  | { readonly ok: false; readonly status: number; readonly message: string };
+
+/**
+ * The approved chaincode package, loaded from the file the auditor supplied (never from this
+ * repository's sources): re-runs a transaction over the state as of its block.
+ */
+export interface PackageExecutor {
+  /** Hex SHA-256 of the package file: what a committed chaincode definition names. */
+  readonly packageSha256: string;
+  readonly label: string;
+  execute(tx: EndorserTransaction, state: ledger.StateReader & ledger.HistoryReader): Promise<Reexecution>;
+  close(): void;
+}
