@@ -18,7 +18,7 @@ function admit(s: ReplicaState, envelope: Envelope<PrePrepare | Prepare | Commit
     s.bufferFuture(envelope.from, envelope);
     return false;
   }
-  if (view < s.view || seq <= s.stable.seq || seq > s.highWater) {
+  if (view < s.view || seq <= s.stable.seq || seq > s.acceptWater) {
     s.counters.stale += 1;
     return false;
   }

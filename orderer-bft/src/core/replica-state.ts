@@ -137,6 +137,18 @@ export class ReplicaState {
     return this.stable.seq + this.config.logWindow;
   }
 
+  /**
+   * Highest sequence whose messages we keep. The same as {@link highWater} for a replica in step;
+   * one that caught up by state transfer has a tip far above its stable checkpoint (the votes that
+   * would have made later checkpoints stable went by while it was away), and measuring the window
+   * from the stable checkpoint would drop every current message as stale, so it could never vote
+   * again nor see the checkpoint that moves its window (issue 17). Decided sequences are final, so
+   * the window may start at the tip; memory stays bounded by L beyond it.
+   */
+  get acceptWater(): number {
+    return Math.max(this.stable.seq, this.tip.seq) + this.config.logWindow;
+  }
+
   hex(bytes: Uint8Array): string {
     return toHex(this.deps.hasher.hash(bytes));
   }
