@@ -97,6 +97,10 @@ export class ReplicaState {
   readonly decidedEvidence = new Map<number, number>();
   /** Per replica: highest view of a normal-case message it sent us. */
   readonly viewEvidence = new Map<number, number>();
+  /** Per replica: the view its latest complaint asked for (only `view + 1` counts). */
+  readonly complaints = new Map<number, number>();
+  /** Our latest complaint, re-sent once per complain period while its cause lasts. */
+  lastComplaint?: { readonly view: number; readonly at: number };
   behindSince?: number;
   transferDeadline?: number;
   viewSyncAt?: number;

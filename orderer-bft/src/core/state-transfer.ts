@@ -17,6 +17,16 @@ function provenHeight(s: ReplicaState): number {
   return Math.max(s.stable.seq, heights[s.f] ?? 0);
 }
 
+/**
+ * True while f+1 peers show a height or an installed view we have not reached: we cannot judge
+ * the leader then (its proposals are not ours to see yet), so request timers must not vote it out.
+ */
+export function isCatchingUp(s: ReplicaState): boolean {
+  if (s.behindSince !== undefined || provenHeight(s) > s.tip.seq) return true;
+  const views = [...s.viewEvidence.values()].sort((a, b) => b - a);
+  return (views[s.f] ?? 0) > s.installedView;
+}
+
 /** Starts the "behind" clock; `now` skips the grace period (a stable checkpoint proves it). */
 export function markBehind(s: ReplicaState, now: boolean): void {
   if (now) s.behindSince = s.now - s.config.stateTransferDelay;
@@ -29,6 +39,9 @@ export function markBehind(s: ReplicaState, now: boolean): void {
  */
 export function checkBehind(s: ReplicaState): void {
   if (provenHeight(s) <= s.tip.seq) {
+    // Caught up: the pool's requests waited while we could not see the proposals that ordered
+    // them, so their timers start now; otherwise we would complain about a leader doing its job.
+    if (s.behindSince !== undefined) s.pool.restartTimers(s.now);
     s.behindSince = undefined;
     s.transferDeadline = undefined;
     return;

@@ -4,6 +4,12 @@ import { Prng } from './prng.js';
 import type { Scenario } from './scenario.js';
 import { runSimulation, type SimulationResult } from './simulator.js';
 
+/**
+ * `crash`: kill -9 and restart from the WAL; `isolate`: the replica keeps running but is cut off
+ * (its request timers fire with nobody to hear its view change).
+ */
+export type RejoinFault = 'crash' | 'isolate';
+
 /** When the restarted replica was first back at the quorum's view and height (issue 17). */
 export interface RejoinResult {
   readonly scenario: Scenario;
@@ -26,14 +32,16 @@ const OBSERVE_EVERY = 25;
  * checkpoints and, when it led, the view change that replaced it; it restarts from its WAL at an
  * older view and height.
  */
-export function restartUnderLoadScenario(seed: number): Scenario {
+export function restartUnderLoadScenario(seed: number, fault: RejoinFault = 'crash'): Scenario {
   const rng = new Prng(BigInt(seed) * 7919n + 3n);
   const n = rng.pick([4, 4, 7]);
   const replica = rng.chance(0.5) ? 0 : rng.int(1, n - 1);
   const at = rng.int(1500, 3000);
+  const until = at + rng.int(1500, 4000);
   return {
-    seed, kind: 'crash-restart', n, f: faultsTolerated(n), byzantine: new Map(),
-    crashes: [{ replica, at, restartAt: at + rng.int(1500, 4000) }],
+    seed, kind: fault === 'crash' ? 'crash-restart' : 'partition', n, f: faultsTolerated(n), byzantine: new Map(),
+    crashes: fault === 'crash' ? [{ replica, at, restartAt: until }] : [],
+    ...(fault === 'isolate' ? { partition: { isolated: [replica], from: at, until } } : {}),
     network: {
       minDelay: rng.int(1, 5), jitterMean: rng.int(1, 10),
       dropRate: rng.chance(0.5) ? rng.float() * 0.05 : 0, duplicateRate: rng.chance(0.5) ? rng.float() * 0.05 : 0,
@@ -48,9 +56,9 @@ export function restartUnderLoadScenario(seed: number): Scenario {
  * view that 2f+1 replicas share, in normal mode, and no more than one decision behind the
  * (f+1)-th highest height among the others (so behind at most what is still in flight).
  */
-export function runRestartUnderLoad(seed: number): RejoinResult {
-  const scenario = restartUnderLoadScenario(seed);
-  const crash = scenario.crashes[0]!;
+export function runRestartUnderLoad(seed: number, fault: RejoinFault = 'crash'): RejoinResult {
+  const scenario = restartUnderLoadScenario(seed, fault);
+  const crash = scenario.crashes[0] ?? { replica: scenario.partition!.isolated[0]!, restartAt: scenario.partition!.until };
   let rejoinedAfter: number | undefined;
   let last: RejoinResult['last'];
   const inStep = (statuses: readonly (ReplicaStatus | undefined)[]): boolean => {
