@@ -9,7 +9,7 @@ import { batchDue, maybePropose, onCommit, onPrePrepare, onPrepare } from './nor
 import { ReplicaState, type ReplicaCounters } from './replica-state.js';
 import { requestKey } from './request-pool.js';
 import { restoreFromWal } from './restore.js';
-import { checkBehind, isCatchingUp, noteDecided, onStateTransferred } from './state-transfer.js';
+import { checkBehind, isCatchingUp, noteDecided, onStateTransferred, provenHeight, provenView } from './state-transfer.js';
 import {
   checkViewSync, complain, complaintResendAt, noteView, onComplain, onNewView, onNewViewRequest, onViewChange, onViewChangeTimeout,
   sendViewChange,
@@ -37,6 +37,15 @@ export interface ReplicaStatus {
   /** Sequences still held in the message log (bounded by the log window). */
   readonly logSize: number;
   readonly counters: Readonly<ReplicaCounters>;
+  /** Highest height f+1 peers have shown (at least one honest replica is there). */
+  readonly quorumHeight: number;
+  /** Highest view f+1 peers have shown to work in. */
+  readonly quorumView: number;
+  /**
+   * Behind the quorum's height or view (fetching decisions or the NEW-VIEW it missed); its
+   * request timers are held meanwhile. Hosts make this loud (issue 17).
+   */
+  readonly catchingUp: boolean;
 }
 
 /**
@@ -69,6 +78,7 @@ export class Replica {
     return {
       id: s.id, view: s.view, mode: s.mode, isLeader: s.isLeader, lastDecided: s.tip.seq,
       stableCheckpoint: s.stable.seq, poolSize: s.pool.size, logSize: s.slots.size, counters: { ...s.counters },
+      quorumHeight: Math.max(s.tip.seq, provenHeight(s)), quorumView: Math.max(s.installedView, provenView(s)), catchingUp: isCatchingUp(s),
     };
   }
 

@@ -12,7 +12,7 @@ export function noteDecided(s: ReplicaState, replica: number, seq: number): void
 }
 
 /** The highest sequence at least f+1 peers (so at least one honest one) have decided. */
-function provenHeight(s: ReplicaState): number {
+export function provenHeight(s: ReplicaState): number {
   const heights = [...s.decidedEvidence.values()].sort((a, b) => b - a);
   return Math.max(s.stable.seq, heights[s.f] ?? 0);
 }
@@ -22,9 +22,13 @@ function provenHeight(s: ReplicaState): number {
  * the leader then (its proposals are not ours to see yet), so request timers must not vote it out.
  */
 export function isCatchingUp(s: ReplicaState): boolean {
-  if (s.behindSince !== undefined || provenHeight(s) > s.tip.seq) return true;
+  return s.behindSince !== undefined || provenHeight(s) > s.tip.seq || provenView(s) > s.installedView;
+}
+
+/** The highest view at least f+1 peers have shown to work in (0 before any evidence). */
+export function provenView(s: ReplicaState): number {
   const views = [...s.viewEvidence.values()].sort((a, b) => b - a);
-  return (views[s.f] ?? 0) > s.installedView;
+  return views[s.f] ?? 0;
 }
 
 /** Starts the "behind" clock; `now` skips the grace period (a stable checkpoint proves it). */
