@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import type { ManifestProcess } from '../manifest/network-manifest.js';
 import { httpGet } from './http-probe.js';
 import { readManifest } from './manifest-store.js';
@@ -95,7 +95,8 @@ export async function startSupervisor(dataDir: string, env: NodeJS.ProcessEnv = 
   const running = await supervisorPid(dataDir);
   if (running !== undefined) return running;
   const { pidFile, logFile } = supervisorFiles(dataDir);
-  const main = join(dirname(fileURLToPath(import.meta.url)), 'supervisor-main.js');
+  // The built entry (as members run their packages' dist/cli/main.js), also when run from src/ in tests.
+  const main = join(dirname(createRequire(import.meta.url).resolve('@speedledger/network')), 'runtime', 'supervisor-main.js');
   await mkdir(dirname(logFile), { recursive: true });
   const logHandle = await open(logFile, 'a');
   try {

@@ -87,7 +87,13 @@ export function complaintResendAt(s: ReplicaState, resendAfter: number): number 
  */
 export function onViewChangeTimeout(s: ReplicaState): void {
   let support = 0;
-  for (const vc of s.latestViewChanges.values()) if (vc.body.view >= s.view) support += 1;
+  for (const vc of s.latestViewChanges.values()) {
+    // A VIEW-CHANGE whose sender has since shown it works in that view (or later) no longer asks
+    // for anything: after a restart, links flush the VIEW-CHANGEs of a view change long done,
+    // and counting them sent a restarted replica on alone into view + 1 (live issue-17 test).
+    const stale = vc.from !== s.id && (s.viewEvidence.get(vc.from) ?? -1) >= vc.body.view;
+    if (vc.body.view >= s.view && !stale) support += 1;
+  }
   if (support >= s.f + 1) startViewChange(s, s.view + 1);
   else sendViewChange(s);
 }
