@@ -97,9 +97,11 @@ export function formatStatus(status: NetworkStatus): string {
     `chaincode  ${c.name} ${c.version} sequence ${c.sequence} sha256 ${c.packageSha256 ?? '-'}${c.deployed ? '' : ' (not deployed)'}`,
   ];
   for (const m of status.members) {
-    const health = m.healthy ? 'healthy' : `DOWN${m.error === undefined ? '' : ` (${m.error})`}`;
+    const health = !m.healthy ? `DOWN${m.error === undefined ? '' : ` (${m.error})`}` : m.state === 'degraded' ? 'degraded' : 'healthy';
     const hash = m.currentBlockHash === undefined ? '' : ` hash ${m.currentBlockHash.slice(0, 16)}…`;
-    lines.push(`${m.kind.padEnd(8)} ${m.name.padEnd(42)} ${m.address.padEnd(16)} ${health.padEnd(8)} height ${m.height ?? '-'}${hash}${m.pid === undefined ? '' : ` pid ${m.pid}`}`);
+    const view = m.view === undefined ? '' : ` view ${m.view}`;
+    lines.push(`${m.kind.padEnd(8)} ${m.name.padEnd(42)} ${m.address.padEnd(16)} ${health.padEnd(8)} height ${m.height ?? '-'}${view}${hash}${m.pid === undefined ? '' : ` pid ${m.pid}`}`);
+    if (m.degraded !== undefined) lines.push(`         degraded: ${m.degraded}`);
     for (const cc of m.chaincodes ?? []) {
       lines.push(`         ${cc.name} ${cc.version} seq ${cc.sequence} ${cc.running ? 'running' : 'not running'}${cc.refusal === undefined ? '' : ` refused: ${cc.refusal}`}`);
     }

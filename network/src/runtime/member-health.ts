@@ -35,6 +35,18 @@ export interface MemberHealth {
   readonly height?: number;
   readonly currentBlockHash?: string;
   readonly view?: number;
+  /**
+   * Orderers: `degraded` while behind the quorum's height or view, or alone in a higher view
+   * (issue 17: a wedged replica was reported healthy); `down` when not answering.
+   */
+  readonly state?: 'healthy' | 'degraded' | 'down';
+  /** Orderers: why degraded. */
+  readonly degraded?: string;
+  /** Orderers: the height (with genesis) and view the replica sees f+1 peers at. */
+  readonly quorumHeight?: number;
+  readonly quorumView?: number;
+  /** Orderers: 1 while the replica flags itself behind. */
+  readonly behind?: boolean;
   readonly error?: string;
   /** Peers only: the chaincodes the peer runs or refuses. */
   readonly chaincodes?: readonly PeerChaincodeStatus[];
@@ -73,7 +85,14 @@ export async function memberHealth(member: ManifestProcess, pid: number | undefi
       if (metrics.status !== 200) return { ...base, healthy: false, error: `/metrics answered ${metrics.status}` };
       const delivered = prometheusValue(metrics.body, 'orderer_ledger_height');
       const view = prometheusValue(metrics.body, 'orderer_view');
-      return { ...base, healthy: true, ...(delivered === undefined ? {} : { height: delivered + 1 }), ...(view === undefined ? {} : { view }) };
+      const quorumHeight = prometheusValue(metrics.body, 'orderer_quorum_height');
+      const quorumView = prometheusValue(metrics.body, 'orderer_quorum_view');
+      const behind = prometheusValue(metrics.body, 'orderer_behind');
+      return {
+        ...base, healthy: true, ...(delivered === undefined ? {} : { height: delivered + 1 }), ...(view === undefined ? {} : { view }),
+        ...(quorumHeight === undefined ? {} : { quorumHeight: quorumHeight + 1 }), ...(quorumView === undefined ? {} : { quorumView }),
+        ...(behind === undefined ? {} : { behind: behind === 1 }),
+      };
     }
     const health = await httpGet(member.operations, '/healthz');
     const status = await httpGet(member.operations, '/status');
@@ -87,4 +106,35 @@ export async function memberHealth(member: ManifestProcess, pid: number | undefi
   } catch (error) {
     return { ...base, healthy: false, error: (error as Error).message };
   }
+}
+
+/** Blocks a replica may trail the quorum by under load (in flight) before it counts as behind. */
+const HEIGHT_SLACK = 2;
+
+/**
+ * Marks each orderer healthy, degraded or down against the cluster's quorum: the view at least
+ * 2f+1 answering replicas share and the (f+1)-th highest height (so at least one honest replica
+ * is there). A replica behind that height, in another view (behind, or alone in a higher one) or
+ * flagging itself behind is degraded, with its height and view against the quorum's.
+ */
+export function withOrdererStates(members: readonly MemberHealth[]): MemberHealth[] {
+  const orderers = members.filter((m) => m.kind === 'orderer');
+  const f = Math.floor((orderers.length - 1) / 3);
+  const up = orderers.filter((m) => m.healthy);
+  const heights = up.map((m) => m.height ?? 0).sort((a, b) => b - a);
+  const quorumHeight = heights[f];
+  const views = new Map<number, number>();
+  for (const m of up) if (m.view !== undefined) views.set(m.view, (views.get(m.view) ?? 0) + 1);
+  const quorumView = [...views].find(([, count]) => count >= 2 * f + 1)?.[0];
+  return members.map((m) => {
+    if (m.kind !== 'orderer') return m;
+    if (!m.healthy) return { ...m, state: 'down' };
+    const reasons: string[] = [];
+    if (quorumHeight !== undefined && (m.height ?? 0) < quorumHeight - HEIGHT_SLACK) reasons.push(`height ${m.height ?? '-'} against the quorum's ${quorumHeight}`);
+    if (quorumView !== undefined && m.view !== quorumView) {
+      reasons.push(`${(m.view ?? 0) > quorumView ? 'alone in view' : 'view'} ${m.view ?? '-'} against the quorum's ${quorumView}`);
+    }
+    if (m.behind === true && reasons.length === 0) reasons.push(`catching up (sees the quorum at height ${m.quorumHeight ?? '-'}, view ${m.quorumView ?? '-'})`);
+    return reasons.length === 0 ? { ...m, state: 'healthy' } : { ...m, state: 'degraded', degraded: reasons.join(', ') };
+  });
 }

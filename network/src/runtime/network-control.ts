@@ -4,13 +4,16 @@ import { userMspDir } from '../plan/network-plan.js';
 import { NetworkError } from '../errors/network-error.js';
 import { resolveMember } from './identity-lookup.js';
 import { readManifest } from './manifest-store.js';
-import { memberHealth, type MemberHealth } from './member-health.js';
+import { memberHealth, withOrdererStates, type MemberHealth } from './member-health.js';
 import { livePid, signalPid, spawnMember, stopMember } from './process-control.js';
+import { stopSupervisor } from './supervisor.js';
 import { connectionProfileFile } from '../config/connection-profile.js';
 
 /** `speedledger down`: SIGTERM every member (orderers last), SIGKILL after `graceMs`. Idempotent. Returns the names it stopped. */
 export async function downNetwork(dataDir: string, graceMs = 10_000): Promise<string[]> {
   const manifest = await readManifest(dataDir);
+  // First, or it would restart the members being stopped.
+  await stopSupervisor(manifest.dataDir);
   const stopped: string[] = [];
   const peers = manifest.processes.filter((p) => p.kind === 'peer');
   const orderers = manifest.processes.filter((p) => p.kind === 'orderer');
@@ -32,7 +35,7 @@ export interface NetworkStatus {
 /** Every member's health and height (peers' `/status`, orderers' `/metrics`) plus the channel and chaincode. */
 export async function networkStatus(dataDir: string): Promise<NetworkStatus> {
   const manifest = await readManifest(dataDir);
-  const members = await Promise.all(manifest.processes.map(async (member) => memberHealth(member, await livePid(member))));
+  const members = withOrdererStates(await Promise.all(manifest.processes.map(async (member) => memberHealth(member, await livePid(member)))));
   const { name, deployed } = manifest.chaincode;
   // The ledger's committed definition (as the most advanced healthy peer reports it) wins over
   // what `up` deployed: `chaincode approve/commit` may have moved it on since.

@@ -13,6 +13,7 @@ import { pollUntil } from './http-probe.js';
 import { readManifest, writeManifest } from './manifest-store.js';
 import { probeHealthy } from './member-health.js';
 import { isAlive, spawnMember } from './process-control.js';
+import { startSupervisor } from './supervisor.js';
 
 /** Options of {@link upNetwork}. */
 export interface UpOptions {
@@ -29,6 +30,11 @@ export interface UpOptions {
   readonly start?: boolean;
   /** false: start the members but do not deploy the chaincode (default true). */
   readonly deploy?: boolean;
+  /**
+   * false: start no supervisor. By default a detached supervisor (`DIR/logs/supervisor.log`)
+   * restarts a member whose health stays red or times out (kill -9, then respawn).
+   */
+  readonly supervise?: boolean;
   /** How long to wait for each member's health endpoint (default 60 s). */
   readonly healthTimeoutMs?: number;
 }
@@ -115,6 +121,7 @@ export async function upNetwork(options: UpOptions): Promise<NetworkManifest> {
   const timeoutMs = options.healthTimeoutMs ?? 60_000;
   await startAndWait(dataDir, manifest.processes.filter((p) => p.kind === 'orderer'), timeoutMs, log);
   await startAndWait(dataDir, manifest.processes.filter((p) => p.kind === 'peer'), timeoutMs, log);
+  if (options.supervise !== false) log(`supervisor: pid ${await startSupervisor(dataDir)}, log ${join(dataDir, 'logs', 'supervisor.log')}`);
   if (!manifest.chaincode.deployed && options.deploy !== false) {
     const packageFile = resolve(options.packageFile ?? defaultPackageFile());
     try {

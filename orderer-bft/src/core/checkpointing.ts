@@ -12,7 +12,7 @@ export function emitCheckpoint(s: ReplicaState, seq: number, digest: string): vo
 export function onCheckpoint(s: ReplicaState, envelope: Envelope<Checkpoint>): void {
   const { seq } = envelope.body;
   noteDecided(s, envelope.from, seq);
-  if (seq <= s.stable.seq || seq > s.highWater || seq % s.config.checkpointInterval !== 0) {
+  if (seq <= s.stable.seq || seq > s.acceptWater || seq % s.config.checkpointInterval !== 0) {
     s.counters.stale += 1;
     return;
   }

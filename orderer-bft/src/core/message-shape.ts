@@ -37,6 +37,7 @@ function isWellFormedMessage(body: unknown, depth: number): body is Message {
     case 'forward':
       return Array.isArray(body.requests) && body.requests.every((r) => r instanceof Uint8Array);
     case 'new-view-request':
+    case 'complain':
       return isIndex(body.view);
     case 'status':
       return isIndex(body.view) && isIndex(body.seq);

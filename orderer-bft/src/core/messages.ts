@@ -79,7 +79,19 @@ export interface Status {
 }
 
 /** Any protocol message body. */
-export type Message = PrePrepare | Prepare | Commit | Checkpoint | ViewChange | NewView | Forward | NewViewRequest | Status;
+/**
+ * A non-binding vote to leave the current view (Raft's pre-vote, SmartBFT's complaint): sent when
+ * request timers expire or the leader proposes garbage. Only f+1 complaints for `view` (one at
+ * least honest) make a replica send the binding VIEW-CHANGE; a replica whose timers fire alone
+ * (it was cut off) stays in its view instead of leaving for one nobody else enters (issue 17).
+ */
+export interface Complain {
+  readonly type: 'complain';
+  /** The view asked for: the sender's installed view + 1. */
+  readonly view: number;
+}
+
+export type Message = PrePrepare | Prepare | Commit | Checkpoint | ViewChange | NewView | Forward | NewViewRequest | Status | Complain;
 
 /** A message with its author and the author's signature over `canonicalBytes(body)`. */
 export interface Envelope<M extends Message = Message> {

@@ -4,7 +4,7 @@ import type { Commit, Envelope, PrePrepare, Prepare } from './messages.js';
 import { isAcceptableFreshProposal } from './proposal-validation.js';
 import type { ReplicaState, Slot } from './replica-state.js';
 import { noteDecided } from './state-transfer.js';
-import { noteView, startViewChange } from './view-change.js';
+import { complain, noteView } from './view-change.js';
 
 /**
  * Common admission for normal-case messages (PBFT §4.2): right view, not changing views, inside
@@ -18,7 +18,7 @@ function admit(s: ReplicaState, envelope: Envelope<PrePrepare | Prepare | Commit
     s.bufferFuture(envelope.from, envelope);
     return false;
   }
-  if (view < s.view || seq <= s.stable.seq || seq > s.highWater) {
+  if (view < s.view || seq <= s.stable.seq || seq > s.acceptWater) {
     s.counters.stale += 1;
     return false;
   }
@@ -57,9 +57,10 @@ export function tryAccept(s: ReplicaState, slot: Slot): void {
   if (!slot.certified) {
     if (slot.seq !== s.tip.seq + 1) return;
     if (!isAcceptableFreshProposal(s, slot.prePrepare.body.proposal, slot.seq)) {
-      // A leader proposing garbage or duplicates is faulty: vote it out (SmartBFT).
+      // A leader proposing garbage or duplicates is faulty: vote it out (SmartBFT). A complaint,
+      // not a view change: a leader that shows garbage to us alone must not strand us in view + 1.
       s.counters.rejectedProposals += 1;
-      startViewChange(s, s.view + 1);
+      complain(s, s.config.requestComplainTimeout);
       return;
     }
     s.persist({ kind: 'pre-prepare', envelope: slot.prePrepare });

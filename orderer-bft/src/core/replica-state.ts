@@ -97,6 +97,10 @@ export class ReplicaState {
   readonly decidedEvidence = new Map<number, number>();
   /** Per replica: highest view of a normal-case message it sent us. */
   readonly viewEvidence = new Map<number, number>();
+  /** Per replica: the view its latest complaint asked for (only `view + 1` counts). */
+  readonly complaints = new Map<number, number>();
+  /** Our latest complaint, re-sent once per complain period while its cause lasts. */
+  lastComplaint?: { readonly view: number; readonly at: number };
   behindSince?: number;
   transferDeadline?: number;
   viewSyncAt?: number;
@@ -135,6 +139,18 @@ export class ReplicaState {
   /** High water mark: sequences above it are outside the log window (PBFT §4.3). */
   get highWater(): number {
     return this.stable.seq + this.config.logWindow;
+  }
+
+  /**
+   * Highest sequence whose messages we keep. The same as {@link highWater} for a replica in step;
+   * one that caught up by state transfer has a tip far above its stable checkpoint (the votes that
+   * would have made later checkpoints stable went by while it was away), and measuring the window
+   * from the stable checkpoint would drop every current message as stale, so it could never vote
+   * again nor see the checkpoint that moves its window (issue 17). Decided sequences are final, so
+   * the window may start at the tip; memory stays bounded by L beyond it.
+   */
+  get acceptWater(): number {
+    return Math.max(this.stable.seq, this.tip.seq) + this.config.logWindow;
   }
 
   hex(bytes: Uint8Array): string {

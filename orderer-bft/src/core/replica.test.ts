@@ -108,7 +108,7 @@ describe('admission: dedup, back-pressure, bad input', () => {
     expect(cluster.replicas[0]!.status.poolSize).toBe(0);
   });
 
-  it('refuses a proposal re-ordering a delivered request and votes the leader out', () => {
+  it('refuses a proposal re-ordering a delivered request and complains; a second complaint votes the leader out', () => {
     const cluster = new TestCluster(4, { batchMaxCount: 1 });
     const request = cluster.request('c', 1);
     cluster.submitAll(request);
@@ -118,7 +118,11 @@ describe('admission: dedup, back-pressure, bad input', () => {
     const replay = sealAs<PrePrepare>(cluster, 0, { type: 'pre-prepare', view: 0, seq: 2, proposal });
     cluster.step(1, { type: 'message', from: 0, envelope: replay });
     expect(cluster.replicas[1]!.status.counters.rejectedProposals).toBe(1);
-    expect(cluster.replicas[1]!.status.mode).toBe('view-change');
+    // One complaint is not enough (issue 17: a replica shown garbage alone must not leave its view alone)…
+    expect(cluster.replicas[1]!.status).toMatchObject({ mode: 'normal', view: 0 });
+    // …f+1 = 2 complaints are.
+    cluster.step(1, { type: 'message', from: 2, envelope: sealAs(cluster, 2, { type: 'complain', view: 1 }) });
+    expect(cluster.replicas[1]!.status).toMatchObject({ mode: 'view-change', view: 1 });
   });
 });
 
@@ -275,15 +279,17 @@ describe('crash and restart from the WAL', () => {
   });
 
   it('keeps its view-change vote across a restart', () => {
+    // Leaders of views 0 and 1 down: the two others complain (f+1 = 2), vote for view 1 and wait.
     const cluster = new TestCluster(4);
     cluster.crash(0);
-    cluster.submit(1, cluster.request('c', 1));
-    cluster.advance(900, 50);
-    expect(cluster.replicas[1]!.status.mode).toBe('view-change');
-    const view = cluster.replicas[1]!.status.view;
     cluster.crash(1);
-    cluster.restart(1);
-    expect(cluster.replicas[1]!.status).toMatchObject({ view, mode: 'view-change' });
+    for (const id of [2, 3]) cluster.submit(id, cluster.request('c', 1));
+    cluster.advance(1400, 50);
+    expect(cluster.replicas[2]!.status.mode).toBe('view-change');
+    const view = cluster.replicas[2]!.status.view;
+    cluster.crash(2);
+    cluster.restart(2);
+    expect(cluster.replicas[2]!.status).toMatchObject({ view, mode: 'view-change' });
   });
 });
 

@@ -9,9 +9,10 @@ import { batchDue, maybePropose, onCommit, onPrePrepare, onPrepare } from './nor
 import { ReplicaState, type ReplicaCounters } from './replica-state.js';
 import { requestKey } from './request-pool.js';
 import { restoreFromWal } from './restore.js';
-import { checkBehind, noteDecided, onStateTransferred } from './state-transfer.js';
+import { checkBehind, isCatchingUp, noteDecided, onStateTransferred, provenHeight, provenView } from './state-transfer.js';
 import {
-  checkViewSync, noteView, onNewView, onNewViewRequest, onViewChange, sendViewChange, startViewChange,
+  checkViewSync, complain, complaintResendAt, noteView, onComplain, onNewView, onNewViewRequest, onViewChange, onViewChangeTimeout,
+  sendViewChange,
 } from './view-change.js';
 import type { WalRecord } from './wal-record.js';
 
@@ -36,6 +37,15 @@ export interface ReplicaStatus {
   /** Sequences still held in the message log (bounded by the log window). */
   readonly logSize: number;
   readonly counters: Readonly<ReplicaCounters>;
+  /** Highest height f+1 peers have shown (at least one honest replica is there). */
+  readonly quorumHeight: number;
+  /** Highest view f+1 peers have shown to work in. */
+  readonly quorumView: number;
+  /**
+   * Behind the quorum's height or view (fetching decisions or the NEW-VIEW it missed); its
+   * request timers are held meanwhile. Hosts make this loud (issue 17).
+   */
+  readonly catchingUp: boolean;
 }
 
 /**
@@ -68,6 +78,7 @@ export class Replica {
     return {
       id: s.id, view: s.view, mode: s.mode, isLeader: s.isLeader, lastDecided: s.tip.seq,
       stableCheckpoint: s.stable.seq, poolSize: s.pool.size, logSize: s.slots.size, counters: { ...s.counters },
+      quorumHeight: Math.max(s.tip.seq, provenHeight(s)), quorumView: Math.max(s.installedView, provenView(s)), catchingUp: isCatchingUp(s),
     };
   }
 
@@ -143,6 +154,8 @@ export class Replica {
         return onNewView(s, envelope as Envelope<typeof body>);
       case 'new-view-request':
         return onNewViewRequest(s, envelope as Envelope<typeof body>);
+      case 'complain':
+        return onComplain(s, envelope as Envelope<typeof body>);
       case 'status':
         noteView(s, envelope.from, body.view);
         noteDecided(s, envelope.from, body.seq);
@@ -169,15 +182,15 @@ export class Replica {
     }
     if (s.mode === 'view-change') {
       if (s.resendViewChange) sendViewChange(s);
-      else if (s.viewChangeDeadline !== undefined && s.now >= s.viewChangeDeadline) startViewChange(s, s.view + 1);
+      else if (s.viewChangeDeadline !== undefined && s.now >= s.viewChangeDeadline) onViewChangeTimeout(s);
       return;
     }
     const { forwardAfter, complainAfter } = requestTimers(s);
     const toForward: Uint8Array[] = [];
-    let complain = false;
+    let overdue = false;
     for (const entry of s.pool.values()) {
       if (s.now < entry.since + forwardAfter) break;
-      if (s.now >= entry.since + forwardAfter + complainAfter) complain = true;
+      if (s.now >= entry.since + forwardAfter + complainAfter) overdue = true;
       if (!entry.forwarded) {
         entry.forwarded = true;
         toForward.push(entry.request);
@@ -191,7 +204,7 @@ export class Replica {
         s.broadcast({ type: 'forward', requests: toForward.slice(i, i + s.config.batchMaxCount) } satisfies Forward);
       }
     }
-    if (complain) startViewChange(s, s.view + 1);
+    if (overdue && !isCatchingUp(s)) complain(s, complainAfter);
   }
 
   /** Work every event may enable, then the next timer the host must honour. */
@@ -226,6 +239,8 @@ export class Replica {
       if (oldest !== undefined) {
         const { forwardAfter, complainAfter } = requestTimers(s);
         candidates.push(oldest.since + forwardAfter + complainAfter);
+        const resend = complaintResendAt(s, complainAfter);
+        if (resend !== undefined) candidates.push(resend);
         for (const entry of s.pool.values()) {
           if (!entry.forwarded) {
             candidates.push(entry.since + forwardAfter);

@@ -12,9 +12,23 @@ export function noteDecided(s: ReplicaState, replica: number, seq: number): void
 }
 
 /** The highest sequence at least f+1 peers (so at least one honest one) have decided. */
-function provenHeight(s: ReplicaState): number {
+export function provenHeight(s: ReplicaState): number {
   const heights = [...s.decidedEvidence.values()].sort((a, b) => b - a);
   return Math.max(s.stable.seq, heights[s.f] ?? 0);
+}
+
+/**
+ * True while f+1 peers show a height or an installed view we have not reached: we cannot judge
+ * the leader then (its proposals are not ours to see yet), so request timers must not vote it out.
+ */
+export function isCatchingUp(s: ReplicaState): boolean {
+  return s.behindSince !== undefined || provenHeight(s) > s.tip.seq || provenView(s) > s.installedView;
+}
+
+/** The highest view at least f+1 peers have shown to work in (0 before any evidence). */
+export function provenView(s: ReplicaState): number {
+  const views = [...s.viewEvidence.values()].sort((a, b) => b - a);
+  return views[s.f] ?? 0;
 }
 
 /** Starts the "behind" clock; `now` skips the grace period (a stable checkpoint proves it). */
@@ -29,6 +43,9 @@ export function markBehind(s: ReplicaState, now: boolean): void {
  */
 export function checkBehind(s: ReplicaState): void {
   if (provenHeight(s) <= s.tip.seq) {
+    // Caught up: the pool's requests waited while we could not see the proposals that ordered
+    // them, so their timers start now; otherwise we would complain about a leader doing its job.
+    if (s.behindSince !== undefined) s.pool.restartTimers(s.now);
     s.behindSince = undefined;
     s.transferDeadline = undefined;
     return;

@@ -1,6 +1,6 @@
 import { adoptCheckpoint } from './checkpointing.js';
 import { isValidViewChange, planNewView, verifyNewView, type NewViewPlan } from './certificates.js';
-import type { Envelope, NewView, NewViewRequest, PrePrepare, Prepare, ViewChange } from './messages.js';
+import type { Complain, Envelope, NewView, NewViewRequest, PrePrepare, Prepare, ViewChange } from './messages.js';
 import { checkPrepared, deliverCommitted } from './normal-case.js';
 import type { ReplicaState } from './replica-state.js';
 import { markBehind } from './state-transfer.js';
@@ -34,6 +34,68 @@ export function sendViewChange(s: ReplicaState): void {
   s.viewChangeAttempts += 1;
   s.resendViewChange = false;
   maybeSendNewView(s);
+}
+
+/**
+ * Our request timers expired (or the leader proposed garbage): complain, and change views once
+ * f+1 replicas complain. Re-sent at most once per `resendAfter` while the cause lasts, since a
+ * complaint is not retransmitted otherwise.
+ */
+export function complain(s: ReplicaState, resendAfter: number): void {
+  if (s.mode !== 'normal') return;
+  const view = s.view + 1;
+  if (s.lastComplaint !== undefined && s.lastComplaint.view === view && s.now < s.lastComplaint.at + resendAfter) return;
+  s.lastComplaint = { view, at: s.now };
+  s.complaints.set(s.id, view);
+  s.broadcast<Complain>({ type: 'complain', view });
+  checkComplaints(s);
+}
+
+/** Records a peer's complaint about its view; ours is the same view if we are in step. */
+export function onComplain(s: ReplicaState, envelope: Envelope<Complain>): void {
+  const view = envelope.body.view;
+  if (view <= s.view) {
+    s.counters.stale += 1;
+    return;
+  }
+  if (view > (s.complaints.get(envelope.from) ?? 0)) s.complaints.set(envelope.from, view);
+  checkComplaints(s);
+}
+
+/** f+1 complaints about our view (at least one honest): vote for the next one (PBFT §4.4). */
+function checkComplaints(s: ReplicaState): void {
+  if (s.mode !== 'normal') return;
+  let count = 0;
+  for (const view of s.complaints.values()) if (view === s.view + 1) count += 1;
+  if (count >= s.f + 1) startViewChange(s, s.view + 1);
+}
+
+/** When our pending complaint is due to be re-sent, if any. */
+export function complaintResendAt(s: ReplicaState, resendAfter: number): number | undefined {
+  const c = s.lastComplaint;
+  return c !== undefined && c.view === s.view + 1 && s.mode === 'normal' ? c.at + resendAfter : undefined;
+}
+
+/**
+ * The new-view timer expired. PBFT §4.5.2 moves on to the next view; we do so only when f+1
+ * replicas (ourselves included) ask for this view or a later one, so at least one honest replica
+ * besides a possibly faulty leader agrees something is wrong. A replica alone in its view change
+ * (it was cut off, or its request timers misjudged a leader it could not see) re-sends the same
+ * VIEW-CHANGE instead: racing alone into ever higher views (issue 17: 25 against the quorum's 20)
+ * leaves it where no NEW-VIEW of the quorum can reach it, since a replica never returns to a view
+ * it voted to leave.
+ */
+export function onViewChangeTimeout(s: ReplicaState): void {
+  let support = 0;
+  for (const vc of s.latestViewChanges.values()) {
+    // A VIEW-CHANGE whose sender has since shown it works in that view (or later) no longer asks
+    // for anything: after a restart, links flush the VIEW-CHANGEs of a view change long done,
+    // and counting them sent a restarted replica on alone into view + 1 (live issue-17 test).
+    const stale = vc.from !== s.id && (s.viewEvidence.get(vc.from) ?? -1) >= vc.body.view;
+    if (vc.body.view >= s.view && !stale) support += 1;
+  }
+  if (support >= s.f + 1) startViewChange(s, s.view + 1);
+  else sendViewChange(s);
 }
 
 /** Records a verified VIEW-CHANGE; only each replica's latest one matters (bounded memory). */

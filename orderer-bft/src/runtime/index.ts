@@ -3,14 +3,15 @@ export { startOrdererNode, clusterGenesisData, type OrdererNodeOptions, type Run
 export {
   loadNodeConfig, parseNodeConfig, RUNTIME_TIMING, ALLOW_BYZANTINE_ENV, type ClusterMember, type FabricNodeConfig, type OrdererNodeConfig,
 } from './node-config.js';
-export { ReplicaHost, type ReplicaHostOptions, type ReplicaTransport } from './replica-host.js';
+export { ReplicaHost, type ReplicaHostOptions, type ReplicaLag, type ReplicaTransport } from './replica-host.js';
 export { createAtomicBroadcastService, broadcastStatus, ATOMIC_BROADCAST_SERVER_DEFINITION, type AtomicBroadcastHost } from './atomic-broadcast.js';
 export { createProtoLedgerFormat, summariseEnvelope, type EnvelopeSummary, type ProtoLedgerOptions } from './proto-ledger-format.js';
 export type { DeliverRefusal, LedgerFormat } from './ledger-format.js';
 export { createEcdsaSigner, createEcdsaVerifier, generateEcdsaKeyPair } from './ecdsa-identity.js';
 export { PeerLink } from './peer-link.js';
 export { REPLICA_LINK_SERVICE } from './link-protocol.js';
-export { ReplicaMetrics } from './metrics.js';
+export { ReplicaMetrics, type HealthCheck } from './metrics.js';
+export { EventLoopWatchdog, type EventLoopHealth, type EventLoopWatchdogOptions } from './event-loop-watchdog.js';
 export { createJsonLogger, createStructuredLogger, type Logger, type LogLevel } from './logger.js';
 export { WriteAheadLog } from './storage/write-ahead-log.js';
 export { BlockStore } from './storage/block-store.js';

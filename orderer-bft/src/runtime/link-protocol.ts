@@ -44,6 +44,19 @@ export interface LinkHello {
   readonly signature: Uint8Array;
 }
 
+/**
+ * A pull answer stops adding decisions once it holds this many bytes (at least one is always
+ * sent). Issue 17: 128 full blocks exceeded grpc-js's default 4 MiB receive limit, so every pull
+ * failed with RESOURCE_EXHAUSTED and a restarted replica never caught up.
+ */
+export const PULL_RESPONSE_SOFT_BYTES = 2 * 1024 * 1024;
+
+/**
+ * The puller's receive limit: the soft budget plus one maximal block (Fabric's AbsoluteMaxBytes
+ * default 10 MiB, as in `fabric/genesis-block.ts`) plus encoding overhead.
+ */
+export const PULL_RESPONSE_MAX_BYTES = PULL_RESPONSE_SOFT_BYTES + 12 * 1024 * 1024;
+
 /** A state-transfer request: decisions `fromSeq…fromSeq+max−1`. */
 export interface PullRequest {
   readonly fromSeq: number;

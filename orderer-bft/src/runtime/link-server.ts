@@ -5,7 +5,7 @@ import type { Verifier } from '../core/dependencies.js';
 import type { Envelope } from '../core/messages.js';
 import { decodeValue, encodeValue } from './codec.js';
 import { setCallReceiveLimit } from './bounded-grpc.js';
-import { helloSigningBytes, type LinkHello, type PullRequest } from './link-protocol.js';
+import { helloSigningBytes, PULL_RESPONSE_SOFT_BYTES, type LinkHello, type PullRequest } from './link-protocol.js';
 import { LINK_FRAME_BYTES, LINK_HANDSHAKE_TIMEOUT_MS } from './request-limits.js';
 
 /** What the accepting side of the replica links needs from its host. */
@@ -15,8 +15,8 @@ export interface LinkServerHost {
   readonly verifier: Verifier;
   /** An authenticated peer's message (from = the authenticated replica id). */
   onMessage(from: number, envelope: Envelope): void;
-  /** Stored decisions from `fromSeq` on, at most `max`. */
-  decisions(fromSeq: number, max: number): Promise<Decision[]>;
+  /** Stored decisions from `fromSeq` on, at most `max` and about `maxBytes` (at least one). */
+  decisions(fromSeq: number, max: number, maxBytes: number): Promise<Decision[]>;
   /** A link event worth logging (auth failures). */
   onLinkEvent(event: string, detail: Record<string, unknown>): void;
   /** How long a stream may stay unauthenticated (default {@link LINK_HANDSHAKE_TIMEOUT_MS}). */
@@ -84,7 +84,7 @@ export function createLinkServer(host: LinkServerHost): UntypedServiceImplementa
         callback({ code: status.INVALID_ARGUMENT, details: 'pull needs integer fromSeq ≥ 1 and max ≥ 1' });
         return;
       }
-      host.decisions(fromSeq, Math.min(max, MAX_PULL)).then(
+      host.decisions(fromSeq, Math.min(max, MAX_PULL), PULL_RESPONSE_SOFT_BYTES).then(
         (decisions) => callback(null, Buffer.from(encodeValue(decisions))),
         (error: unknown) => callback({ code: status.INTERNAL, details: (error as Error).message }),
       );

@@ -11,6 +11,22 @@ export interface MetricsGauges {
   isLeader: boolean;
   /** The core's drop/reject counters (`ReplicaStatus.counters`), when the replica is running. */
   counters?: Readonly<Record<string, number>>;
+  /** Decided height (the core's tip; the ledger follows once the block is durable). */
+  decidedHeight?: number;
+  /** Highest height and view f+1 peers have shown. */
+  quorumHeight?: number;
+  quorumView?: number;
+  /** Out of step with the quorum beyond a grace period (`ReplicaHost.lag`). */
+  behind?: boolean;
+  stateTransferInProgress?: boolean;
+  /** Longest recent event-loop delay, ms. */
+  eventLoopDelayMs?: number;
+}
+
+/** What `GET /healthz` answers: 200 when ok, else 503 with the detail. */
+export interface HealthCheck {
+  readonly ok: boolean;
+  readonly detail?: string;
 }
 
 /** Core counters exported as `orderer_protocol_messages_dropped_total{reason}`: each is a message or decision refused. */
@@ -59,6 +75,12 @@ export class ReplicaMetrics {
     };
     metric('orderer_ledger_height', 'gauge', 'Blocks durably delivered (excluding genesis).', [['', g.height]]);
     metric('orderer_view', 'gauge', 'Current PBFT view.', [['', g.view]]);
+    metric('orderer_height', 'gauge', 'Decided height (blocks, excluding genesis).', [['', g.decidedHeight ?? g.height]]);
+    metric('orderer_quorum_height', 'gauge', 'Highest height f+1 peers have shown.', [['', g.quorumHeight ?? g.height]]);
+    metric('orderer_quorum_view', 'gauge', 'Highest view f+1 peers have shown to work in.', [['', g.quorumView ?? g.view]]);
+    metric('orderer_behind', 'gauge', '1 while behind the quorum (height or view) or alone in a higher view, beyond a 2 s grace.', [['', g.behind === true ? 1 : 0]]);
+    metric('orderer_state_transfer_in_progress', 'gauge', '1 while a block pull is running.', [['', g.stateTransferInProgress === true ? 1 : 0]]);
+    metric('orderer_event_loop_delay_max_seconds', 'gauge', 'Longest event-loop delay in the recent window.', [['', (g.eventLoopDelayMs ?? 0) / 1000]]);
     metric('orderer_is_leader', 'gauge', '1 when this replica leads the current view.', [['', g.isLeader ? 1 : 0]]);
     metric('orderer_view_changes_total', 'counter', 'Views this replica moved to.', [['', this.viewChanges]]);
     metric('orderer_pool_size', 'gauge', 'Requests waiting in the pool.', [['', g.poolSize]]);
@@ -78,12 +100,19 @@ export class ReplicaMetrics {
     return `${lines.join('\n')}\n`;
   }
 
-  /** Serves `GET /metrics` on host:port; resolves with the bound port. */
-  listen(host: string, port: number): Promise<{ server: Server; port: number }> {
+  /**
+   * Serves `GET /metrics` and `GET /healthz` (200 or 503 with `health()`'s detail, JSON) on
+   * host:port; resolves with the bound port.
+   */
+  listen(host: string, port: number, health: () => HealthCheck = () => ({ ok: true })): Promise<{ server: Server; port: number }> {
     const server = createServer((req, res) => {
       if (req.method === 'GET' && req.url === '/metrics') {
         res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
         res.end(this.render());
+      } else if (req.method === 'GET' && req.url === '/healthz') {
+        const check = health();
+        res.writeHead(check.ok ? 200 : 503, { 'content-type': 'application/json' });
+        res.end(`${JSON.stringify({ status: check.ok ? 'OK' : 'Service Unavailable', ...(check.detail === undefined ? {} : { detail: check.detail }) })}\n`);
       } else {
         res.writeHead(404).end();
       }

@@ -17,6 +17,7 @@ import { boundedRequestInterceptor } from './bounded-grpc.js';
 import { createLinkServer } from './link-server.js';
 import { LINK_FRAME_BYTES, MAX_STREAMS_PER_CONNECTION, ordererRequestLimits } from './request-limits.js';
 import { createJsonLogger } from './logger.js';
+import { EventLoopWatchdog } from './event-loop-watchdog.js';
 import { ReplicaMetrics } from './metrics.js';
 import type { OrdererNodeConfig } from './node-config.js';
 import { PeerLink } from './peer-link.js';
@@ -24,6 +25,9 @@ import { createProtoLedgerFormat } from './proto-ledger-format.js';
 import { ReplicaHost } from './replica-host.js';
 import { BlockStore } from './storage/block-store.js';
 import { WriteAheadLog } from './storage/write-ahead-log.js';
+
+/** A pull answers at most PULL_RESPONSE_SOFT_BYTES plus one block; 10 s is generous for that on loopback or a LAN. */
+const PULL_TIMEOUT_MS = 10_000;
 
 /** Pluggable pieces; the defaults are the runtime's own ECDSA identities and protobuf blocks. */
 export interface OrdererNodeOptions {
@@ -83,10 +87,19 @@ export async function startOrdererNode(config: OrdererNodeConfig, options: Order
   for (const member of config.replicas) {
     if (member.id !== config.id) links.set(member.id, new PeerLink(config.id, member.id, member.address, signer, linkEvent));
   }
-  const metrics = new ReplicaMetrics(config.id, () => ({
-    height: blocks.height, view: host?.status.view ?? 0, poolSize: host?.status.poolSize ?? 0, isLeader: host?.status.isLeader ?? false,
-    ...(host === undefined ? {} : { counters: host.status.counters }),
-  }));
+  const watchdog = new EventLoopWatchdog({ name: `orderer${config.id}` });
+  const metrics = new ReplicaMetrics(config.id, () => {
+    const status = host?.status;
+    const lag = host?.lag;
+    return {
+      height: blocks.height, view: status?.view ?? 0, poolSize: status?.poolSize ?? 0, isLeader: status?.isLeader ?? false,
+      eventLoopDelayMs: watchdog.health().maxDelayMs,
+      ...(status === undefined ? {} : {
+        counters: status.counters, decidedHeight: status.lastDecided, quorumHeight: status.quorumHeight, quorumView: status.quorumView,
+      }),
+      ...(lag === undefined ? {} : { behind: lag.behind, stateTransferInProgress: lag.stateTransferInProgress }),
+    };
+  });
   wal.onFsync = (seconds) => metrics.observeFsync(seconds);
   const running = new ReplicaHost({
     config: { ...config.protocol, id: config.id, n },
@@ -98,7 +111,7 @@ export async function startOrdererNode(config: OrdererNodeConfig, options: Order
         const frame = Buffer.from(encodeValue(envelope));
         for (const link of links.values()) link.sendFrame(frame);
       },
-      pull: (peer, fromSeq, max) => links.get(peer)?.pull(fromSeq, max, 3000) ?? Promise.resolve([]),
+      pull: (peer, fromSeq, max) => links.get(peer)?.pull(fromSeq, max, PULL_TIMEOUT_MS) ?? Promise.resolve([]),
     },
     countTransactions: (decision) => format.assembler.disassemble(decision.proposal)?.length ?? 0,
   });
@@ -115,7 +128,7 @@ export async function startOrdererNode(config: OrdererNodeConfig, options: Order
   server.addService(REPLICA_LINK_SERVICE, createLinkServer({
     id: config.id, n, verifier, onLinkEvent: linkEvent,
     onMessage: (from, envelope) => running.onPeerMessage(from, envelope),
-    decisions: (fromSeq, max) => running.decisions(fromSeq, max),
+    decisions: (fromSeq, max, maxBytes) => running.decisions(fromSeq, max, maxBytes),
   }));
   server.addService(ATOMIC_BROADCAST_SERVER_DEFINITION, createAtomicBroadcastService({
     submit: (envelope) => running.submit(envelope),
@@ -146,7 +159,7 @@ export async function startOrdererNode(config: OrdererNodeConfig, options: Order
   let metricsPort: number | undefined;
   if (config.listen.metrics !== undefined) {
     const [metricsHost, port] = splitAddress(config.listen.metrics);
-    ({ server: metricsServer, port: metricsPort } = await metrics.listen(metricsHost, port));
+    ({ server: metricsServer, port: metricsPort } = await metrics.listen(metricsHost, port, () => watchdog.health()));
   }
   logger.log('info', 'listening', { grpc: grpcPort, metrics: metricsPort ?? null, n });
 
@@ -165,6 +178,7 @@ export async function startOrdererNode(config: OrdererNodeConfig, options: Order
       if (metricsServer !== undefined) await new Promise((resolve) => metricsServer!.close(resolve));
       await wal.close();
       await blocks.close();
+      await watchdog.stop();
       logger.log('info', 'stopped', { height: blocks.height });
     })();
     return stopping;

@@ -3,7 +3,7 @@ import type { Decision } from '../core/decision.js';
 import type { Signer } from '../core/dependencies.js';
 import type { Envelope } from '../core/messages.js';
 import { decodeValue, encodeValue } from './codec.js';
-import { helloSigningBytes, REPLICA_LINK_SERVICE, type LinkChallenge } from './link-protocol.js';
+import { helloSigningBytes, PULL_RESPONSE_MAX_BYTES, REPLICA_LINK_SERVICE, type LinkChallenge } from './link-protocol.js';
 import { RuntimeError } from './runtime-error.js';
 
 const raw = (value: Buffer): Buffer => value;
@@ -41,6 +41,8 @@ export class PeerLink {
       'grpc.initial_reconnect_backoff_ms': BACKOFF_MIN_MS,
       'grpc.max_reconnect_backoff_ms': BACKOFF_MAX_MS,
       'grpc.keepalive_time_ms': 10_000,
+      // Pull answers are bounded by the server's byte budget; the default 4 MiB was below it.
+      'grpc.max_receive_message_length': PULL_RESPONSE_MAX_BYTES,
     });
     this.dial();
   }

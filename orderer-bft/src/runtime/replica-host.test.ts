@@ -69,6 +69,18 @@ describe('ReplicaHost (one replica, real files and timers)', () => {
     await close();
   });
 
+  it('answers a pull with no more decisions than the byte budget allows, but always at least one', async () => {
+    const { host, close } = await open(dir);
+    for (const id of ['a', 'b', 'c', 'd', 'e', 'f']) host.submit(encodeSimRequest('c', id));
+    await heightReached(host, 3);
+    expect((await host.decisions(1, 10)).map((d) => d.seq)).toEqual([1, 2, 3]);
+    expect((await host.decisions(1, 10, 1)).map((d) => d.seq)).toEqual([1]);
+    const one = await host.decisions(1, 1);
+    const size = one[0]!.proposal.header.byteLength + one[0]!.proposal.payload.byteLength + 128 * one[0]!.signatures.length;
+    expect((await host.decisions(1, 10, size + 1)).map((d) => d.seq)).toEqual([1, 2]);
+    await close();
+  });
+
   it('re-delivers a WAL decision whose block was lost in a crash, and never re-orders a delivered request', async () => {
     const first = await open(dir);
     const host = first.host;

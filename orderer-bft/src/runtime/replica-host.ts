@@ -40,6 +40,20 @@ export interface ReplicaHostOptions {
 }
 
 const PULL_BATCH = 128;
+/** Lag shorter than this is commits in flight, not a replica that fell out. */
+const BEHIND_GRACE_MS = 2000;
+/** Warn lines while behind (and failed state transfers) at most this often. */
+const WARN_EVERY_MS = 5000;
+
+/** How far this replica is from the quorum, for metrics, logs and `speedledger status`. */
+export interface ReplicaLag {
+  /** Behind the quorum's height or view, or alone in a view change above the quorum's view, for longer than a grace period. */
+  readonly behind: boolean;
+  /** A state transfer (block pull) is running. */
+  readonly stateTransferInProgress: boolean;
+  /** Milliseconds since it fell out (0 when in step). */
+  readonly sinceMs: number;
+}
 
 /**
  * The I/O shell around one core replica (the simulator's role with real sockets, disk and
@@ -54,6 +68,9 @@ export class ReplicaHost extends EventEmitter {
   private transferring = false;
   private stopped = false;
   private lastView = 0;
+  private outOfStepSince?: number;
+  private lastBehindWarn = -Infinity;
+  private lastTransferWarn = -Infinity;
 
   constructor(private readonly options: ReplicaHostOptions) {
     super();
@@ -81,6 +98,13 @@ export class ReplicaHost extends EventEmitter {
     return this.core.status;
   }
 
+  /** Whether (and how long) this replica is out of step with the quorum. */
+  get lag(): ReplicaLag {
+    const since = this.outOfStepSince;
+    const sinceMs = since === undefined ? 0 : this.clock() - since;
+    return { behind: since !== undefined && sinceMs >= BEHIND_GRACE_MS, stateTransferInProgress: this.transferring, sinceMs };
+  }
+
   /** Durable ledger height. */
   get height(): number {
     return this.options.blocks.height;
@@ -105,13 +129,18 @@ export class ReplicaHost extends EventEmitter {
     this.step({ type: 'message', from, envelope });
   }
 
-  /** Stored decisions for a peer's state transfer. */
-  async decisions(fromSeq: number, max: number): Promise<Decision[]> {
+  /**
+   * Stored decisions for a peer's state transfer: at most `max`, and no more once `maxBytes` of
+   * proposals are in (the first is always included), so the answer fits the puller's limit.
+   */
+  async decisions(fromSeq: number, max: number, maxBytes = Infinity): Promise<Decision[]> {
     const out: Decision[] = [];
-    for (let seq = fromSeq; seq < fromSeq + max && seq <= this.height; seq += 1) {
+    let bytes = 0;
+    for (let seq = fromSeq; seq < fromSeq + max && seq <= this.height && (out.length === 0 || bytes < maxBytes); seq += 1) {
       const decision = await this.options.blocks.get(seq);
       if (decision === undefined) break;
       out.push(decision);
+      bytes += decision.proposal.header.byteLength + decision.proposal.payload.byteLength + 128 * decision.signatures.length;
     }
     return out;
   }
@@ -161,6 +190,33 @@ export class ReplicaHost extends EventEmitter {
       this.options.logger.log('warn', 'view-change', { from: this.lastView, to: view });
       this.lastView = view;
     }
+    this.reportLag();
+  }
+
+  /**
+   * Loud while out of step (issue 17: a wedged replica logged nothing at warn): a warn line every
+   * few seconds with its height and view against the quorum's, and one info line once back.
+   */
+  private reportLag(): void {
+    const status = this.core.status;
+    const aloneAbove = status.mode === 'view-change' && status.view > status.quorumView;
+    const now = this.clock();
+    if (!status.catchingUp && !aloneAbove) {
+      if (this.outOfStepSince !== undefined && now - this.outOfStepSince >= BEHIND_GRACE_MS) {
+        this.options.logger.log('info', 'replica-in-step', { afterMs: Math.round(now - this.outOfStepSince), height: status.lastDecided, view: status.view });
+      }
+      this.outOfStepSince = undefined;
+      this.lastBehindWarn = -Infinity;
+      return;
+    }
+    this.outOfStepSince ??= now;
+    if (now - this.outOfStepSince < BEHIND_GRACE_MS || now - this.lastBehindWarn < WARN_EVERY_MS) return;
+    this.lastBehindWarn = now;
+    this.options.logger.log('warn', aloneAbove && !status.catchingUp ? 'replica-alone-in-view-change' : 'replica-behind', {
+      height: status.lastDecided, view: status.view, mode: status.mode, quorumHeight: status.quorumHeight, quorumView: status.quorumView,
+      behindMs: Math.round(now - this.outOfStepSince), stateTransfers: status.counters.stateTransfers,
+      stateTransferInProgress: this.transferring, staleDropped: status.counters.stale, rejectedDecisions: status.counters.rejectedDecisions,
+    });
   }
 
   private deliver(decision: Decision): void {
@@ -197,6 +253,7 @@ export class ReplicaHost extends EventEmitter {
     if (this.options.metrics !== undefined) this.options.metrics.stateTransfers += 1;
     const { id, n } = this.options.config;
     const others = [...Array(n).keys()].filter((p) => p !== id && !hinted.includes(p));
+    const failures: Record<string, string> = {};
     try {
       for (const peer of [...hinted.filter((p) => p !== id), ...others]) {
         if (this.stopped) return;
@@ -204,13 +261,21 @@ export class ReplicaHost extends EventEmitter {
         try {
           decisions = await this.options.transport.pull(peer, fromSeq, PULL_BATCH);
         } catch (error) {
-          this.options.logger.log('debug', 'state-transfer-peer-failed', { peer, fromSeq, error: (error as Error).message });
+          const cause = (error as { cause?: { message?: string } }).cause?.message;
+          failures[String(peer)] = cause ?? (error as Error).message;
+          this.options.logger.log('debug', 'state-transfer-peer-failed', { peer, fromSeq, error: failures[String(peer)] });
           continue;
         }
         if (decisions.length === 0) continue;
         this.options.logger.log('info', 'state-transfer', { peer, fromSeq, decisions: decisions.length });
         this.step({ type: 'stateTransferred', decisions });
         return;
+      }
+      // Every peer failed or had nothing: say so (issue 17: 285 transfers failed in silence).
+      const now = this.clock();
+      if (Object.keys(failures).length > 0 && now - this.lastTransferWarn >= WARN_EVERY_MS) {
+        this.lastTransferWarn = now;
+        this.options.logger.log('warn', 'state-transfer-failed', { fromSeq, failures });
       }
     } finally {
       this.transferring = false;

@@ -71,9 +71,18 @@ const CLIENT_RETRY = 1500;
 const EVENT_BUDGET = 3_000_000;
 const GENESIS = new TextEncoder().encode('speedledger-genesis');
 
+/**
+ * Called every `every` simulated ms with the status of each honest replica that is up (index =
+ * replica id; undefined while down). Read-only: it cannot change the run, so a seed replays the same.
+ */
+export interface SimulationObserver {
+  readonly every: number;
+  observe(now: number, statuses: readonly (ReplicaStatus | undefined)[]): void;
+}
+
 /** Runs a scenario to its end and checks every invariant. Deterministic in the scenario. */
-export function runSimulation(scenario: Scenario): SimulationResult {
-  return new Simulation(scenario).run();
+export function runSimulation(scenario: Scenario, observer?: SimulationObserver): SimulationResult {
+  return new Simulation(scenario, observer).run();
 }
 
 class Simulation {
@@ -89,7 +98,9 @@ class Simulation {
     highestView: 0, endedAt: 0, counters: {},
   };
 
-  constructor(private readonly scenario: Scenario) {
+  private nextObservation = 0;
+
+  constructor(private readonly scenario: Scenario, private readonly observer?: SimulationObserver) {
     this.rng = new Prng(BigInt(scenario.seed) * 2654435761n + 17n);
     this.keyring = new SimKeyring(scenario.seed, scenario.n);
     for (let replica = 0; replica < scenario.n; replica += 1) this.addNode(replica, scenario.byzantine.get(replica));
@@ -156,6 +167,7 @@ class Simulation {
     let item: { at: number; item: Item } | undefined;
     while ((item = this.queue.pop()) !== undefined) {
       if (item.at > this.scenario.endAt || this.trace.events >= EVENT_BUDGET) break;
+      this.observeUpTo(item.at);
       this.now = item.at;
       this.trace.events += 1;
       this.handle(item.item);
@@ -174,6 +186,17 @@ class Simulation {
       }
     }
     return { scenario: this.scenario, violations: this.checker.violations, trace: this.trace, statuses };
+  }
+
+  private observeUpTo(at: number): void {
+    const observer = this.observer;
+    if (observer === undefined) return;
+    while (this.nextObservation <= at) {
+      const statuses: (ReplicaStatus | undefined)[] = [];
+      for (const node of this.honestNodes()) statuses[node.replica] = node.up ? node.core.status : undefined;
+      observer.observe(this.nextObservation, statuses);
+      this.nextObservation += observer.every;
+    }
   }
 
   private honestNodes(): SimNode[] {

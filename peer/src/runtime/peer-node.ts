@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Server } from '@grpc/grpc-js';
 import { common, peer } from '@hyperledger/fabric-protos';
-import { ALLOW_BYZANTINE_ENV, createStructuredLogger, type Logger } from '@speedledger/orderer-bft/runtime';
+import { ALLOW_BYZANTINE_ENV, createStructuredLogger, EventLoopWatchdog, type Logger } from '@speedledger/orderer-bft/runtime';
 import { configBlockValidation, PeerLedger } from '../ledger/index.js';
 import { BlockPuller, chainTipOf, Committer } from '../delivery/index.js';
 import { alterRecordedSpeeds, BYZANTINE_PEER_DELTA_ENV, BYZANTINE_PEER_ENV, createEndorser } from '../endorser/index.js';
@@ -229,9 +229,14 @@ export async function startPeerNode(config: PeerNodeConfig, io: { readonly log: 
       orderer: currentOrderer(),
       chaincodes: await chaincodeStatuses(opened, config, resolver),
     });
+    // Issue 17: a peer spinning in a decoder kept its pid and looked alive; a stalled loop now turns
+    // /healthz red, and a loop stuck for good is killed by the watchdog thread so it is restarted.
+    const watchdog = new EventLoopWatchdog({ name: config.name });
+    cleanups.push(() => watchdog.stop());
     const operations: OperationsServer = await startOperationsServer(config.listen.operations, {
       health: () => ({
         ledger: { ok: true },
+        eventLoop: watchdog.health(),
         committer: pullFailures < 3 ? { ok: true } : { ok: false, detail: `the last ${pullFailures} blocks failed to commit` },
       }),
       status,
