@@ -31,7 +31,7 @@ export interface PlannedReading {
 /** Kinds a window can hold at this rate: a stop of seconds needs a window of seconds. */
 function feasibleHardKinds(sampleRateHz: number): readonly PassKind[] {
   const maxWindowS = 32_768 / sampleRateHz;
-  return maxWindowS >= 8 ? HARD_PASS_KINDS : HARD_PASS_KINDS.filter((k) => k !== 'stop-between-loops');
+  return maxWindowS >= 8 ? HARD_PASS_KINDS : HARD_PASS_KINDS.filter((k) => k !== 'stop-between-loops' && k !== 'stop-and-go');
 }
 
 function drawKind(rng: Rng, policy: PassPolicy): PassKind {
