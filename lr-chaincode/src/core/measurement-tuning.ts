@@ -121,6 +121,11 @@ export const PROFILE_TUNING = Object.freeze({
   densityLeadM: 0.6,
   /** Half-length of travel (m) over which the signal's slope is taken for the density. */
   densitySlopeHalfM: 0.1,
+  /**
+   * A density gap closer than this (m) to either end is not between two vehicles: the shortest
+   * road vehicle (a motorcycle, ≥ 1.9 m) plus half the air to it is longer.
+   */
+  minDensityPieceM: 1.6,
   /** Metal density below this fraction of the body's median is a gap between two vehicles. */
   gapDensityFraction: 0.2,
   /**
