@@ -15,6 +15,8 @@ export interface PassPolicy {
   readonly hardShare: number;
   readonly speedRangeKmh?: readonly [number, number];
   readonly classes?: readonly VehicleClass[];
+  /** Hard kinds allowed (all when absent). */
+  readonly kinds?: readonly PassKind[];
   readonly sampleRateHz: number;
 }
 
@@ -36,7 +38,9 @@ function feasibleHardKinds(sampleRateHz: number): readonly PassKind[] {
 
 function drawKind(rng: Rng, policy: PassPolicy): PassKind {
   if (!rng.chance(policy.hardShare)) return 'clean';
-  const kinds = feasibleHardKinds(policy.sampleRateHz);
+  const feasible = feasibleHardKinds(policy.sampleRateHz);
+  const wanted = policy.kinds ? feasible.filter((k) => policy.kinds!.includes(k)) : feasible;
+  const kinds = wanted.length > 0 ? wanted : feasible;
   return kinds[rng.int(0, kinds.length - 1)]!;
 }
 
