@@ -31,6 +31,9 @@ const CORPORA: { name: string; options: DatasetOptions; mutateEvery?: number }[]
   { name: 'clean sweep at 5000 Hz', options: { meters: 5, readings: 300, seed: 106, mix: 'clean', speedRangeKmh: [10, 250], sampleRateHz: 5000 } },
   { name: 'traffic day, default mix', options: { meters: 20, readings: 2000, seed: 103, mix: 'default' }, mutateEvery: 10 },
   { name: 'hard mix', options: { meters: 20, readings: 2000, seed: 104, mix: 'hard' }, mutateEvery: 10 },
+  { name: 'buses and coaches, clean sweep', options: { meters: 10, readings: 800, seed: 107, mix: 'clean', speedRangeKmh: [10, 250], classes: ['bus'] } },
+  { name: 'stop-and-go passes, 12–40 km/h approach', options: { meters: 10, readings: 600, seed: 108, mix: 'hard', kinds: ['stop-and-go'], speedRangeKmh: [12, 40] } },
+  { name: 'merged pairs, 10–150 km/h', options: { meters: 10, readings: 600, seed: 109, mix: 'hard', kinds: ['merged-pair'], speedRangeKmh: [10, 150] } },
 ];
 
 const results: CorpusResult[] = [];

@@ -125,7 +125,7 @@ export const PROFILE_TUNING = Object.freeze({
    * A density gap closer than this (m) to either end is not between two vehicles: the shortest
    * road vehicle (a motorcycle, ≥ 1.9 m) plus half the air to it is longer.
    */
-  minDensityPieceM: 1.6,
+  minDensityPieceM: 2.0,
   /** Metal density below this fraction of the body's median is a gap between two vehicles. */
   gapDensityFraction: 0.2,
   /**
@@ -137,6 +137,4 @@ export const PROFILE_TUNING = Object.freeze({
   chassisDensityFraction: 0.35,
   /** The gap must be at the same point of the vehicle on both loops, within this many metres. */
   gapAgreementM: 0.8,
-  /** Parts beside a coupling gap: their median densities differ at most by this ratio. */
-  minDensityBalance: 0.55,
 });

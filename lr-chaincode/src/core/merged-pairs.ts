@@ -57,21 +57,41 @@ export function checkMergedPairs(
   if (!(metresPerSample > 0)) return null;
   const frontA = shift.front.timeA;
   const rearA = shift.rear.timeA;
-  // 1.1.0's test first: a deep dip of the raw signal that the geometry cannot explain.
-  const valley = checkMergedVehicles(resA, resB, pair, shift, kin, sampleRateHz);
-  if (valley === null) return null;
   const a = profile(resA, pair.a, frontA, rearA, metresPerSample, loopLengthM);
   const b = profile(resB, pair.b, frontA + shift.front.shift, rearA + shift.rear.shift, metresPerSample, loopLengthM);
   // The recursion is exact only for a loop whose two edges respond alike; where the density it
   // gives goes markedly negative (impossible for metal), it is not trusted: 1.1.0's verdict stands.
   const trusted = a.minFraction >= -P.densityTrustFraction && b.minFraction >= -P.densityTrustFraction;
-  const common = a.gaps.filter((g) => b.gaps.some((h) => Math.abs(h.atM - g.atM) <= P.gapAgreementM));
+  const common = trusted ? a.gaps.filter((g) => b.gaps.some((h) => Math.abs(h.atM - g.atM) <= P.gapAgreementM)) : [];
+  if (common.length > 0) {
+    // Air on both loops at the same point of the vehicle: two bodies, unless tractor and trailer.
+    const why = articulationProblem(common, kin.lengthM);
+    if (why !== null) {
+      return reject('MULTIPLE_VEHICLES', `two vehicles merged into one occupancy: the metal density falls toward zero on both loops at ${common.map((g) => `${f1(g.atM)} m`).join(', ')}; ${why}`);
+    }
+  }
+  // 1.1.0's test: a deep dip of the raw signal that the geometry cannot explain.
+  const valley = checkMergedVehicles(resA, resB, pair, shift, kin, sampleRateHz);
+  if (valley === null) return null;
   // A dip without air on both loops at the same point of the vehicle, over a chassis that never
   // falls below the floor level on one loop at least, is a bus's or coach's axle groups.
   if (trusted && common.length === 0 && (a.minFraction >= P.chassisDensityFraction || b.minFraction >= P.chassisDensityFraction)) return null;
   const density = trusted
-    ? `metal density lowest ${Math.round(a.minFraction * 100)} % (A), ${Math.round(b.minFraction * 100)} % (B) of the body` +
-      (common.length > 0 ? `, falling toward zero on both loops at ${common.map((g) => `${f1(g.atM)} m`).join(', ')}` : '')
+    ? `metal density lowest ${Math.round(a.minFraction * 100)} % (A), ${Math.round(b.minFraction * 100)} % (B) of the body`
     : 'metal density not reconstructable';
   return reject('MULTIPLE_VEHICLES', `${valley.detail}; ${density}`);
+}
+
+/** Why parts split at `gaps` cannot be one articulated vehicle of `lengthM`, or null. */
+function articulationProblem(gaps: readonly DensityGap[], lengthM: number): string | null {
+  const bounds = [0, ...gaps.map((g) => g.atM), lengthM];
+  const pieces: number[] = [];
+  for (let i = 0; i + 1 < bounds.length; i++) pieces.push(bounds[i + 1]! - bounds[i]!);
+  if (lengthM < T.mergedMaxLengthM) return `${f1(lengthM)} m is too short for an articulated vehicle (< ${T.mergedMaxLengthM} m)`;
+  if (pieces[0]! < T.minTractorM) return `the part ahead of the gap (${f1(pieces[0]!)} m) is shorter than any tractor (${T.minTractorM} m)`;
+  if (pieces[0]! > T.maxTractorM) return `the part ahead of the gap (${f1(pieces[0]!)} m) is longer than any towing unit (${T.maxTractorM} m)`;
+  for (let i = 1; i < pieces.length; i++) {
+    if (pieces[i]! < T.minTrailerM) return `a part behind a gap (${f1(pieces[i]!)} m) is shorter than any trailer (${T.minTrailerM} m)`;
+  }
+  return null;
 }
