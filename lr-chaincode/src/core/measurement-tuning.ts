@@ -133,8 +133,12 @@ export const PROFILE_TUNING = Object.freeze({
    * respond alike, so echoes one loop length apart): the reconstruction is not used.
    */
   densityTrustFraction: 0.08,
-  /** A body whose density never falls below this fraction of its median is one chassis. */
+  /**
+   * A body whose density never falls below this fraction of its median on one loop, or below
+   * `chassisBothFraction` on both, is one chassis (a bus floor sits at 40–80 % of the frame).
+   */
   chassisDensityFraction: 0.35,
+  chassisBothFraction: 0.2,
   /** The gap must be at the same point of the vehicle on both loops, within this many metres. */
   gapAgreementM: 0.8,
 });

@@ -74,8 +74,11 @@ export function checkMergedPairs(
   const valley = checkMergedVehicles(resA, resB, pair, shift, kin, sampleRateHz);
   if (valley === null) return null;
   // A dip without air on both loops at the same point of the vehicle, over a chassis that never
-  // falls below the floor level on one loop at least, is a bus's or coach's axle groups.
-  if (trusted && common.length === 0 && (a.minFraction >= P.chassisDensityFraction || b.minFraction >= P.chassisDensityFraction)) return null;
+  // falls below the floor level (clearly on one loop, or moderately on both), is a bus's or
+  // coach's axle groups.
+  const lower = a.minFraction < b.minFraction ? a.minFraction : b.minFraction;
+  const higher = a.minFraction < b.minFraction ? b.minFraction : a.minFraction;
+  if (trusted && common.length === 0 && (higher >= P.chassisDensityFraction || lower >= P.chassisBothFraction)) return null;
   const density = trusted
     ? `metal density lowest ${Math.round(a.minFraction * 100)} % (A), ${Math.round(b.minFraction * 100)} % (B) of the body`
     : 'metal density not reconstructable';
