@@ -39,10 +39,11 @@ function profile(loop: LoopResidual, seg: PairedPass['a'], frontTime: number, re
  * explains) finds every candidate; 1.2.0 then reconstructs the metal density along the vehicle
  * from each loop (see {@link reconstructDensity}). Two vehicles leave air between them, so the
  * density falls toward zero, on BOTH loops at the same point of the vehicle. A bus's or coach's
- * signal dips between its axle groups as deep, but its chassis is continuous metal: the density
- * stays at the floor level, so it is one vehicle. When the reconstruction is not trustworthy
- * (negative density: the loop's edges do not respond alike) 1.1.0's verdict stands, so 1.2.0
- * never accepts a pass as one vehicle that 1.1.0 refused without physical evidence.
+ * signal dips between its axle groups as deep, but its chassis is continuous metal: no common
+ * gap, the density stays at the floor level, so it is one vehicle. The density only ever
+ * clears a 1.1.0 refusal, never adds one: on a loop whose edges respond differently than the
+ * model assumes, its echoes must not refuse a clean car. When the reconstruction is not
+ * trustworthy (markedly negative density) 1.1.0's verdict stands.
  */
 export function checkMergedPairs(
   resA: LoopResidual,
@@ -63,13 +64,6 @@ export function checkMergedPairs(
   // gives goes markedly negative (impossible for metal), it is not trusted: 1.1.0's verdict stands.
   const trusted = a.minFraction >= -P.densityTrustFraction && b.minFraction >= -P.densityTrustFraction;
   const common = trusted ? a.gaps.filter((g) => b.gaps.some((h) => Math.abs(h.atM - g.atM) <= P.gapAgreementM)) : [];
-  if (common.length > 0) {
-    // Air on both loops at the same point of the vehicle: two bodies, unless tractor and trailer.
-    const why = articulationProblem(common, kin.lengthM);
-    if (why !== null) {
-      return reject('MULTIPLE_VEHICLES', `two vehicles merged into one occupancy: the metal density falls toward zero on both loops at ${common.map((g) => `${f1(g.atM)} m`).join(', ')}; ${why}`);
-    }
-  }
   // 1.1.0's test: a deep dip of the raw signal that the geometry cannot explain.
   const valley = checkMergedVehicles(resA, resB, pair, shift, kin, sampleRateHz);
   if (valley === null) return null;
@@ -80,21 +74,8 @@ export function checkMergedPairs(
   const higher = a.minFraction < b.minFraction ? b.minFraction : a.minFraction;
   if (trusted && common.length === 0 && (higher >= P.chassisDensityFraction || lower >= P.chassisBothFraction)) return null;
   const density = trusted
-    ? `metal density lowest ${Math.round(a.minFraction * 100)} % (A), ${Math.round(b.minFraction * 100)} % (B) of the body`
+    ? `metal density lowest ${Math.round(a.minFraction * 100)} % (A), ${Math.round(b.minFraction * 100)} % (B) of the body` +
+      (common.length > 0 ? `, falling toward zero on both loops at ${common.map((g) => `${f1(g.atM)} m`).join(', ')}` : '')
     : 'metal density not reconstructable';
   return reject('MULTIPLE_VEHICLES', `${valley.detail}; ${density}`);
-}
-
-/** Why parts split at `gaps` cannot be one articulated vehicle of `lengthM`, or null. */
-function articulationProblem(gaps: readonly DensityGap[], lengthM: number): string | null {
-  const bounds = [0, ...gaps.map((g) => g.atM), lengthM];
-  const pieces: number[] = [];
-  for (let i = 0; i + 1 < bounds.length; i++) pieces.push(bounds[i + 1]! - bounds[i]!);
-  if (lengthM < T.mergedMaxLengthM) return `${f1(lengthM)} m is too short for an articulated vehicle (< ${T.mergedMaxLengthM} m)`;
-  if (pieces[0]! < T.minTractorM) return `the part ahead of the gap (${f1(pieces[0]!)} m) is shorter than any tractor (${T.minTractorM} m)`;
-  if (pieces[0]! > T.maxTractorM) return `the part ahead of the gap (${f1(pieces[0]!)} m) is longer than any towing unit (${T.maxTractorM} m)`;
-  for (let i = 1; i < pieces.length; i++) {
-    if (pieces[i]! < T.minTrailerM) return `a part behind a gap (${f1(pieces[i]!)} m) is shorter than any trailer (${T.minTrailerM} m)`;
-  }
-  return null;
 }

@@ -103,7 +103,7 @@ describe('algorithm versions', () => {
     const bad = measureSpeed(pass, site, 'dlr1-speed/9.9.9' as never);
     expect(bad.ok).toBe(false);
     if (!bad.ok) expect(bad.reason).toBe('MALFORMED');
-    for (const v of [LR_ALGORITHM_V1_1_0, LR_ALGORITHM_V1_2_0]) {
+    for (const v of [LR_ALGORITHM_V1_1_0, LR_ALGORITHM_V1_2_0] as const) {
       expect(JSON.stringify(measureSpeed(pass, site, v))).toBe(JSON.stringify(measureSpeed({ ...pass, loopA: pass.loopA.slice(), loopB: pass.loopB.slice() }, site, v)));
     }
     expect(measureSpeed(pass, site)).toEqual(measureSpeed(pass, site, LR_ALGORITHM_V1_2_0));
