@@ -1,5 +1,5 @@
 import type { LoopResidual } from './baseline.js';
-import { MEASUREMENT_TUNING as T, PROFILE_TUNING as P } from './measurement-tuning.js';
+import { PROFILE_TUNING as P } from './measurement-tuning.js';
 import { checkMergedVehicles } from './merged-vehicles.js';
 import { findDensityGaps, reconstructDensity, type DensityGap } from './metal-density.js';
 import type { PairedPass } from './pairing.js';
