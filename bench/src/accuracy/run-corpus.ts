@@ -1,6 +1,8 @@
 import {
   decodeAndVerify,
   measureSpeed,
+  LR_ALGORITHM_VERSION,
+  type LrAlgorithmVersion,
   parseMeterPublicKey,
   type MeterPublicKey,
   type SiteParameters,
@@ -34,7 +36,7 @@ function keysOf(dataset: Dataset): Map<string, { key: MeterPublicKey; site: Site
 }
 
 /** Decodes, verifies and measures every reading, as the chaincode would; mutates every k-th. */
-export function runCorpus(dataset: Dataset, mutateEvery = 0): { judged: Judged[]; mutations: MutationOutcome[] } {
+export function runCorpus(dataset: Dataset, mutateEvery = 0, algorithm: LrAlgorithmVersion = LR_ALGORITHM_VERSION): { judged: Judged[]; mutations: MutationOutcome[] } {
   const meters = keysOf(dataset);
   const judged: Judged[] = [];
   const mutations: MutationOutcome[] = [];
@@ -46,7 +48,7 @@ export function runCorpus(dataset: Dataset, mutateEvery = 0): { judged: Judged[]
     if (!authentic.ok) {
       judged.push({ truth: reading.truth, accepted: false, speedKmh: null, reason: authentic.reason, detail: authentic.detail });
     } else {
-      const m = measureSpeed(authentic.reading, meter.site);
+      const m = measureSpeed(authentic.reading, meter.site, algorithm);
       judged.push(
         m.ok
           ? { truth: reading.truth, accepted: true, speedKmh: m.speedKmh, reason: null, detail: null }

@@ -97,6 +97,12 @@ describe('createDataset', () => {
     }
   });
 
+  it('draws only the requested hard kinds', () => {
+    const ds = createDataset({ meters: 2, readings: 40, seed: 9, mix: 'hard', kinds: ['stop-and-go', 'merged-pair'] });
+    const kinds = new Set([...ds.readings()].map((r) => r.truth.kind));
+    expect([...kinds].sort()).toEqual(['clean', 'merged-pair', 'stop-and-go']);
+  });
+
   it.each([
     [{ meters: 0 }, 'BAD_METERS'],
     [{ readings: -1 }, 'BAD_READINGS'],
@@ -104,6 +110,8 @@ describe('createDataset', () => {
     [{ mix: 'chaos' }, 'BAD_MIX'],
     [{ speedRangeKmh: [50, 10] }, 'BAD_SPEED_RANGE'],
     [{ classes: ['tank'] }, 'BAD_CLASSES'],
+    [{ kinds: ['clean'] }, 'BAD_KINDS'],
+    [{ kinds: [] }, 'BAD_KINDS'],
     [{ sampleRateHz: 50 }, 'BAD_RATE'],
     [{ day: '2026-02-30' }, 'BAD_DAY'],
   ])('rejects %j with %s', (bad, code) => {

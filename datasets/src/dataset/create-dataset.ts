@@ -89,6 +89,7 @@ export function createDataset(options: DatasetOptions): Dataset {
     hardShare: HARD_SHARE[options.mix ?? 'default'],
     speedRangeKmh: options.speedRangeKmh,
     classes: options.classes,
+    kinds: options.kinds,
     sampleRateHz,
   };
   const slots = planSlots(options, meters, policy, dayStartUs);

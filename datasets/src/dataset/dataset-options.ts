@@ -1,4 +1,5 @@
 import { DLR1 } from '@speedledger/lr-chaincode/core';
+import { HARD_PASS_KINDS, type PassKind } from '../physics/pass-kind.js';
 import { VEHICLE_CLASSES, type VehicleClass } from '../physics/vehicle.js';
 
 /** What to generate. */
@@ -13,6 +14,8 @@ export interface DatasetOptions {
   mix?: 'clean' | 'default' | 'hard';
   /** When given, speeds are uniform in this range (accuracy sweeps) instead of traffic speeds. */
   speedRangeKmh?: [number, number];
+  /** Restrict the hard kinds drawn (the share of hard cases still follows `mix`). */
+  kinds?: PassKind[];
   /** Restrict vehicle classes. */
   classes?: VehicleClass[];
   /** ADC rate every meter is approved with; default 1000. */
@@ -22,7 +25,7 @@ export interface DatasetOptions {
 }
 
 /** Stable codes of option problems. */
-export type DatasetOptionsErrorCode = 'BAD_METERS' | 'BAD_READINGS' | 'BAD_SEED' | 'BAD_MIX' | 'BAD_SPEED_RANGE' | 'BAD_CLASSES' | 'BAD_RATE' | 'BAD_DAY' | 'BAD_SPEEDUP' | 'BAD_CLOCK';
+export type DatasetOptionsErrorCode = 'BAD_METERS' | 'BAD_READINGS' | 'BAD_SEED' | 'BAD_MIX' | 'BAD_SPEED_RANGE' | 'BAD_CLASSES' | 'BAD_KINDS' | 'BAD_RATE' | 'BAD_DAY' | 'BAD_SPEEDUP' | 'BAD_CLOCK';
 
 /** Thrown by createDataset/writeDataset for options it cannot honour. */
 export class DatasetOptionsError extends Error {
@@ -57,6 +60,9 @@ export function validateDatasetOptions(o: DatasetOptions): void {
   }
   if (o.classes !== undefined && (!Array.isArray(o.classes) || o.classes.length === 0 || o.classes.some((c) => !VEHICLE_CLASSES.includes(c)))) {
     throw new DatasetOptionsError('BAD_CLASSES', `classes must be a non-empty list of ${VEHICLE_CLASSES.join(', ')}`, 'classes');
+  }
+  if (o.kinds !== undefined && (!Array.isArray(o.kinds) || o.kinds.length === 0 || o.kinds.some((k) => !HARD_PASS_KINDS.includes(k)))) {
+    throw new DatasetOptionsError('BAD_KINDS', `kinds must be a non-empty list of ${HARD_PASS_KINDS.join(', ')}`, 'kinds');
   }
   if (o.sampleRateHz !== undefined && !int(o.sampleRateHz, DLR1.MIN_SAMPLE_RATE_HZ, DLR1.MAX_SAMPLE_RATE_HZ)) {
     throw new DatasetOptionsError('BAD_RATE', `sampleRateHz must be an integer in ${DLR1.MIN_SAMPLE_RATE_HZ}..${DLR1.MAX_SAMPLE_RATE_HZ}, got ${String(o.sampleRateHz)}`, 'sampleRateHz');

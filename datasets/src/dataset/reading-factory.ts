@@ -15,6 +15,8 @@ export interface PassPolicy {
   readonly hardShare: number;
   readonly speedRangeKmh?: readonly [number, number];
   readonly classes?: readonly VehicleClass[];
+  /** Hard kinds allowed (all when absent). */
+  readonly kinds?: readonly PassKind[];
   readonly sampleRateHz: number;
 }
 
@@ -31,12 +33,14 @@ export interface PlannedReading {
 /** Kinds a window can hold at this rate: a stop of seconds needs a window of seconds. */
 function feasibleHardKinds(sampleRateHz: number): readonly PassKind[] {
   const maxWindowS = 32_768 / sampleRateHz;
-  return maxWindowS >= 8 ? HARD_PASS_KINDS : HARD_PASS_KINDS.filter((k) => k !== 'stop-between-loops');
+  return maxWindowS >= 8 ? HARD_PASS_KINDS : HARD_PASS_KINDS.filter((k) => k !== 'stop-between-loops' && k !== 'stop-and-go');
 }
 
 function drawKind(rng: Rng, policy: PassPolicy): PassKind {
   if (!rng.chance(policy.hardShare)) return 'clean';
-  const kinds = feasibleHardKinds(policy.sampleRateHz);
+  const feasible = feasibleHardKinds(policy.sampleRateHz);
+  const wanted = policy.kinds ? feasible.filter((k) => policy.kinds!.includes(k)) : feasible;
+  const kinds = wanted.length > 0 ? wanted : feasible;
   return kinds[rng.int(0, kinds.length - 1)]!;
 }
 

@@ -124,6 +124,65 @@ describe('hard cases', () => {
     expect(standing).toBeGreaterThan(0.9);
   });
 
+  it('stop-and-go: slows to a crawl (≤ 5 km/h) while the body is over the loops, then drives off', () => {
+    for (let i = 0; i < 12; i++) {
+      const { s } = pass('stop-and-go', 'van', 30, `sag-${i}`);
+      const { motion, vehicle } = s.actors[0]!;
+      const t = s.truth;
+      expect(t.expectedReasons).toContain('NON_CONSTANT_SPEED');
+      expect(t.referenceSpeedKmh).not.toBeNull();
+      // Ground truth recorded: the front's mean speed across the gap.
+      expect(Math.abs(t.tBFrontS! - t.tAFrontS! - site.spacingM / (t.referenceSpeedKmh! / 3.6))).toBeLessThan(1e-9);
+      let slowest = Infinity;
+      let slowAt = 0;
+      for (let k = 0; k < s.n; k += 5) {
+        const v = motion.speedAt(k / RATE);
+        if (v < slowest) [slowest, slowAt] = [v, k / RATE];
+      }
+      expect(slowest * 3.6).toBeGreaterThanOrEqual(1 - 1e-9);
+      expect(slowest * 3.6).toBeLessThanOrEqual(5 + 1e-9);
+      // At the slowest moment some of the body is over loop A or loop B.
+      const front = motion.positionAt(slowAt);
+      const overA = front > 0 && front - vehicle.lengthM < site.loopA.lengthM;
+      const overB = front > site.spacingM && front - vehicle.lengthM < site.spacingM + site.loopB.lengthM;
+      expect(overA || overB).toBe(true);
+      // It leaves faster than it crawled: the speed is not constant within the window.
+      expect(motion.speedAt(s.n / RATE)).toBeGreaterThan(2 * slowest);
+    }
+  });
+
+  it('merged pair: two vehicles 0.3–1.5 m apart at (almost) the same speed', () => {
+    for (let i = 0; i < 12; i++) {
+      const { s } = pass('merged-pair', 'car', 50, `mp-${i}`);
+      const [lead, follow] = s.actors;
+      expect(s.actors).toHaveLength(2);
+      const gap = lead!.motion.positionAt(0) - lead!.vehicle.lengthM - follow!.motion.positionAt(0);
+      expect(gap).toBeGreaterThanOrEqual(0.3);
+      expect(gap).toBeLessThanOrEqual(1.5);
+      expect(follow!.motion.speedAt(0) / lead!.motion.speedAt(0)).toBeGreaterThanOrEqual(0.99);
+      expect(s.truth.expectedReasons).toEqual(['MULTIPLE_VEHICLES']);
+      expect(s.truth.referenceSpeedKmh).toBeNull();
+    }
+  });
+
+  it('bus/coach: axle groups stand out of a floor that never falls to the baseline', () => {
+    for (let i = 0; i < 8; i++) {
+      const { s, r } = pass('clean', 'bus', 40, `bus-${i}`, true);
+      expect(s.truth.vehicleLengthM!).toBeGreaterThanOrEqual(11);
+      expect(s.truth.vehicleLengthM!).toBeLessThanOrEqual(14);
+      const e = excursion(r.loopA);
+      const peak = Math.max(...e);
+      const start = e.findIndex((v) => v > 0.5 * peak);
+      const end = e.length - 1 - [...e].reverse().findIndex((v) => v > 0.5 * peak);
+      const inside = e.slice(start, end);
+      expect(Math.min(...inside)).toBeGreaterThan(0.25 * peak);
+      // More than one hump: a local maximum well inside the body besides the global one.
+      let humps = 0;
+      for (let k = start + 50; k < end - 50; k += 1) if (e[k]! >= Math.max(...e.slice(k - 50, k + 51)) && e[k]! > 0.6 * peak) humps++;
+      expect(humps).toBeGreaterThanOrEqual(2);
+    }
+  });
+
   it('clipped: the pass reaches full scale; empty: nothing but noise', () => {
     const clipped = pass('clipped', 'car', 50, 'clip').r;
     expect([...clipped.loopA, ...clipped.loopB]).toContain(65535);

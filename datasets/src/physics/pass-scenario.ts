@@ -195,6 +195,60 @@ function buildStop(req: PassRequest, site: SitePhysics, rng: Rng): Built {
   return { truth: truthOf('stop-between-loops', actor, g, false), n, reversed: false, actors: [actor], clip: null };
 }
 
+/**
+ * Stop-and-go (a queue at a light): the vehicle brakes to a crawl of 1–5 km/h while its body
+ * is over the loops, crawls for a while and drives off. The reference speed (the front's mean
+ * speed across the gap) exists but is no constant speed of the pass.
+ */
+function buildStopAndGo(req: PassRequest, site: SitePhysics, rng: Rng): Built {
+  const g = geometry(site, false);
+  const vehicle = sampleVehicle(req.vehicleClass, rng);
+  const v0 = Math.min(40, Math.max(12, req.speedKmh)) / 3.6;
+  const vMin = rng.uniform(1, 5) / 3.6;
+  const brake = rng.uniform(1.5, 3.0);
+  // Where the crawl starts: from just inside loop A until the front is past loop B with the body
+  // still over the loops, so the slow part is seen by at least one loop.
+  const xSlow = rng.uniform(0.1, g.spacingM + 0.6 * vehicle.lengthM);
+  const brakingM = (v0 * v0 - vMin * vMin) / (2 * brake);
+  const x0 = Math.min(xSlow - brakingM, -g.first.fringeM) - v0 * rng.uniform(0.15, 0.4);
+  const phases: MotionPhase[] = [
+    { durationS: (xSlow - brakingM - x0) / v0, accel: 0 },
+    { durationS: (v0 - vMin) / brake, accel: -brake },
+    { durationS: rng.uniform(0.3, 2.5), accel: 0 },
+    { durationS: 8, accel: rng.uniform(1.0, 2.0) },
+    { durationS: Infinity, accel: 0 },
+  ];
+  const motion = new Motion(x0, v0, phases);
+  const tExit = motion.timeAt(exitPosition(g, vehicle));
+  if (tExit === null) return null;
+  const n = windowSamples(tExit, rng.uniform(0.15, 0.4), req.sampleRateHz);
+  if (n === null) return null;
+  const actor: Actor = { vehicle, motion, lateralFirst: 1, lateralSecond: 1 };
+  return { truth: truthOf('stop-and-go', actor, g, false), n, reversed: false, actors: [actor], clip: null };
+}
+
+/**
+ * Two vehicles bumper to bumper (0.3–1.5 m of air between them, the follower at 99–100 % of the
+ * leader's speed): shorter than a loop, so the two occupancies merge into one with a dip.
+ */
+function buildMergedPair(req: PassRequest, site: SitePhysics, rng: Rng): Built {
+  const g = geometry(site, false);
+  const lead = sampleVehicle(req.vehicleClass, rng);
+  const follower = sampleVehicle(req.secondClass, rng);
+  const v1 = req.speedKmh / 3.6;
+  const v2 = v1 * rng.uniform(0.99, 1.0);
+  const first = cruising(g, lead, v1, rng.uniform(0.15, 0.4), 0);
+  const gap = rng.uniform(0.3, 1.5);
+  const second = new Motion(first.positionAt(0) - lead.lengthM - gap, v2, [{ durationS: Infinity, accel: 0 }]);
+  const tExit = second.timeAt(exitPosition(g, follower));
+  if (tExit === null) return null;
+  const n = windowSamples(tExit, rng.uniform(0.15, 0.4), req.sampleRateHz);
+  if (n === null) return null;
+  const leader: Actor = { vehicle: lead, motion: first, lateralFirst: 1, lateralSecond: 1 };
+  const actors: Actor[] = [leader, { vehicle: follower, motion: second, lateralFirst: 1, lateralSecond: 1 }];
+  return { truth: truthOf('merged-pair', leader, g, false, true, true, false), n, reversed: false, actors, clip: null };
+}
+
 function buildTailgating(req: PassRequest, site: SitePhysics, rng: Rng): Built {
   const g = geometry(site, false);
   const lead = sampleVehicle(req.vehicleClass, rng);
@@ -268,6 +322,12 @@ export function planPass(req: PassRequest, site: SitePhysics, rng: Rng): PassSce
         break;
       case 'tailgating':
         built = buildTailgating(r, site, rng);
+        break;
+      case 'stop-and-go':
+        built = buildStopAndGo(r, site, rng);
+        break;
+      case 'merged-pair':
+        built = buildMergedPair(r, site, rng);
         break;
       case 'empty':
         built = buildEmpty(r, rng);

@@ -55,11 +55,33 @@ function vanDensity(len: number, rng: Rng, base: number): Density {
   return (d) => base * (0.8 + engine * bump(d, 0.55, 0.4) + 0.25 * (bump(d, 0.9, 0.2) + bump(d, rear, 0.25)));
 }
 
+/**
+ * Buses and coaches: a high chassis (only the frame rails and floor couple to the loop, weakly),
+ * with the axle groups (wheels, hubs, differential, suspension) and the engine standing out
+ * as humps. Between the axle groups the signal sinks towards the floor level, never to the
+ * baseline: the frame is continuous metal. City buses have one rear axle (dual tyres) and a
+ * front or rear engine; coaches a rear tandem and a rear engine.
+ */
 function busDensity(len: number, rng: Rng, base: number): Density {
-  const rearEngine = rng.uniform(0.3, 0.5);
-  const frontAxle = rng.uniform(2.2, 2.8);
-  const rearAxle = len - rng.uniform(3.0, 3.6);
-  return (d) => base * (0.7 + 0.15 * bump(d, frontAxle, 0.3) + 0.25 * bump(d, rearAxle, 0.4) + rearEngine * bump(d, len - 1.0, 0.6));
+  const coach = rng.chance(0.45);
+  const floor = rng.uniform(0.4, 0.8);
+  const frontAxle = rng.uniform(2.2, 2.9);
+  const frontWeight = rng.uniform(0.6, 1.0);
+  const rear1 = coach ? len - rng.uniform(3.4, 4.0) : len - rng.uniform(3.0, 3.6);
+  const rear2 = coach ? rear1 + rng.uniform(1.3, 1.45) : rear1;
+  const rearWeight1 = coach ? rng.uniform(0.7, 1.1) : rng.uniform(1.0, 1.6);
+  const rearWeight2 = coach ? rng.uniform(0.6, 1.0) : 0;
+  const rearEngine = coach || rng.chance(0.5);
+  const engine = rng.uniform(0.4, 0.8);
+  const engineAt = rearEngine ? len - 1.1 : 1.0;
+  return (d) =>
+    base *
+    (floor +
+      0.2 * bump(d, 0.3, 0.2) +
+      frontWeight * bump(d, frontAxle, 0.35) +
+      rearWeight1 * bump(d, rear1, 0.35) +
+      rearWeight2 * bump(d, rear2, 0.35) +
+      engine * bump(d, engineAt, 0.55));
 }
 
 function truckDensity(len: number, rng: Rng, base: number): Density {
@@ -90,7 +112,7 @@ const SPECS: Record<VehicleClass, ClassSpec> = {
   car: { lengthM: [3.8, 4.9], base: [1200, 1700], lateral: [0.85, 1.0], density: carDensity },
   motorcycle: { lengthM: [1.9, 2.3], base: [450, 700], lateral: [0.45, 0.9], density: motorcycleDensity },
   van: { lengthM: [5.0, 6.5], base: [1300, 1800], lateral: [0.85, 1.0], density: vanDensity },
-  bus: { lengthM: [11.0, 13.5], base: [650, 900], lateral: [0.85, 1.0], density: busDensity },
+  bus: { lengthM: [11.0, 14.0], base: [600, 850], lateral: [0.85, 1.0], density: busDensity },
   'truck-trailer': { lengthM: [15.0, 19.0], base: [1400, 1900], lateral: [0.85, 1.0], density: truckDensity },
 };
 

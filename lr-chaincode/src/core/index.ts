@@ -14,10 +14,15 @@ export { siteParameterProblems, type SiteParameters } from './site-parameters.js
 export {
   measureSpeed,
   LR_ALGORITHM_VERSION,
+  LR_ALGORITHM_V1_1_0,
+  LR_ALGORITHM_V1_2_0,
+  LR_ALGORITHM_VERSIONS,
+  type LrAlgorithmVersion,
   type LoopSignal,
   type LoopDetection,
   type SpeedMeasurement,
   type MeasurementReason,
   type MeasurementResult,
 } from './measure-speed.js';
-export { MEASUREMENT_TUNING, type MeasurementTuning } from './measurement-tuning.js';
+export { MEASUREMENT_TUNING, PROFILE_TUNING, type MeasurementTuning } from './measurement-tuning.js';
+export { reconstructDensity } from './metal-density.js';

@@ -1,17 +1,30 @@
 import { loopResidual } from './baseline.js';
 import { detectOccupancy } from './detection.js';
+import { checkMergedPairs } from './merged-pairs.js';
 import { checkMergedVehicles } from './merged-vehicles.js';
 import { pairPass } from './pairing.js';
 import { reject, type Rejection } from './rejection.js';
 import { halfPeakOnset, estimateShift } from './shift-estimation.js';
+import { checkSpeedProfile } from './speed-profile.js';
 import { siteParameterProblems, type SiteParameters } from './site-parameters.js';
 import { checkValidity, passKinematics } from './validity.js';
 
+/** The first released algorithm: kept as code so records it computed can be re-executed. */
+export const LR_ALGORITHM_V1_1_0 = 'dlr1-speed/1.1.0';
+/** Adds NON_CONSTANT_SPEED (speed profile along the pass) and the density-gap test of merged pairs. */
+export const LR_ALGORITHM_V1_2_0 = 'dlr1-speed/1.2.0';
+
 /**
- * Identifies the speed algorithm and its tuning. Recorded with every measurement; bump it on
- * any change that can alter a result.
+ * Identifies the speed algorithm new records are computed with. Recorded with every
+ * measurement; bump it on any change that can alter a result.
  */
-export const LR_ALGORITHM_VERSION = 'dlr1-speed/1.1.0';
+export const LR_ALGORITHM_VERSION = LR_ALGORITHM_V1_2_0;
+
+/** Every algorithm version this software can execute, oldest first. */
+export const LR_ALGORITHM_VERSIONS = [LR_ALGORITHM_V1_1_0, LR_ALGORITHM_V1_2_0] as const;
+
+/** One of {@link LR_ALGORITHM_VERSIONS}. */
+export type LrAlgorithmVersion = (typeof LR_ALGORITHM_VERSIONS)[number];
 
 /** Where one loop saw the vehicle. */
 export interface LoopDetection {
@@ -54,6 +67,7 @@ export type MeasurementReason =
   | 'CLIPPED'
   | 'LOW_CORRELATION'
   | 'SPEED_OUT_OF_RANGE'
+  | 'NON_CONSTANT_SPEED'
   | 'MALFORMED';
 
 /** A measurement or the reason there is none. */
@@ -66,7 +80,8 @@ export interface LoopSignal {
   sampleRateHz: number;
 }
 
-function measure(signal: LoopSignal, site: SiteParameters): MeasurementResult {
+function measure(signal: LoopSignal, site: SiteParameters, version: LrAlgorithmVersion): MeasurementResult {
+  const v12 = version === LR_ALGORITHM_V1_2_0;
   const problems = siteParameterProblems(site);
   if (problems.length > 0) return reject('MALFORMED', `site parameters invalid: ${problems.join('; ')}`);
   const { loopA, loopB, sampleRateHz } = signal;
@@ -92,9 +107,15 @@ function measure(signal: LoopSignal, site: SiteParameters): MeasurementResult {
   const spacingM = site.spacingMm / 1000;
   const shift = estimateShift(resA.residual, resB.residual, pair.a, pair.b, coarse, spacingM, site.loopLengthMm / 1000, sampleRateHz);
   const kin = passKinematics(shift, spacingM, sampleRateHz);
-  const invalid = checkValidity(shift, kin);
+  const invalid = checkValidity(shift, kin, v12 ? 'NON_CONSTANT_SPEED' : 'LOW_CORRELATION');
   if (invalid) return invalid;
-  const merged = checkMergedVehicles(resA, resB, pair, shift, kin, sampleRateHz);
+  if (v12) {
+    const unsteady = checkSpeedProfile(resA.residual, resB.residual, pair.a, shift, spacingM, sampleRateHz);
+    if (unsteady) return unsteady;
+  }
+  const merged = v12
+    ? checkMergedPairs(resA, resB, pair, shift, kin, sampleRateHz, site.loopLengthMm / 1000)
+    : checkMergedVehicles(resA, resB, pair, shift, kin, sampleRateHz);
   if (merged) return merged;
 
   // Integer arithmetic where it decides the record: spacing (mm) × rate (Hz) × 0.36 / shift.
@@ -125,10 +146,13 @@ function measure(signal: LoopSignal, site: SiteParameters): MeasurementResult {
  * the refusal of two vehicles whose signals merged into one occupancy.
  * Pure and deterministic (only + − × ÷, `Math.sqrt`, rounding and comparisons in fixed order),
  * so every endorser computes bit-identical results. Never throws.
+ * `version` selects the algorithm (default: {@link LR_ALGORITHM_VERSION}); 1.1.0 re-executes
+ * old records exactly as they were computed.
  */
-export function measureSpeed(signal: LoopSignal, site: SiteParameters): MeasurementResult {
+export function measureSpeed(signal: LoopSignal, site: SiteParameters, version: LrAlgorithmVersion = LR_ALGORITHM_VERSION): MeasurementResult {
+  if (!(LR_ALGORITHM_VERSIONS as readonly string[]).includes(version)) return reject('MALFORMED', `unknown algorithm version ${String(version)}`);
   try {
-    return measure(signal, site);
+    return measure(signal, site, version);
   } catch (error) {
     // Unreachable by design; a throw must still not escape into a transaction.
     return reject('MALFORMED', `measurement failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -98,3 +98,47 @@ export const MEASUREMENT_TUNING = Object.freeze({
 
 /** The tuning constants' type. */
 export type MeasurementTuning = typeof MEASUREMENT_TUNING;
+
+/**
+ * Thresholds added by `dlr1-speed/1.2.0` (the 1.1.0 ones above are unchanged, so 1.1.0
+ * re-executes bit-identically).
+ */
+export const PROFILE_TUNING = Object.freeze({
+  /** Lag search of a local shift: ± this fraction of the whole-pass shift. */
+  profileSearchFraction: 0.35,
+  /** Probe offset (fraction of the shift) and the least correlation drop there for a defined local shift. */
+  profileProbeFraction: 0.03,
+  profileMinSharpness: 0.003,
+  /** Occupancy durations on A and B may differ by this fraction beyond the measured speed change. */
+  profileMaxDurationMismatch: 0.08,
+  /** Timing slack of a local shift, samples. */
+  profileSlackSamples: 1,
+  /** Middle-third speed off the uniform-acceleration line by at most this fraction of the mean speed. */
+  profileMaxCurvature: 0.06,
+  /** Front-third to rear-third speed change at most this fraction of the mean speed. */
+  profileMaxChange: 0.3,
+  /** Travel (m) ahead of the foot from which the density is reconstructed. */
+  densityLeadM: 0.6,
+  /** Half-length of travel (m) over which the signal's slope is taken for the density. */
+  densitySlopeHalfM: 0.1,
+  /**
+   * A density gap closer than this (m) to either end is not between two vehicles: the shortest
+   * road vehicle (a motorcycle, ≥ 1.9 m) plus half the air to it is longer.
+   */
+  minDensityPieceM: 2.0,
+  /** Metal density below this fraction of the body's median is a gap between two vehicles. */
+  gapDensityFraction: 0.2,
+  /**
+   * A reconstructed density below −this × the median is a model error (the loop's edges do not
+   * respond alike, so echoes one loop length apart): the reconstruction is not used.
+   */
+  densityTrustFraction: 0.08,
+  /**
+   * A body whose density never falls below this fraction of its median on one loop, or below
+   * `chassisBothFraction` on both, is one chassis (a bus floor sits at 40–80 % of the frame).
+   */
+  chassisDensityFraction: 0.35,
+  chassisBothFraction: 0.2,
+  /** The gap must be at the same point of the vehicle on both loops, within this many metres. */
+  gapAgreementM: 0.8,
+});

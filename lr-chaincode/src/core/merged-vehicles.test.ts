@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loopResidual } from './baseline.js';
 import { detectOccupancy } from './detection.js';
-import { measureSpeed } from './measure-speed.js';
+import { LR_ALGORITHM_V1_1_0, measureSpeed } from './measure-speed.js';
 import { MEASUREMENT_TUNING as T } from './measurement-tuning.js';
 import { findDeepValleys } from './occupancy-valleys.js';
 import { generatePass, type GeneratedPass, type PassOptions, type TestClass } from './test-support/loop-signal-generator.js';
@@ -27,7 +27,7 @@ function permissible(reference: number): number {
   return reference <= 100 ? 3 : reference * 0.03;
 }
 
-describe('merged tailgating passes', () => {
+describe('merged tailgating passes (dlr1-speed/1.1.0, pinned)', () => {
   const pairs: [TestClass, TestClass][] = [
     ['car', 'car'],
     ['motorcycle', 'car'],
@@ -45,7 +45,7 @@ describe('merged tailgating passes', () => {
         const pass = generatePass(options);
         // The case must really be merged: one occupancy per loop, so detection alone cannot split it.
         if (shapeOfA(pass).segments === 1) merged++;
-        const result = measureSpeed(pass, site);
+        const result = measureSpeed(pass, site, LR_ALGORITHM_V1_1_0);
         expect(result.ok, `${leader}+${follower} at ${speedKmh} km/h was accepted`).toBe(false);
         if (!result.ok) expect(result.reason).toBe('MULTIPLE_VEHICLES');
       }
@@ -56,7 +56,7 @@ describe('merged tailgating passes', () => {
   it('names the valley and the length in the detail of a merged refusal', () => {
     const pass = generatePass({ seed: 11, cls: 'car', followerClass: 'car', followerGapM: 1, speedKmh: 50 });
     expect(shapeOfA(pass).segments).toBe(1);
-    const result = measureSpeed(pass, site);
+    const result = measureSpeed(pass, site, LR_ALGORITHM_V1_1_0);
     expect(result.ok).toBe(false);
     if (!result.ok) {
       expect(result.reason).toBe('MULTIPLE_VEHICLES');
@@ -68,7 +68,7 @@ describe('merged tailgating passes', () => {
 
   it('refuses a weak motorcycle detached behind a truck (the stray rule)', () => {
     const pass = generatePass({ seed: 21, cls: 'truck-trailer', followerClass: 'motorcycle', followerGapM: 3, speedKmh: 40, lateral: 0.6 });
-    const result = measureSpeed(pass, site);
+    const result = measureSpeed(pass, site, LR_ALGORITHM_V1_1_0);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.reason).toBe('MULTIPLE_VEHICLES');
   });
@@ -83,7 +83,7 @@ describe('trucks with trailer coupling dips', () => {
         const shape = shapeOfA(pass);
         expect(shape.segments).toBe(1);
         if (shape.deepest <= T.valleyMaxRatio) deep++;
-        const result = measureSpeed(pass, site);
+        const result = measureSpeed(pass, site, LR_ALGORITHM_V1_1_0);
         expect(result.ok, `truck at ${speedKmh} km/h, coupling ${couplingGapM} m: ${result.ok ? '' : result.detail}`).toBe(true);
         if (result.ok) expect(Math.abs(result.speedKmh - pass.referenceSpeedKmh)).toBeLessThanOrEqual(permissible(pass.referenceSpeedKmh));
       }
@@ -96,7 +96,7 @@ describe('trucks with trailer coupling dips', () => {
     for (const cls of ['car', 'motorcycle', 'van', 'bus'] as const) {
       for (const [k, speedKmh] of [9, 15, 33].entries()) {
         const pass = generatePass({ seed: 700 + k, cls, speedKmh, noise: 20, drift: 30, bow: 15, lateral: cls === 'motorcycle' ? 0.5 : 1 });
-        const result = measureSpeed(pass, site);
+        const result = measureSpeed(pass, site, LR_ALGORITHM_V1_1_0);
         expect(result.ok, `${cls} at ${speedKmh} km/h: ${result.ok ? '' : result.detail}`).toBe(true);
       }
     }

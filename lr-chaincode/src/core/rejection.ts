@@ -16,6 +16,8 @@ export const REJECTION_REASONS = [
   'CLIPPED',
   'LOW_CORRELATION',
   'SPEED_OUT_OF_RANGE',
+  /** Since `dlr1-speed/1.2.0`: the speed is not constant within the pass (e.g. stop-and-go). */
+  'NON_CONSTANT_SPEED',
 ] as const;
 
 /** One of the spec's rejection reason codes. */

@@ -3,7 +3,7 @@ import { reject, type Rejection } from './rejection.js';
 import type { ShiftEstimate } from './shift-estimation.js';
 
 /** Reasons the validity stage can give. */
-export type ValidityReason = 'REVERSE_DIRECTION' | 'LOW_CORRELATION' | 'SPEED_OUT_OF_RANGE' | 'MULTIPLE_VEHICLES';
+export type ValidityReason = 'REVERSE_DIRECTION' | 'LOW_CORRELATION' | 'SPEED_OUT_OF_RANGE' | 'MULTIPLE_VEHICLES' | 'NON_CONSTANT_SPEED';
 
 /** Speeds and length derived from a shift estimate, SI units. */
 export interface PassKinematics {
@@ -37,8 +37,14 @@ export function passKinematics(shift: ShiftEstimate, spacingM: number, sampleRat
  * The rules that make a timed pass a sound measurement: forward direction, speed in the legal
  * range, one shape on both loops, a speed steady enough that front and rear agree within what
  * mild acceleration explains, and a plausible length. Returns null when all hold.
+ * `unsteady` is the code of the two steadiness refusals: `LOW_CORRELATION` in 1.1.0,
+ * `NON_CONSTANT_SPEED` from 1.2.0 on (same rule, its own code).
  */
-export function checkValidity(shift: ShiftEstimate, kin: PassKinematics): Rejection<ValidityReason> | null {
+export function checkValidity(
+  shift: ShiftEstimate,
+  kin: PassKinematics,
+  unsteady: 'LOW_CORRELATION' | 'NON_CONSTANT_SPEED' = 'LOW_CORRELATION',
+): Rejection<ValidityReason> | null {
   if (shift.front.levels === 0 || shift.rear.levels === 0) {
     return reject('LOW_CORRELATION', `edges could not be timed on both loops (front levels ${shift.front.levels}, rear levels ${shift.rear.levels})`);
   }
@@ -59,7 +65,7 @@ export function checkValidity(shift: ShiftEstimate, kin: PassKinematics): Reject
   const edgeAllowed = T.edgeAgreementSamples + T.edgeAgreementFraction * shift.front.shift;
   if (edgeGap > edgeAllowed) {
     return reject(
-      'LOW_CORRELATION',
+      unsteady,
       `front timing disagrees: whole-signal fit ${fixed(shift.frontShift, 2)} vs leading edges ${fixed(shift.front.shift, 2)} samples ` +
         `(at most ${fixed(edgeAllowed, 2)} apart): the vehicle's speed is not steady`,
     );
@@ -69,7 +75,7 @@ export function checkValidity(shift: ShiftEstimate, kin: PassKinematics): Reject
   const difference = Math.abs(kin.rearSpeed - kin.frontSpeed);
   if (difference > allowed) {
     return reject(
-      'LOW_CORRELATION',
+      unsteady,
       `speed not steady: front ${fixed(kin.frontSpeed * 3.6, 2)} km/h, rear ${fixed(kin.rearSpeed * 3.6, 2)} km/h ` +
         `${fixed(kin.frontToRearSeconds, 3)} s later; at most ${fixed(allowed * 3.6, 2)} km/h difference allowed`,
     );
