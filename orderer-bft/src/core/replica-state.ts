@@ -44,6 +44,8 @@ export interface ReplicaCounters {
   rejectedViewChanges: number;
   rejectedNewViews: number;
   rejectedDecisions: number;
+  /** Re-issued pre-prepares refused because they contradict a sequence we already decided. */
+  conflictingReissues: number;
   viewChangesStarted: number;
   stateTransfers: number;
 }
@@ -68,6 +70,11 @@ export class ReplicaState {
   readonly slots = new Map<number, Slot>();
   /** Highest-view prepared certificate per sequence above the stable checkpoint (PBFT's P). */
   readonly preparedCertificates = new Map<number, PreparedCertificate>();
+  /**
+   * Digest of every decision above the stable checkpoint. A re-issued pre-prepare (NEW-VIEW's O)
+   * is checked against it: a sequence we decided is never prepared or committed for another digest.
+   */
+  readonly decidedDigests = new Map<number, string>();
   /** Keys of every delivered request: the dedup table (grows with the ledger). */
   readonly delivered = new Set<string>();
   readonly pool: RequestPool;
@@ -102,7 +109,7 @@ export class ReplicaState {
   viewSyncAt?: number;
   readonly counters: ReplicaCounters = {
     invalidSignature: 0, malformed: 0, stale: 0, equivocations: 0, rejectedProposals: 0,
-    rejectedViewChanges: 0, rejectedNewViews: 0, rejectedDecisions: 0, viewChangesStarted: 0, stateTransfers: 0,
+    rejectedViewChanges: 0, rejectedNewViews: 0, rejectedDecisions: 0, conflictingReissues: 0, viewChangesStarted: 0, stateTransfers: 0,
   };
 
   private actions: ReplicaAction[] = [];

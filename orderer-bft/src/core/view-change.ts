@@ -132,10 +132,19 @@ export function installReissued(s: ReplicaState, envelope: Envelope<NewView>, se
   for (const prePrepare of envelope.body.prePrepares) {
     const { view, seq } = prePrepare.body;
     if (seq <= s.stable.seq) continue;
+    const digest = s.proposalDigest(prePrepare.body.proposal);
+    const decided = s.decidedDigests.get(seq);
+    // PBFT's safety argument says a valid NEW-VIEW never contradicts a decision; if one does, more
+    // than f replicas are faulty (or a leader forgot its NEW-VIEW, issue 14). Voting for it would
+    // let a second quorum form at a decided sequence, so we refuse the entry and keep our history.
+    if (decided !== undefined && decided !== digest) {
+      s.counters.conflictingReissues += 1;
+      continue;
+    }
     const slot = s.slot(seq, view);
     if (slot.prePrepare !== undefined) continue;
     slot.prePrepare = prePrepare;
-    slot.digest = s.proposalDigest(prePrepare.body.proposal);
+    slot.digest = digest;
     slot.certified = true;
     slot.accepted = true;
     if (!send) continue;
