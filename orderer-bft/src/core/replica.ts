@@ -116,8 +116,9 @@ export class Replica {
       s.counters.malformed += 1;
       return;
     }
-    // Our own messages echoed back (replays) carry nothing we do not know.
-    if (envelope.from === s.id) return;
+    // Our own messages echoed back (replays) carry nothing we do not know — except a NEW-VIEW of
+    // ours whose record we lost: without it we would climb views alone (issue 14).
+    if (envelope.from === s.id && !isForgottenOwnNewView(s, envelope)) return;
     if (!s.verifyEnvelope(envelope)) {
       s.counters.invalidSignature += 1;
       return;
@@ -242,6 +243,17 @@ export class Replica {
     const future = candidates.filter((t) => t > s.now || (t === s.now && s.resendViewChange));
     return future.length === 0 ? undefined : Math.min(...future);
   }
+}
+
+/**
+ * Our own NEW-VIEW relayed back (an answer to new-view-request) for a view we have not installed.
+ * It is then verified like anyone's: it is the one we signed, so adopting it cannot equivocate.
+ */
+function isForgottenOwnNewView(s: ReplicaState, envelope: Envelope): boolean {
+  const body = envelope.body;
+  if (body.type !== 'new-view' || s.leaderOf(body.view) !== s.id) return false;
+  if (body.view < s.view || (body.view === s.view && s.mode === 'normal')) return false;
+  return s.lastNewView?.body.view !== body.view;
 }
 
 /** The request timers in force: the configured ones, doubled per view installed without progress. */

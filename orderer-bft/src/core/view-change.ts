@@ -99,6 +99,8 @@ export function onNewView(s: ReplicaState, envelope: Envelope<NewView>): void {
     s.counters.rejectedNewViews += 1;
     return;
   }
+  // Our own, relayed back after we lost its record: never build another one for this view.
+  if (envelope.from === s.id) s.newViewSentFor = Math.max(s.newViewSentFor, view);
   installNewView(s, envelope, plan);
 }
 
