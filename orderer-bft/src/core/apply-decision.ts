@@ -21,6 +21,7 @@ export function applyDecision(
     s.emit({ type: 'deliver', decision });
   }
   s.decidedDigests.set(decision.seq, decision.digest);
+  s.lastProgressAt = s.now;
   s.tip = { seq: decision.seq, header: decision.proposal.header, digest: s.headerDigest(decision.proposal.header) };
   for (const key of contents?.keys ?? []) {
     s.delivered.add(key);

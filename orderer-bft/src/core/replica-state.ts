@@ -96,6 +96,8 @@ export class ReplicaState {
   requestTimerDoublings = 0;
   /** Decided height when the current view was installed. */
   tipAtViewInstall = 0;
+  /** Time of the last decision or view installation: the request timers measure progress from it. */
+  lastProgressAt = 0;
   /** Messages for views above ours, replayed once the view is installed. */
   future: { from: number; envelope: Envelope }[] = [];
   /** Buffered messages whose view was just installed, to be processed again. */

@@ -173,12 +173,12 @@ export class Replica {
       else if (s.viewChangeDeadline !== undefined && s.now >= s.viewChangeDeadline) startViewChange(s, s.view + 1);
       return;
     }
-    const { forwardAfter, complainAfter } = requestTimers(s);
+    const { forwardAfter } = requestTimers(s);
     const toForward: Uint8Array[] = [];
-    let complain = false;
+    const at = complainAt(s);
+    const complain = at !== undefined && s.now >= at;
     for (const entry of s.pool.values()) {
       if (s.now < entry.since + forwardAfter) break;
-      if (s.now >= entry.since + forwardAfter + complainAfter) complain = true;
       if (!entry.forwarded) {
         entry.forwarded = true;
         toForward.push(entry.request);
@@ -225,8 +225,8 @@ export class Replica {
     } else {
       const oldest = s.pool.oldest();
       if (oldest !== undefined) {
-        const { forwardAfter, complainAfter } = requestTimers(s);
-        candidates.push(oldest.since + forwardAfter + complainAfter);
+        const { forwardAfter } = requestTimers(s);
+        candidates.push(complainAt(s)!);
         for (const entry of s.pool.values()) {
           if (!entry.forwarded) {
             candidates.push(entry.since + forwardAfter);
@@ -254,6 +254,24 @@ function isForgottenOwnNewView(s: ReplicaState, envelope: Envelope): boolean {
   if (body.type !== 'new-view' || s.leaderOf(body.view) !== s.id) return false;
   if (body.view < s.view || (body.view === s.view && s.mode === 'normal')) return false;
   return s.lastNewView?.body.view !== body.view;
+}
+
+/**
+ * When this replica votes the leader out for the pending requests (SmartBFT request timer 2,
+ * issue 14). It complains about missing progress, not request age: with requests pending and no
+ * decision (or view installation) for forward + complain, the leader is stuck. A leader that
+ * decides steadily but has a long backlog is left alone — the age of its oldest request only
+ * counts against it beyond one period per batch queued ahead of that request when its timers
+ * started, which still exposes a leader that keeps deciding but censors one request.
+ */
+function complainAt(s: ReplicaState): number | undefined {
+  const oldest = s.pool.oldest();
+  if (oldest === undefined) return undefined;
+  const { forwardAfter, complainAfter } = requestTimers(s);
+  const period = forwardAfter + complainAfter;
+  const stalled = Math.max(oldest.since, s.lastProgressAt) + period;
+  const censored = oldest.since + period * (1 + Math.ceil(oldest.ahead / s.config.batchMaxCount));
+  return Math.min(stalled, censored);
 }
 
 /** The request timers in force: the configured ones, doubled per view installed without progress. */

@@ -117,6 +117,7 @@ export function installNewView(s: ReplicaState, envelope: Envelope<NewView>, pla
   s.viewChangeAttempts = 0;
   s.requestTimerDoublings = s.tip.seq > s.tipAtViewInstall ? 0 : Math.min(s.requestTimerDoublings + 1, MAX_REQUEST_TIMER_DOUBLINGS);
   s.tipAtViewInstall = s.tip.seq;
+  s.lastProgressAt = s.now;
   s.lastNewView = envelope;
   if (persist) s.persist({ kind: 'new-view', view: s.view, envelope });
   adoptCheckpoint(s, plan.checkpoint);
