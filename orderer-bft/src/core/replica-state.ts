@@ -50,7 +50,12 @@ export interface ReplicaCounters {
   stateTransfers: number;
 }
 
-const FUTURE_BUFFER_LIMIT = 256;
+/**
+ * Messages for later views kept per sender. Per sender, so that one Byzantine replica flooding
+ * validly signed future-view messages only evicts its own (issue 14); 64 covers a log window of
+ * pre-prepares/prepares/commits plus a view change with the default timing.
+ */
+export const FUTURE_BUFFER_PER_SENDER = 64;
 
 /**
  * The mutable state of one replica plus its outbox. The protocol logic lives in separate
@@ -98,8 +103,8 @@ export class ReplicaState {
   tipAtViewInstall = 0;
   /** Time of the last decision or view installation: the request timers measure progress from it. */
   lastProgressAt = 0;
-  /** Messages for views above ours, replayed once the view is installed. */
-  future: { from: number; envelope: Envelope }[] = [];
+  /** Messages for views above ours, per sender in arrival order, replayed once the view is installed. */
+  readonly future = new Map<number, { from: number; envelope: Envelope }[]>();
   /** Buffered messages whose view was just installed, to be processed again. */
   replay: { from: number; envelope: Envelope }[] = [];
   /** Per replica: highest sequence it has shown to have decided. */
@@ -190,9 +195,22 @@ export class ReplicaState {
     return slot;
   }
 
+  /** Empties the future-view buffers: senders in id order, each in arrival order. */
+  takeFuture(): { from: number; envelope: Envelope }[] {
+    const out = [...this.future.entries()].sort((a, b) => a[0] - b[0]).flatMap(([, queue]) => queue);
+    this.future.clear();
+    return out;
+  }
+
+  /** Keeps a message of a later view; `from` is its authenticated author. */
   bufferFuture(from: number, envelope: Envelope): void {
-    this.future.push({ from, envelope });
-    if (this.future.length > FUTURE_BUFFER_LIMIT) this.future.shift();
+    let queue = this.future.get(from);
+    if (queue === undefined) {
+      queue = [];
+      this.future.set(from, queue);
+    }
+    queue.push({ from, envelope });
+    if (queue.length > FUTURE_BUFFER_PER_SENDER) queue.shift();
   }
 
   // ---- outbox: messages that depend on a WAL record wait until it is durable ----

@@ -124,9 +124,7 @@ export function installNewView(s: ReplicaState, envelope: Envelope<NewView>, pla
   if (plan.checkpoint.seq > s.tip.seq) markBehind(s, true);
   installReissued(s, envelope, true);
   s.pool.restartTimers(s.now);
-  const buffered = s.future;
-  s.future = [];
-  s.replay.push(...buffered);
+  s.replay.push(...s.takeFuture());
   deliverCommitted(s);
 }
 
