@@ -13,9 +13,11 @@ export interface NewViewPlan {
   readonly entries: readonly { readonly seq: number; readonly digest: string; readonly proposal: Proposal }[];
 }
 
-/** PBFT §4.3: 2f+1 distinct, valid, matching checkpoint messages (the genesis needs none). */
+/** PBFT §4.3: 2f+1 distinct, valid, matching checkpoint messages at a multiple of K (the genesis needs none). */
 export function isValidCheckpointCertificate(s: ReplicaState, cert: CheckpointCertificate): boolean {
   if (cert.seq === 0) return cert.digest === s.headerDigest(s.deps.genesisHeader) && cert.proof.length === 0;
+  // Checkpoints exist only every K decisions; one elsewhere would move the water marks off-grid.
+  if (!Number.isInteger(cert.seq) || cert.seq < 0 || cert.seq % s.config.checkpointInterval !== 0) return false;
   const signers = new Set<number>();
   for (const vote of cert.proof) {
     if (vote.body.seq !== cert.seq || vote.body.digest !== cert.digest || signers.has(vote.from)) return false;

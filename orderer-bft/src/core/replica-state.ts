@@ -7,6 +7,7 @@ import type {
   Checkpoint, CheckpointCertificate, Commit, Envelope, Message, NewView, PrePrepare, Prepare,
   PreparedCertificate, ViewChange,
 } from './messages.js';
+import type { OrdererError } from './errors.js';
 import { RequestPool } from './request-pool.js';
 import type { WalRecord } from './wal-record.js';
 
@@ -48,6 +49,8 @@ export interface ReplicaCounters {
   conflictingReissues: number;
   viewChangesStarted: number;
   stateTransfers: number;
+  /** new-view-request messages ignored because the sender asked again too soon. */
+  throttledNewViewRequests: number;
 }
 
 /**
@@ -112,11 +115,16 @@ export class ReplicaState {
   /** Per replica: highest view of a normal-case message it sent us. */
   readonly viewEvidence = new Map<number, number>();
   behindSince?: number;
+  /** Set once a safety invariant broke: the replica stopped for good (see the `halt` action). */
+  halted?: OrdererError;
+  /** Per replica: when we last answered its new-view-request (rate limit). */
+  readonly newViewRequestServedAt = new Map<number, number>();
   transferDeadline?: number;
   viewSyncAt?: number;
   readonly counters: ReplicaCounters = {
     invalidSignature: 0, malformed: 0, stale: 0, equivocations: 0, rejectedProposals: 0,
     rejectedViewChanges: 0, rejectedNewViews: 0, rejectedDecisions: 0, conflictingReissues: 0, viewChangesStarted: 0, stateTransfers: 0,
+    throttledNewViewRequests: 0,
   };
 
   private actions: ReplicaAction[] = [];

@@ -35,6 +35,8 @@ export interface ReplicaStatus {
   readonly poolSize: number;
   /** Sequences still held in the message log (bounded by the log window). */
   readonly logSize: number;
+  /** Stable code of the broken invariant once the replica halted (see the `halt` action). */
+  readonly halted?: string;
   readonly counters: Readonly<ReplicaCounters>;
 }
 
@@ -68,11 +70,13 @@ export class Replica {
     return {
       id: s.id, view: s.view, mode: s.mode, isLeader: s.isLeader, lastDecided: s.tip.seq,
       stableCheckpoint: s.stable.seq, poolSize: s.pool.size, logSize: s.slots.size, counters: { ...s.counters },
+      ...(s.halted === undefined ? {} : { halted: s.halted.code }),
     };
   }
 
   /** Admits a client request (dedup, bounded pool) and reports the verdict. */
   submit(request: Uint8Array): SubmitResult {
+    if (this.s.halted !== undefined) return { verdict: 'invalid', actions: [] };
     const verdict = this.admit(request);
     return { verdict, actions: this.finish() };
   }
@@ -80,6 +84,8 @@ export class Replica {
   /** Processes one event; returns the actions to execute, in order. */
   step(event: ReplicaEvent): ReplicaAction[] {
     const s = this.s;
+    // Halted on a broken safety invariant: nothing we could do next is trustworthy.
+    if (s.halted !== undefined) return [];
     switch (event.type) {
       case 'message':
         this.onMessage(event.envelope);
@@ -198,11 +204,13 @@ export class Replica {
   /** Work every event may enable, then the next timer the host must honour. */
   private finish(): ReplicaAction[] {
     const s = this.s;
-    while (s.replay.length > 0) {
+    while (s.replay.length > 0 && s.halted === undefined) {
       const batch = s.replay;
       s.replay = [];
-      for (const { envelope } of batch) this.dispatch(envelope);
+      for (const { envelope } of batch) if (s.halted === undefined) this.dispatch(envelope);
     }
+    // Only the alarm leaves a halted replica: whatever else this event produced is untrustworthy.
+    if (s.halted !== undefined) return s.drain().filter((action) => action.type === 'halt');
     maybePropose(s);
     checkBehind(s);
     checkViewSync(s);

@@ -174,7 +174,15 @@ export function checkViewSync(s: ReplicaState): void {
 
 /** Serves a lagging peer the latest NEW-VIEW we installed, if it is recent enough. */
 export function onNewViewRequest(s: ReplicaState, envelope: Envelope<NewViewRequest>): void {
-  if (s.lastNewView !== undefined && s.lastNewView.body.view >= envelope.body.view) {
-    s.emit({ type: 'send', to: envelope.from, envelope: s.lastNewView });
+  if (s.lastNewView === undefined || s.lastNewView.body.view < envelope.body.view) return;
+  // A NEW-VIEW carries 2f+1 view-changes with their certificates: answering every request would
+  // let one replica make us send megabytes. An honest requester retries once per view-change
+  // timeout (checkViewSync), so one answer per half of it never delays an honest one.
+  const served = s.newViewRequestServedAt.get(envelope.from);
+  if (served !== undefined && s.now < served + s.config.viewChangeTimeout / 2) {
+    s.counters.throttledNewViewRequests += 1;
+    return;
   }
+  s.newViewRequestServedAt.set(envelope.from, s.now);
+  s.emit({ type: 'send', to: envelope.from, envelope: s.lastNewView });
 }
