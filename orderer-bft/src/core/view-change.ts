@@ -115,9 +115,7 @@ export function installNewView(s: ReplicaState, envelope: Envelope<NewView>, pla
   s.mode = 'normal';
   s.viewChangeDeadline = undefined;
   s.viewChangeAttempts = 0;
-  s.requestTimerDoublings = s.tip.seq > s.tipAtViewInstall ? 0 : Math.min(s.requestTimerDoublings + 1, MAX_REQUEST_TIMER_DOUBLINGS);
-  s.tipAtViewInstall = s.tip.seq;
-  s.lastProgressAt = s.now;
+  noteViewInstalled(s);
   s.lastNewView = envelope;
   if (persist) s.persist({ kind: 'new-view', view: s.view, envelope });
   adoptCheckpoint(s, plan.checkpoint);
@@ -126,6 +124,18 @@ export function installNewView(s: ReplicaState, envelope: Envelope<NewView>, pla
   s.pool.restartTimers(s.now);
   s.replay.push(...s.takeFuture());
   deliverCommitted(s);
+}
+
+/**
+ * Request-timer backoff bookkeeping of a view installation; also replayed from each `new-view`
+ * WAL record on restore, where the decisions written before it give the same tip, so the
+ * restored timers equal those before the crash (records discarded below a checkpoint can only
+ * make them shorter, never longer).
+ */
+export function noteViewInstalled(s: ReplicaState): void {
+  s.requestTimerDoublings = s.tip.seq > s.tipAtViewInstall ? 0 : Math.min(s.requestTimerDoublings + 1, MAX_REQUEST_TIMER_DOUBLINGS);
+  s.tipAtViewInstall = s.tip.seq;
+  s.lastProgressAt = s.now;
 }
 
 /** Puts NEW-VIEW's O into the log; `send` is false while rebuilding from the WAL. */
@@ -148,7 +158,11 @@ export function installReissued(s: ReplicaState, envelope: Envelope<NewView>, se
     slot.digest = digest;
     slot.certified = true;
     slot.accepted = true;
-    if (!send) continue;
+    if (!send) {
+      // Rebuilding from the WAL: we sent this prepare before the crash; it still counts.
+      if (s.leaderOf(view) !== s.id) slot.prepares.set(s.id, s.seal<Prepare>({ type: 'prepare', view, seq, digest }));
+      continue;
+    }
     if (!s.isLeader) slot.prepares.set(s.id, s.broadcast<Prepare>({ type: 'prepare', view, seq, digest: slot.digest }));
     checkPrepared(s, slot);
   }
