@@ -5,6 +5,7 @@ import { toHex } from './bytes.js';
 import type { Proposal } from './dependencies.js';
 import type { Commit, Envelope, Message, NewView, PrePrepare, Prepare, ViewChange } from './messages.js';
 import { Replica } from './replica.js';
+import { ReplicaState } from './replica-state.js';
 import { TestCluster, type Flight } from './test-support/cluster.js';
 import type { WalRecord } from './wal-record.js';
 import { sha256Hasher } from '../sim/sim-crypto.js';
@@ -57,13 +58,9 @@ function execute(replica: Replica, actions: ReplicaAction[], host: Host, crashOn
   }
 }
 
-/** The core's proposal digest (length-prefixed header, then payload), recomputed independently. */
-function digestOf(_cluster: TestCluster, proposal: Proposal): string {
-  const bytes = new Uint8Array(8 + proposal.header.byteLength + proposal.payload.byteLength);
-  new DataView(bytes.buffer).setBigUint64(0, BigInt(proposal.header.byteLength));
-  bytes.set(proposal.header, 8);
-  bytes.set(proposal.payload, 8 + proposal.header.byteLength);
-  return toHex(sha256Hasher.hash(bytes));
+/** The core's own proposal digest (a scratch state of the cluster's replica 0). */
+function digestOf(cluster: TestCluster, proposal: Proposal): string {
+  return new ReplicaState(cluster.configs[0]!, cluster.deps(0)).proposalDigest(proposal);
 }
 
 function newViewBytes(envelope: Envelope<NewView>): string {
