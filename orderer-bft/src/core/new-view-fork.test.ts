@@ -104,8 +104,9 @@ describe('NEW-VIEW across a leader crash (issue 14)', () => {
  * must hold even if a leader forgets its NEW-VIEW.
  *
  * - `tie`: in view 2 B's V is {A, L, B}: equal-view certificates d1 (A) and d2 (L, B) meet.
- * - `refuse`: V is {A, B, X}: X replays a valid certificate for d1 so d1 wins O; B and L decided
- *   d2 and must refuse to prepare or commit d1.
+ * - `refuse`: X holds a valid certificate for d1 (L's re-issued pre-prepare, A's and X's
+ *   prepares). B, leader of view 2, sees only {A, B, X} and signs no NEW-VIEW contradicting its
+ *   decision; X, leader of view 3, sends a valid NEW-VIEW re-issuing d1, which L and B refuse.
  */
 describe('issue 14: the five-step fork scenario', () => {
   const A = 0;
@@ -177,13 +178,28 @@ describe('issue 14: the five-step fork scenario', () => {
     if (variant === 'refuse') {
       const aPrepareD1 = seen.find((f) => f.from === A && f.envelope.body.type === 'prepare' && (f.envelope as Envelope<Prepare>).body.view === 1)!
         .envelope as Envelope<Prepare>;
-      const reissued = firstNewView.body.prePrepares[0]!;
-      const xViewChange = sealAs<ViewChange>(cluster, X, {
-        type: 'view-change', view: 2, checkpoint: emptyViewChange(cluster, X).body.checkpoint,
-        prepared: [{ prePrepare: reissued, prepares: [aPrepareD1, xPrepareD1] }],
+      const certD1 = { prePrepare: firstNewView.body.prePrepares[0]!, prepares: [aPrepareD1, xPrepareD1] };
+      const xViewChange = (view: number): Envelope<ViewChange> => sealAs<ViewChange>(cluster, X, {
+        type: 'view-change', view, checkpoint: emptyViewChange(cluster, X).body.checkpoint, prepared: [certD1],
       });
-      toX(xViewChange, B);
+      // View 2 (leader B): V can only be {A, B, X}, whose O re-issues d1 against B's own decision,
+      // so B signs no NEW-VIEW at all. The view times out.
+      toX(xViewChange(2), B);
       allow = (f) => !(f.from === LEADER && f.to === B && f.envelope.body.type === 'view-change');
+      const vcFor3 = (from: number): Envelope<ViewChange> | undefined => seen.find(
+        (f) => f.from === from && f.envelope.body.type === 'view-change' && (f.envelope as Envelope<ViewChange>).body.view === 3,
+      )?.envelope as Envelope<ViewChange> | undefined;
+      for (let t = 0; t < 10_000 && (vcFor3(A) === undefined || vcFor3(LEADER) === undefined); t += 50) cluster.advance(50);
+      expect(seen.some((f) => f.envelope.body.type === 'new-view' && (f.envelope as Envelope<NewView>).body.view === 2)).toBe(false);
+      // View 3's leader is X: it builds a valid NEW-VIEW from A's and L's genuine VIEW-CHANGEs and
+      // its own, whose O re-issues d1 (support 2 to 1). L and B decided d2 and must refuse it.
+      const xReissue = sealAs<PrePrepare>(cluster, X, { type: 'pre-prepare', view: 3, seq: 1, proposal: pp0.body.proposal });
+      const xNewView = sealAs<NewView>(cluster, X, {
+        type: 'new-view', view: 3, viewChanges: [vcFor3(A)!, vcFor3(LEADER)!, xViewChange(3)], prePrepares: [xReissue],
+      });
+      for (const to of [A, LEADER, B]) toX(xNewView, to);
+      expect(cluster.replicas[LEADER]!.status.view).toBe(3);
+      allow = () => true;
     } else {
       allow = () => true;
     }

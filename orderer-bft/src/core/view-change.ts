@@ -69,12 +69,15 @@ function joinSupportedViewChange(s: ReplicaState): void {
 /** The new leader, holding 2f+1 view-changes for its view, issues NEW-VIEW (PBFT §4.4). */
 function maybeSendNewView(s: ReplicaState): void {
   if (s.mode !== 'view-change' || !s.isLeader || s.newViewSentFor >= s.view) return;
-  const viewChanges = [...s.latestViewChanges.values()]
+  const candidates = [...s.latestViewChanges.values()]
     .filter((vc) => vc.body.view === s.view)
-    .sort((a, b) => a.from - b.from)
-    .slice(0, s.quorum);
-  if (viewChanges.length < s.quorum) return;
-  const plan = planNewView(s, viewChanges);
+    .sort((a, b) => a.from - b.from);
+  if (candidates.length < s.quorum) return;
+  const chosen = consistentQuorum(s, candidates);
+  // Every quorum we hold re-issues something contradicting our ledger (> f faulty): sign none,
+  // wait for more VIEW-CHANGEs or let the view time out.
+  if (chosen === undefined) return;
+  const { viewChanges, plan } = chosen;
   const prePrepares = plan.entries.map((entry) =>
     s.seal<PrePrepare>({ type: 'pre-prepare', view: s.view, seq: entry.seq, proposal: entry.proposal }),
   );
@@ -85,6 +88,33 @@ function maybeSendNewView(s: ReplicaState): void {
   s.persist({ kind: 'new-view', view: s.view, envelope });
   if (s.config.n > 1) s.emit({ type: 'broadcast', envelope });
   installNewView(s, envelope, plan, false);
+}
+
+/**
+ * The first quorum-sized subset of `candidates` (in sender order) whose O agrees with every
+ * sequence we decided. Backups accept any valid V, so the leader may choose; choosing one that
+ * re-issues our own decisions means it never signs a pre-prepare contradicting its ledger.
+ * At most C(n, 2f+1) subsets (120 for n = 10); the first one is taken whenever it is consistent.
+ */
+function consistentQuorum(
+  s: ReplicaState, candidates: readonly Envelope<ViewChange>[],
+): { viewChanges: Envelope<ViewChange>[]; plan: NewViewPlan } | undefined {
+  const pick: Envelope<ViewChange>[] = [];
+  const search = (start: number): { viewChanges: Envelope<ViewChange>[]; plan: NewViewPlan } | undefined => {
+    if (pick.length === s.quorum) {
+      const plan = planNewView(s, pick);
+      const consistent = plan.entries.every((entry) => (s.decidedDigests.get(entry.seq) ?? entry.digest) === entry.digest);
+      return consistent ? { viewChanges: [...pick], plan } : undefined;
+    }
+    for (let i = start; i <= candidates.length - (s.quorum - pick.length); i += 1) {
+      pick.push(candidates[i]!);
+      const found = search(i + 1);
+      pick.pop();
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  };
+  return search(0);
 }
 
 /** Backups check NEW-VIEW against its own proof before entering the view (PBFT §4.4). */
