@@ -80,7 +80,7 @@ class Simulation {
   private readonly rng: Prng;
   private readonly queue = new EventQueue<Item>();
   private readonly nodes: SimNode[] = [];
-  private readonly checker = new InvariantChecker(sha256Hasher, GENESIS);
+  private readonly checker: InvariantChecker;
   private readonly keyring: SimKeyring;
   private readonly requests: { key: string; bytes: Uint8Array }[] = [];
   private now = 0;
@@ -92,6 +92,7 @@ class Simulation {
   constructor(private readonly scenario: Scenario) {
     this.rng = new Prng(BigInt(scenario.seed) * 2654435761n + 17n);
     this.keyring = new SimKeyring(scenario.seed, scenario.n);
+    this.checker = new InvariantChecker({ hasher: sha256Hasher, genesisHeader: GENESIS, verifier: this.keyring, n: scenario.n });
     for (let replica = 0; replica < scenario.n; replica += 1) this.addNode(replica, scenario.byzantine.get(replica));
     this.setUpTwins();
     this.setUpClients();
@@ -305,6 +306,8 @@ class Simulation {
   }
 
   private sendFrom(node: SimNode, envelope: Envelope, to: number | undefined): void {
+    // The transport's onSent hook: what an honest replica signs is on record before it leaves.
+    if (node.adversary === undefined) this.checker.onSent(node.replica, envelope, this.now);
     const outbound = node.adversary?.outbound(envelope, to) ?? [{ to, envelope }];
     for (const message of outbound) {
       const targets = message.to === undefined
