@@ -23,7 +23,8 @@ export class ViewChangeTactics {
   private ownLatest?: Envelope<ViewChange>;
   /** Every prepared certificate our core ever reported, oldest first: material for stale ones. */
   private readonly history: PreparedCertificate[] = [];
-  private readonly helped = new Set<string>();
+  /** VIEW-CHANGEs already answered: each one sent (a re-send after a restart too) is answered once. */
+  private readonly helped = new WeakSet<object>();
 
   constructor(
     private readonly self: number,
@@ -92,13 +93,12 @@ export class ViewChangeTactics {
   helpNewLeader(trigger: Envelope<ViewChange>): Outbound[] {
     const view = trigger.body.view;
     const leader = leaderOf(view, this.n);
-    const key = `${view}|${trigger.from}`;
-    if (leader === this.self || this.helped.has(key)) return [];
-    this.helped.add(key);
-    if (this.helped.size > 4096) this.helped.clear();
+    if (leader === this.self || this.helped.has(trigger)) return [];
+    this.helped.add(trigger);
     const out: Outbound[] = [];
+    const share = this.rng.chance(0.5) ? 1 : 0.5;
     for (const vc of this.received.values()) {
-      if (vc.body.view === view && vc.from !== leader && this.rng.chance(0.7)) out.push({ to: leader, envelope: vc });
+      if (vc.body.view === view && vc.from !== leader && this.rng.chance(share)) out.push({ to: leader, envelope: vc });
     }
     out.push({ to: leader, envelope: this.adversarialViewChange(view) });
     return out;
