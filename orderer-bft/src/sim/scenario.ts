@@ -44,7 +44,7 @@ export interface Crash {
 }
 
 /** How long an aimed crash waits for its window before it crashes anyway. */
-export const AIM_WINDOW = 800;
+export const AIM_WINDOW = 1500;
 
 /** Everything a run does, derived from the seed so that a seed replays exactly. */
 export interface Scenario {
