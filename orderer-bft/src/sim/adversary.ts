@@ -50,10 +50,13 @@ export class Adversary {
         if (this.seen.length >= REPLAY_MEMORY) this.seen[this.rng.int(0, REPLAY_MEMORY - 1)] = envelope;
         else this.seen.push(envelope);
         return [];
-      case 'two-faced':
       case 'liar':
         if (body.type === 'view-change') this.tactics.noteReceived(envelope as Envelope<ViewChange>);
         return [];
+      case 'two-faced':
+        if (body.type !== 'view-change') return [];
+        this.tactics.noteReceived(envelope as Envelope<ViewChange>);
+        return this.tactics.twoFacedFollowUp();
       case 'equivocator': {
         if (body.type === 'view-change') {
           this.tactics.noteReceived(envelope as Envelope<ViewChange>);

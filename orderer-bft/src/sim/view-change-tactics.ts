@@ -25,6 +25,8 @@ export class ViewChangeTactics {
   private readonly history: PreparedCertificate[] = [];
   /** VIEW-CHANGEs already answered: each one sent (a re-send after a restart too) is answered once. */
   private readonly helped = new WeakSet<object>();
+  /** A two-faced leader's NEW-VIEW whose second face is still to be sent, and to whom. */
+  private pendingTwoFaced?: { readonly honest: Envelope<NewView>; readonly others: readonly number[] };
 
   constructor(
     private readonly self: number,
@@ -138,27 +140,39 @@ export class ViewChangeTactics {
   }
 
   /**
-   * Two-faced new leader: besides the honest NEW-VIEW, up to two more built from other
-   * quorums of the valid VIEW-CHANGEs it holds — each validly signed and verifiable, with O
-   * derived correctly from its own V — and a random one of them to each peer.
+   * Two-faced new leader: the honest NEW-VIEW goes to a random half of the peers only. The
+   * other half gets a different one, validly signed and verifiable — O derived correctly from
+   * its own V — built from another quorum of VIEW-CHANGEs as soon as one more arrives
+   * ({@link twoFacedFollowUp}). Until then that half hears nothing.
    */
   twoFacedNewView(honest: Envelope<NewView>): Outbound[] {
-    const view = honest.body.view;
-    const pool = [...this.received.values(), ...(this.ownLatest === undefined ? [] : [this.ownLatest])]
-      .filter((vc) => vc.body.view === view && isValidViewChange(this.certs, vc));
-    const variants: Envelope<NewView>[] = [honest];
-    const seen = new Set([honest.body.viewChanges.map((vc) => vc.from).sort().join(',')]);
-    for (let attempt = 0; attempt < 4 && variants.length < 3 && pool.length >= this.quorum; attempt += 1) {
-      const subset = this.rng.shuffled(pool).slice(0, this.quorum).sort((a, b) => a.from - b.from);
-      const key = subset.map((vc) => vc.from).join(',');
-      if (seen.has(key)) continue;
-      seen.add(key);
+    const peers = this.rng.shuffled(this.peers());
+    const half = this.rng.int(1, peers.length - 1);
+    this.pendingTwoFaced = { honest, others: peers.slice(half) };
+    const out = peers.slice(0, half).map((to) => ({ to, envelope: honest }));
+    return [...out, ...this.twoFacedFollowUp()];
+  }
+
+  /** Sends the second NEW-VIEW once the VIEW-CHANGEs held allow a different quorum. */
+  twoFacedFollowUp(): Outbound[] {
+    const pending = this.pendingTwoFaced;
+    if (pending === undefined) return [];
+    const view = pending.honest.body.view;
+    const used = pending.honest.body.viewChanges.map((vc) => vc.from).join(',');
+    const pool = [...this.received.values()].filter((vc) => vc.body.view === view && isValidViewChange(this.certs, vc));
+    // Our own VIEW-CHANGE is ours to rewrite: a fresh adversarial one makes a new quorum too.
+    const own = this.adversarialViewChange(view);
+    for (let attempt = 0; attempt < 8; attempt += 1) {
+      const subset = [own, ...this.rng.shuffled(pool).slice(0, this.quorum - 1)].sort((a, b) => a.from - b.from);
+      if (subset.length < this.quorum) return [];
       const plan = planNewView(this.certs, subset);
       const prePrepares = plan.entries.map((entry) => this.seal<PrePrepare>({ type: 'pre-prepare', view, seq: entry.seq, proposal: entry.proposal }));
-      variants.push(this.seal<NewView>({ type: 'new-view', view, viewChanges: subset, prePrepares }));
+      const other = this.seal<NewView>({ type: 'new-view', view, viewChanges: subset, prePrepares });
+      if (subset.map((vc) => vc.from).join(',') === used && prePrepares.length === pending.honest.body.prePrepares.length && attempt < 7) continue;
+      this.pendingTwoFaced = undefined;
+      return pending.others.map((to) => ({ to, envelope: other }));
     }
-    if (variants.length === 1) return [{ envelope: honest }];
-    return this.peers().map((to) => ({ to, envelope: this.rng.pick(variants) }));
+    return [];
   }
 
   private stalest(cert: PreparedCertificate, view: number): PreparedCertificate {
