@@ -63,6 +63,8 @@ export interface TraceSummary {
   /** Crashes that happened, and how many of them inside their aimed window. */
   crashes: number;
   aimedCrashes: number;
+  /** Messages adversaries sent in answer to what they received (votes, VIEW-CHANGE help, second NEW-VIEWs). */
+  adversaryAnswers: number;
 }
 
 /** Outcome of one seed. */
@@ -96,7 +98,7 @@ class Simulation {
   private pendingRestarts = 0;
   private readonly trace: TraceSummary = {
     events: 0, messagesSent: 0, messagesDropped: 0, messagesDuplicated: 0, requests: 0, height: 0,
-    highestView: 0, endedAt: 0, counters: {}, waived: 0, crashes: 0, aimedCrashes: 0,
+    highestView: 0, endedAt: 0, counters: {}, waived: 0, crashes: 0, aimedCrashes: 0, adversaryAnswers: 0,
   };
 
   constructor(private readonly scenario: Scenario) {
@@ -217,7 +219,10 @@ class Simulation {
       case 'message':
         // The adversary reads only what parses (forgers send garbage to everyone).
         if (node.adversary !== undefined && isWellFormedEnvelope(item.envelope)) {
-          for (const answer of node.adversary.inbound(item.envelope)) this.sendRaw(node, answer.envelope, answer.to);
+          for (const answer of node.adversary.inbound(item.envelope)) {
+            this.trace.adversaryAnswers += 1;
+            this.sendRaw(node, answer.envelope, answer.to);
+          }
         }
         return this.stepNode(node, { type: 'message', from: item.from, envelope: item.envelope as Envelope });
       case 'tick':
