@@ -4,16 +4,17 @@ import type { Decision } from '../core/decision.js';
 import type { ReplicaDependencies } from '../core/dependencies.js';
 import type { Envelope } from '../core/messages.js';
 import { isWellFormedEnvelope } from '../core/message-shape.js';
-import { Replica, type ReplicaStatus } from '../core/replica.js';
+import { Replica } from '../core/replica.js';
 import { requestKey } from '../core/request-pool.js';
 import type { WalRecord } from '../core/wal-record.js';
 import { Adversary } from './adversary.js';
 import { EventQueue } from './event-queue.js';
-import { InvariantChecker, type Violation } from './invariants.js';
+import { InvariantChecker } from './invariants.js';
 import { Prng } from './prng.js';
 import { AIM_WINDOW, type ByzantineBehaviour, type Crash, type Scenario } from './scenario.js';
 import { encodeSimRequest, SimAssembler, simInspector } from './sim-assembler.js';
 import { sha256Hasher, SimKeyring } from './sim-crypto.js';
+import type { SimulationResult, TraceSummary } from './sim-result.js';
 
 /** One core instance; twins are two nodes sharing a replica id and key. */
 interface SimNode {
@@ -43,37 +44,7 @@ type Item =
   | { kind: 'crash'; crash: number }
   | { kind: 'restart'; replica: number };
 
-/** Figures of a run, printed when replaying a seed. */
-export interface TraceSummary {
-  events: number;
-  messagesSent: number;
-  messagesDropped: number;
-  messagesDuplicated: number;
-  requests: number;
-  /** Highest ledger height among honest replicas. */
-  height: number;
-  highestView: number;
-  /** Simulated time when every honest replica had every request (undefined if never). */
-  allDeliveredAt?: number;
-  endedAt: number;
-  /** Core counters summed over honest replicas. */
-  counters: Record<string, number>;
-  /** Signed messages the checker was told to overlook (see `Scenario.waiveKnownCoreBugs`). */
-  waived: number;
-  /** Crashes that happened, and how many of them inside their aimed window. */
-  crashes: number;
-  aimedCrashes: number;
-  /** Messages adversaries sent in answer to what they received (votes, VIEW-CHANGE help, second NEW-VIEWs). */
-  adversaryAnswers: number;
-}
-
-/** Outcome of one seed. */
-export interface SimulationResult {
-  readonly scenario: Scenario;
-  readonly violations: readonly Violation[];
-  readonly trace: TraceSummary;
-  readonly statuses: readonly ReplicaStatus[];
-}
+export type { SimulationResult, TraceSummary } from './sim-result.js';
 
 const DISK_LATENCY = 0.2;
 const CLIENT_RETRY = 1500;
