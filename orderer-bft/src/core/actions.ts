@@ -1,4 +1,5 @@
 import type { Decision } from './decision.js';
+import type { OrdererError } from './errors.js';
 import type { Envelope } from './messages.js';
 import type { WalRecord } from './wal-record.js';
 
@@ -14,4 +15,10 @@ export type ReplicaAction =
   /** Call `tick` no later than `at`. */
   | { readonly type: 'schedule'; readonly at: number }
   /** Fetch decisions from `fromSeq` on from peers (`peers` first), then send `stateTransferred`. */
-  | { readonly type: 'requestStateTransfer'; readonly fromSeq: number; readonly peers: readonly number[] };
+  | { readonly type: 'requestStateTransfer'; readonly fromSeq: number; readonly peers: readonly number[] }
+  /**
+   * A safety invariant broke (code `DECISION_NOT_CHAINED`: a decided proposal does not chain onto
+   * our ledger, so more than f replicas are faulty). The replica has stopped and ignores every
+   * later event; the host must raise an alarm — never deliver, never restart it blindly.
+   */
+  | { readonly type: 'halt'; readonly error: OrdererError };

@@ -13,9 +13,11 @@ export interface NewViewPlan {
   readonly entries: readonly { readonly seq: number; readonly digest: string; readonly proposal: Proposal }[];
 }
 
-/** PBFT §4.3: 2f+1 distinct, valid, matching checkpoint messages (the genesis needs none). */
+/** PBFT §4.3: 2f+1 distinct, valid, matching checkpoint messages at a multiple of K (the genesis needs none). */
 export function isValidCheckpointCertificate(s: ReplicaState, cert: CheckpointCertificate): boolean {
   if (cert.seq === 0) return cert.digest === s.headerDigest(s.deps.genesisHeader) && cert.proof.length === 0;
+  // Checkpoints exist only every K decisions; one elsewhere would move the water marks off-grid.
+  if (!Number.isInteger(cert.seq) || cert.seq < 0 || cert.seq % s.config.checkpointInterval !== 0) return false;
   const signers = new Set<number>();
   for (const vote of cert.proof) {
     if (vote.body.seq !== cert.seq || vote.body.digest !== cert.digest || signers.has(vote.from)) return false;
@@ -69,23 +71,54 @@ export function isValidViewChange(s: ReplicaState, envelope: Envelope<ViewChange
  */
 export function planNewView(s: ReplicaState, viewChanges: readonly Envelope<ViewChange>[]): NewViewPlan {
   let checkpoint = viewChanges[0]!.body.checkpoint;
-  const best = new Map<number, PreparedCertificate>();
+  /** Per seq: the highest view seen, and per digest at that view its proposal and supporters. */
+  const best = new Map<number, { view: number; byDigest: Map<string, { proposal: Proposal; support: number }> }>();
   for (const vc of viewChanges) {
     if (vc.body.checkpoint.seq > checkpoint.seq) checkpoint = vc.body.checkpoint;
     for (const cert of vc.body.prepared) {
-      const seq = cert.prePrepare.body.seq;
-      const current = best.get(seq);
-      if (current === undefined || cert.prePrepare.body.view > current.prePrepare.body.view) best.set(seq, cert);
+      const { seq, view, proposal } = cert.prePrepare.body;
+      let current = best.get(seq);
+      if (current === undefined || view > current.view) {
+        current = { view, byDigest: new Map() };
+        best.set(seq, current);
+      }
+      if (view < current.view) continue;
+      const digest = s.proposalDigest(proposal);
+      const candidate = current.byDigest.get(digest) ?? { proposal, support: 0 };
+      candidate.support += 1;
+      current.byDigest.set(digest, candidate);
     }
   }
   const entries: { seq: number; digest: string; proposal: Proposal }[] = [];
   for (let seq = checkpoint.seq + 1; ; seq += 1) {
-    const cert = best.get(seq);
-    if (cert === undefined) break;
-    const proposal = cert.prePrepare.body.proposal;
-    entries.push({ seq, digest: s.proposalDigest(proposal), proposal });
+    const candidates = best.get(seq);
+    if (candidates === undefined) break;
+    const [digest, { proposal }] = pickCandidate(candidates.byDigest);
+    entries.push({ seq, digest, proposal });
   }
   return { checkpoint, entries };
+}
+
+/**
+ * Chooses among prepared certificates of one (view, seq). Two valid ones with different digests
+ * need two quorums of 2f+1 that overlap in f+1 replicas, each of which signed both — more than f
+ * faulty, so PBFT promises nothing and the choice only has to do the least harm. A digest
+ * decided in that view was prepared by 2f+1 replicas, so at least f+1 of the 2f+1 senders of V
+ * prepared it too, while a digest reported by fewer senders than its rival is the one that can
+ * have been decided only if even more of V lied: prefer the best-supported digest. Remaining
+ * ties go to the smaller digest — a rule of the certificates alone, so every backup derives the
+ * same O whatever order V lists its senders in (the old rule, "first sender wins", let the
+ * leader pick by arranging V). Replicas that decided the other digest refuse the entry anyway
+ * (`installReissued`), so a wrong pick can stall the sequence but not fork it.
+ */
+function pickCandidate(byDigest: Map<string, { proposal: Proposal; support: number }>): [string, { proposal: Proposal; support: number }] {
+  let chosen: [string, { proposal: Proposal; support: number }] | undefined;
+  for (const entry of byDigest) {
+    if (chosen === undefined || entry[1].support > chosen[1].support || (entry[1].support === chosen[1].support && entry[0] < chosen[0])) {
+      chosen = entry;
+    }
+  }
+  return chosen!;
 }
 
 /**

@@ -43,6 +43,7 @@ export function adoptCheckpoint(s: ReplicaState, certificate: CheckpointCertific
   if (!replaying) s.persist({ kind: 'checkpoint', certificate });
   for (const seq of s.slots.keys()) if (seq <= certificate.seq) s.slots.delete(seq);
   for (const seq of s.preparedCertificates.keys()) if (seq <= certificate.seq) s.preparedCertificates.delete(seq);
+  for (const seq of s.decidedDigests.keys()) if (seq <= certificate.seq) s.decidedDigests.delete(seq);
   for (const seq of s.checkpointVotes.keys()) if (seq <= certificate.seq) s.checkpointVotes.delete(seq);
   if (certificate.seq > s.tip.seq && !replaying) markBehind(s, true);
 }

@@ -1,5 +1,5 @@
 /** Stable codes for every error the orderer core raises. */
-export const ORDERER_ERROR_CODES = ['INVALID_CONFIG', 'INVALID_WAL', 'INVALID_REQUEST'] as const;
+export const ORDERER_ERROR_CODES = ['INVALID_CONFIG', 'INVALID_WAL', 'INVALID_REQUEST', 'DECISION_NOT_CHAINED'] as const;
 
 /** One of {@link ORDERER_ERROR_CODES}. */
 export type OrdererErrorCode = (typeof ORDERER_ERROR_CODES)[number];

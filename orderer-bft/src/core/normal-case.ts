@@ -151,7 +151,7 @@ export function deliverCommitted(s: ReplicaState): void {
   for (;;) {
     const slot = s.slots.get(s.tip.seq + 1);
     if (slot === undefined || !slot.committed) break;
-    applyDecision(s, toDecision(s, slot));
+    if (!applyDecision(s, toDecision(s, slot))) return;
   }
   const next = s.slots.get(s.tip.seq + 1);
   if (next !== undefined) tryAccept(s, next);

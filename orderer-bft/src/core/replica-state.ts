@@ -7,6 +7,7 @@ import type {
   Checkpoint, CheckpointCertificate, Commit, Envelope, Message, NewView, PrePrepare, Prepare,
   PreparedCertificate, ViewChange,
 } from './messages.js';
+import type { OrdererError } from './errors.js';
 import { RequestPool } from './request-pool.js';
 import type { WalRecord } from './wal-record.js';
 
@@ -44,11 +45,20 @@ export interface ReplicaCounters {
   rejectedViewChanges: number;
   rejectedNewViews: number;
   rejectedDecisions: number;
+  /** Re-issued pre-prepares refused because they contradict a sequence we already decided. */
+  conflictingReissues: number;
   viewChangesStarted: number;
   stateTransfers: number;
+  /** new-view-request messages ignored because the sender asked again too soon. */
+  throttledNewViewRequests: number;
 }
 
-const FUTURE_BUFFER_LIMIT = 256;
+/**
+ * Messages for later views kept per sender. Per sender, so that one Byzantine replica flooding
+ * validly signed future-view messages only evicts its own (issue 14); 64 covers a log window of
+ * pre-prepares/prepares/commits plus a view change with the default timing.
+ */
+export const FUTURE_BUFFER_PER_SENDER = 64;
 
 /**
  * The mutable state of one replica plus its outbox. The protocol logic lives in separate
@@ -68,6 +78,11 @@ export class ReplicaState {
   readonly slots = new Map<number, Slot>();
   /** Highest-view prepared certificate per sequence above the stable checkpoint (PBFT's P). */
   readonly preparedCertificates = new Map<number, PreparedCertificate>();
+  /**
+   * Digest of every decision above the stable checkpoint. A re-issued pre-prepare (NEW-VIEW's O)
+   * is checked against it: a sequence we decided is never prepared or committed for another digest.
+   */
+  readonly decidedDigests = new Map<number, string>();
   /** Keys of every delivered request: the dedup table (grows with the ledger). */
   readonly delivered = new Set<string>();
   readonly pool: RequestPool;
@@ -89,8 +104,10 @@ export class ReplicaState {
   requestTimerDoublings = 0;
   /** Decided height when the current view was installed. */
   tipAtViewInstall = 0;
-  /** Messages for views above ours, replayed once the view is installed. */
-  future: { from: number; envelope: Envelope }[] = [];
+  /** Time of the last decision or view installation: the request timers measure progress from it. */
+  lastProgressAt = 0;
+  /** Messages for views above ours, per sender in arrival order, replayed once the view is installed. */
+  readonly future = new Map<number, { from: number; envelope: Envelope }[]>();
   /** Buffered messages whose view was just installed, to be processed again. */
   replay: { from: number; envelope: Envelope }[] = [];
   /** Per replica: highest sequence it has shown to have decided. */
@@ -98,11 +115,16 @@ export class ReplicaState {
   /** Per replica: highest view of a normal-case message it sent us. */
   readonly viewEvidence = new Map<number, number>();
   behindSince?: number;
+  /** Set once a safety invariant broke: the replica stopped for good (see the `halt` action). */
+  halted?: OrdererError;
+  /** Per replica: when we last answered its new-view-request (rate limit). */
+  readonly newViewRequestServedAt = new Map<number, number>();
   transferDeadline?: number;
   viewSyncAt?: number;
   readonly counters: ReplicaCounters = {
     invalidSignature: 0, malformed: 0, stale: 0, equivocations: 0, rejectedProposals: 0,
-    rejectedViewChanges: 0, rejectedNewViews: 0, rejectedDecisions: 0, viewChangesStarted: 0, stateTransfers: 0,
+    rejectedViewChanges: 0, rejectedNewViews: 0, rejectedDecisions: 0, conflictingReissues: 0, viewChangesStarted: 0, stateTransfers: 0,
+    throttledNewViewRequests: 0,
   };
 
   private actions: ReplicaAction[] = [];
@@ -181,9 +203,22 @@ export class ReplicaState {
     return slot;
   }
 
+  /** Empties the future-view buffers: senders in id order, each in arrival order. */
+  takeFuture(): { from: number; envelope: Envelope }[] {
+    const out = [...this.future.entries()].sort((a, b) => a[0] - b[0]).flatMap(([, queue]) => queue);
+    this.future.clear();
+    return out;
+  }
+
+  /** Keeps a message of a later view; `from` is its authenticated author. */
   bufferFuture(from: number, envelope: Envelope): void {
-    this.future.push({ from, envelope });
-    if (this.future.length > FUTURE_BUFFER_LIMIT) this.future.shift();
+    let queue = this.future.get(from);
+    if (queue === undefined) {
+      queue = [];
+      this.future.set(from, queue);
+    }
+    queue.push({ from, envelope });
+    if (queue.length > FUTURE_BUFFER_PER_SENDER) queue.shift();
   }
 
   // ---- outbox: messages that depend on a WAL record wait until it is durable ----

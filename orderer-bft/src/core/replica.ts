@@ -35,6 +35,8 @@ export interface ReplicaStatus {
   readonly poolSize: number;
   /** Sequences still held in the message log (bounded by the log window). */
   readonly logSize: number;
+  /** Stable code of the broken invariant once the replica halted (see the `halt` action). */
+  readonly halted?: string;
   readonly counters: Readonly<ReplicaCounters>;
 }
 
@@ -68,11 +70,13 @@ export class Replica {
     return {
       id: s.id, view: s.view, mode: s.mode, isLeader: s.isLeader, lastDecided: s.tip.seq,
       stableCheckpoint: s.stable.seq, poolSize: s.pool.size, logSize: s.slots.size, counters: { ...s.counters },
+      ...(s.halted === undefined ? {} : { halted: s.halted.code }),
     };
   }
 
   /** Admits a client request (dedup, bounded pool) and reports the verdict. */
   submit(request: Uint8Array): SubmitResult {
+    if (this.s.halted !== undefined) return { verdict: 'invalid', actions: [] };
     const verdict = this.admit(request);
     return { verdict, actions: this.finish() };
   }
@@ -80,6 +84,8 @@ export class Replica {
   /** Processes one event; returns the actions to execute, in order. */
   step(event: ReplicaEvent): ReplicaAction[] {
     const s = this.s;
+    // Halted on a broken safety invariant: nothing we could do next is trustworthy.
+    if (s.halted !== undefined) return [];
     switch (event.type) {
       case 'message':
         this.onMessage(event.envelope);
@@ -116,8 +122,9 @@ export class Replica {
       s.counters.malformed += 1;
       return;
     }
-    // Our own messages echoed back (replays) carry nothing we do not know.
-    if (envelope.from === s.id) return;
+    // Our own messages echoed back (replays) carry nothing we do not know — except a NEW-VIEW of
+    // ours whose record we lost: without it we would climb views alone (issue 14).
+    if (envelope.from === s.id && !isForgottenOwnNewView(s, envelope)) return;
     if (!s.verifyEnvelope(envelope)) {
       s.counters.invalidSignature += 1;
       return;
@@ -172,12 +179,12 @@ export class Replica {
       else if (s.viewChangeDeadline !== undefined && s.now >= s.viewChangeDeadline) startViewChange(s, s.view + 1);
       return;
     }
-    const { forwardAfter, complainAfter } = requestTimers(s);
+    const { forwardAfter } = requestTimers(s);
     const toForward: Uint8Array[] = [];
-    let complain = false;
+    const at = complainAt(s);
+    const complain = at !== undefined && s.now >= at;
     for (const entry of s.pool.values()) {
       if (s.now < entry.since + forwardAfter) break;
-      if (s.now >= entry.since + forwardAfter + complainAfter) complain = true;
       if (!entry.forwarded) {
         entry.forwarded = true;
         toForward.push(entry.request);
@@ -197,11 +204,13 @@ export class Replica {
   /** Work every event may enable, then the next timer the host must honour. */
   private finish(): ReplicaAction[] {
     const s = this.s;
-    while (s.replay.length > 0) {
+    while (s.replay.length > 0 && s.halted === undefined) {
       const batch = s.replay;
       s.replay = [];
-      for (const { envelope } of batch) this.dispatch(envelope);
+      for (const { envelope } of batch) if (s.halted === undefined) this.dispatch(envelope);
     }
+    // Only the alarm leaves a halted replica: whatever else this event produced is untrustworthy.
+    if (s.halted !== undefined) return s.drain().filter((action) => action.type === 'halt');
     maybePropose(s);
     checkBehind(s);
     checkViewSync(s);
@@ -224,8 +233,8 @@ export class Replica {
     } else {
       const oldest = s.pool.oldest();
       if (oldest !== undefined) {
-        const { forwardAfter, complainAfter } = requestTimers(s);
-        candidates.push(oldest.since + forwardAfter + complainAfter);
+        const { forwardAfter } = requestTimers(s);
+        candidates.push(complainAt(s)!);
         for (const entry of s.pool.values()) {
           if (!entry.forwarded) {
             candidates.push(entry.since + forwardAfter);
@@ -242,6 +251,35 @@ export class Replica {
     const future = candidates.filter((t) => t > s.now || (t === s.now && s.resendViewChange));
     return future.length === 0 ? undefined : Math.min(...future);
   }
+}
+
+/**
+ * Our own NEW-VIEW relayed back (an answer to new-view-request) for a view we have not installed.
+ * It is then verified like anyone's: it is the one we signed, so adopting it cannot equivocate.
+ */
+function isForgottenOwnNewView(s: ReplicaState, envelope: Envelope): boolean {
+  const body = envelope.body;
+  if (body.type !== 'new-view' || s.leaderOf(body.view) !== s.id) return false;
+  if (body.view < s.view || (body.view === s.view && s.mode === 'normal')) return false;
+  return s.lastNewView?.body.view !== body.view;
+}
+
+/**
+ * When this replica votes the leader out for the pending requests (SmartBFT request timer 2,
+ * issue 14). It complains about missing progress, not request age: with requests pending and no
+ * decision (or view installation) for forward + complain, the leader is stuck. A leader that
+ * decides steadily but has a long backlog is left alone — the age of its oldest request only
+ * counts against it beyond one period per batch queued ahead of that request when its timers
+ * started, which still exposes a leader that keeps deciding but censors one request.
+ */
+function complainAt(s: ReplicaState): number | undefined {
+  const oldest = s.pool.oldest();
+  if (oldest === undefined) return undefined;
+  const { forwardAfter, complainAfter } = requestTimers(s);
+  const period = forwardAfter + complainAfter;
+  const stalled = Math.max(oldest.since, s.lastProgressAt) + period;
+  const censored = oldest.since + period * (1 + Math.ceil(oldest.ahead / s.config.batchMaxCount));
+  return Math.min(stalled, censored);
 }
 
 /** The request timers in force: the configured ones, doubled per view installed without progress. */

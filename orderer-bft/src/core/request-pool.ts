@@ -6,6 +6,8 @@ export interface PooledRequest {
   since: number;
   /** Request timer 1 fired (or the request came relayed): already handed to every replica. */
   forwarded: boolean;
+  /** Requests queued before it when its timers started: the batches a fair leader cuts first. */
+  ahead: number;
 }
 
 /**
@@ -40,7 +42,7 @@ export class RequestPool {
    */
   add(key: string, request: Uint8Array, now: number, forwarded = false): boolean {
     if (this.isFull) return false;
-    this.entries.set(key, { key, request, since: now, forwarded });
+    this.entries.set(key, { key, request, since: now, forwarded, ahead: this.entries.size });
     this.bytes += request.byteLength;
     return true;
   }
@@ -77,9 +79,11 @@ export class RequestPool {
 
   /** Restarts every request timer, giving a newly installed leader a full period. */
   restartTimers(now: number): void {
+    let ahead = 0;
     for (const entry of this.entries.values()) {
       entry.since = now;
       entry.forwarded = false;
+      entry.ahead = ahead++;
     }
   }
 }

@@ -2,7 +2,8 @@ import { applyDecision } from './apply-decision.js';
 import { adoptCheckpoint } from './checkpointing.js';
 import { OrdererError } from './errors.js';
 import type { ReplicaState } from './replica-state.js';
-import { installReissued } from './view-change.js';
+import type { Commit, Prepare } from './messages.js';
+import { installReissued, noteViewInstalled } from './view-change.js';
 import type { WalRecord } from './wal-record.js';
 
 /**
@@ -45,6 +46,7 @@ export function restoreFromWal(s: ReplicaState, records: readonly WalRecord[]): 
           s.resendNewView = record.envelope.from === s.id;
           if (s.resendNewView) s.newViewSentFor = record.view;
           installReissued(s, record.envelope, false);
+          noteViewInstalled(s);
         }
         return;
       case 'pre-prepare': {
@@ -55,6 +57,8 @@ export function restoreFromWal(s: ReplicaState, records: readonly WalRecord[]): 
         slot.prePrepare = record.envelope;
         slot.digest = s.proposalDigest(proposal);
         slot.accepted = true;
+        // We sent our prepare right after this record became durable: it still counts.
+        if (s.leaderOf(view) !== s.id) slot.prepares.set(s.id, s.seal<Prepare>({ type: 'prepare', view, seq, digest: slot.digest }));
         return;
       }
       case 'prepared': {
@@ -63,7 +67,15 @@ export function restoreFromWal(s: ReplicaState, records: readonly WalRecord[]): 
         const known = s.preparedCertificates.get(seq);
         if (known === undefined || known.prePrepare.body.view < view) s.preparedCertificates.set(seq, record.certificate);
         const slot = s.slots.get(seq);
-        if (slot !== undefined && slot.view === view) slot.prepared = true;
+        if (slot === undefined || slot.view !== view || slot.prePrepare === undefined || slot.digest === undefined) return;
+        slot.prepared = true;
+        for (const prepare of record.certificate.prepares) if (!slot.prepares.has(prepare.from)) slot.prepares.set(prepare.from, prepare);
+        // Our commit left once this record was durable; re-signing the same (view, seq, digest)
+        // is not equivocation, and without it a restarted replica would need 2f+1 other commits.
+        const context = { sequence: seq, view, digest: slot.digest };
+        const signature = s.deps.signer.signProposal(slot.prePrepare.body.proposal, context);
+        slot.commits.set(s.id, s.seal<Commit>({ type: 'commit', view, seq, digest: slot.digest, signature }));
+        slot.validCommitSignatures.add(s.id);
         return;
       }
       default:

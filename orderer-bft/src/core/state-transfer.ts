@@ -66,7 +66,7 @@ export function onStateTransferred(s: ReplicaState, decisions: readonly unknown[
       s.counters.rejectedDecisions += 1;
       break;
     }
-    applyDecision(s, decision, false, contents);
+    if (!applyDecision(s, decision, false, contents)) return;
     progressed = true;
   }
   if (progressed) {

@@ -69,12 +69,15 @@ function joinSupportedViewChange(s: ReplicaState): void {
 /** The new leader, holding 2f+1 view-changes for its view, issues NEW-VIEW (PBFT §4.4). */
 function maybeSendNewView(s: ReplicaState): void {
   if (s.mode !== 'view-change' || !s.isLeader || s.newViewSentFor >= s.view) return;
-  const viewChanges = [...s.latestViewChanges.values()]
+  const candidates = [...s.latestViewChanges.values()]
     .filter((vc) => vc.body.view === s.view)
-    .sort((a, b) => a.from - b.from)
-    .slice(0, s.quorum);
-  if (viewChanges.length < s.quorum) return;
-  const plan = planNewView(s, viewChanges);
+    .sort((a, b) => a.from - b.from);
+  if (candidates.length < s.quorum) return;
+  const chosen = consistentQuorum(s, candidates);
+  // Every quorum we hold re-issues something contradicting our ledger (> f faulty): sign none,
+  // wait for more VIEW-CHANGEs or let the view time out.
+  if (chosen === undefined) return;
+  const { viewChanges, plan } = chosen;
   const prePrepares = plan.entries.map((entry) =>
     s.seal<PrePrepare>({ type: 'pre-prepare', view: s.view, seq: entry.seq, proposal: entry.proposal }),
   );
@@ -85,6 +88,33 @@ function maybeSendNewView(s: ReplicaState): void {
   s.persist({ kind: 'new-view', view: s.view, envelope });
   if (s.config.n > 1) s.emit({ type: 'broadcast', envelope });
   installNewView(s, envelope, plan, false);
+}
+
+/**
+ * The first quorum-sized subset of `candidates` (in sender order) whose O agrees with every
+ * sequence we decided. Backups accept any valid V, so the leader may choose; choosing one that
+ * re-issues our own decisions means it never signs a pre-prepare contradicting its ledger.
+ * At most C(n, 2f+1) subsets (120 for n = 10); the first one is taken whenever it is consistent.
+ */
+function consistentQuorum(
+  s: ReplicaState, candidates: readonly Envelope<ViewChange>[],
+): { viewChanges: Envelope<ViewChange>[]; plan: NewViewPlan } | undefined {
+  const pick: Envelope<ViewChange>[] = [];
+  const search = (start: number): { viewChanges: Envelope<ViewChange>[]; plan: NewViewPlan } | undefined => {
+    if (pick.length === s.quorum) {
+      const plan = planNewView(s, pick);
+      const consistent = plan.entries.every((entry) => (s.decidedDigests.get(entry.seq) ?? entry.digest) === entry.digest);
+      return consistent ? { viewChanges: [...pick], plan } : undefined;
+    }
+    for (let i = start; i <= candidates.length - (s.quorum - pick.length); i += 1) {
+      pick.push(candidates[i]!);
+      const found = search(i + 1);
+      pick.pop();
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  };
+  return search(0);
 }
 
 /** Backups check NEW-VIEW against its own proof before entering the view (PBFT §4.4). */
@@ -99,6 +129,8 @@ export function onNewView(s: ReplicaState, envelope: Envelope<NewView>): void {
     s.counters.rejectedNewViews += 1;
     return;
   }
+  // Our own, relayed back after we lost its record: never build another one for this view.
+  if (envelope.from === s.id) s.newViewSentFor = Math.max(s.newViewSentFor, view);
   installNewView(s, envelope, plan);
 }
 
@@ -113,18 +145,27 @@ export function installNewView(s: ReplicaState, envelope: Envelope<NewView>, pla
   s.mode = 'normal';
   s.viewChangeDeadline = undefined;
   s.viewChangeAttempts = 0;
-  s.requestTimerDoublings = s.tip.seq > s.tipAtViewInstall ? 0 : Math.min(s.requestTimerDoublings + 1, MAX_REQUEST_TIMER_DOUBLINGS);
-  s.tipAtViewInstall = s.tip.seq;
+  noteViewInstalled(s);
   s.lastNewView = envelope;
   if (persist) s.persist({ kind: 'new-view', view: s.view, envelope });
   adoptCheckpoint(s, plan.checkpoint);
   if (plan.checkpoint.seq > s.tip.seq) markBehind(s, true);
   installReissued(s, envelope, true);
   s.pool.restartTimers(s.now);
-  const buffered = s.future;
-  s.future = [];
-  s.replay.push(...buffered);
+  s.replay.push(...s.takeFuture());
   deliverCommitted(s);
+}
+
+/**
+ * Request-timer backoff bookkeeping of a view installation; also replayed from each `new-view`
+ * WAL record on restore, where the decisions written before it give the same tip, so the
+ * restored timers equal those before the crash (records discarded below a checkpoint can only
+ * make them shorter, never longer).
+ */
+export function noteViewInstalled(s: ReplicaState): void {
+  s.requestTimerDoublings = s.tip.seq > s.tipAtViewInstall ? 0 : Math.min(s.requestTimerDoublings + 1, MAX_REQUEST_TIMER_DOUBLINGS);
+  s.tipAtViewInstall = s.tip.seq;
+  s.lastProgressAt = s.now;
 }
 
 /** Puts NEW-VIEW's O into the log; `send` is false while rebuilding from the WAL. */
@@ -132,13 +173,26 @@ export function installReissued(s: ReplicaState, envelope: Envelope<NewView>, se
   for (const prePrepare of envelope.body.prePrepares) {
     const { view, seq } = prePrepare.body;
     if (seq <= s.stable.seq) continue;
+    const digest = s.proposalDigest(prePrepare.body.proposal);
+    const decided = s.decidedDigests.get(seq);
+    // PBFT's safety argument says a valid NEW-VIEW never contradicts a decision; if one does, more
+    // than f replicas are faulty (or a leader forgot its NEW-VIEW, issue 14). Voting for it would
+    // let a second quorum form at a decided sequence, so we refuse the entry and keep our history.
+    if (decided !== undefined && decided !== digest) {
+      s.counters.conflictingReissues += 1;
+      continue;
+    }
     const slot = s.slot(seq, view);
     if (slot.prePrepare !== undefined) continue;
     slot.prePrepare = prePrepare;
-    slot.digest = s.proposalDigest(prePrepare.body.proposal);
+    slot.digest = digest;
     slot.certified = true;
     slot.accepted = true;
-    if (!send) continue;
+    if (!send) {
+      // Rebuilding from the WAL: we sent this prepare before the crash; it still counts.
+      if (s.leaderOf(view) !== s.id) slot.prepares.set(s.id, s.seal<Prepare>({ type: 'prepare', view, seq, digest }));
+      continue;
+    }
     if (!s.isLeader) slot.prepares.set(s.id, s.broadcast<Prepare>({ type: 'prepare', view, seq, digest: slot.digest }));
     checkPrepared(s, slot);
   }
@@ -164,7 +218,15 @@ export function checkViewSync(s: ReplicaState): void {
 
 /** Serves a lagging peer the latest NEW-VIEW we installed, if it is recent enough. */
 export function onNewViewRequest(s: ReplicaState, envelope: Envelope<NewViewRequest>): void {
-  if (s.lastNewView !== undefined && s.lastNewView.body.view >= envelope.body.view) {
-    s.emit({ type: 'send', to: envelope.from, envelope: s.lastNewView });
+  if (s.lastNewView === undefined || s.lastNewView.body.view < envelope.body.view) return;
+  // A NEW-VIEW carries 2f+1 view-changes with their certificates: answering every request would
+  // let one replica make us send megabytes. An honest requester retries once per view-change
+  // timeout (checkViewSync), so one answer per half of it never delays an honest one.
+  const served = s.newViewRequestServedAt.get(envelope.from);
+  if (served !== undefined && s.now < served + s.config.viewChangeTimeout / 2) {
+    s.counters.throttledNewViewRequests += 1;
+    return;
   }
+  s.newViewRequestServedAt.set(envelope.from, s.now);
+  s.emit({ type: 'send', to: envelope.from, envelope: s.lastNewView });
 }

@@ -18,6 +18,7 @@ const DROP_REASONS: readonly (readonly [string, string])[] = [
   ['invalidSignature', 'invalid_signature'], ['malformed', 'malformed'], ['stale', 'stale'], ['equivocations', 'equivocation'],
   ['rejectedProposals', 'rejected_proposal'], ['rejectedViewChanges', 'rejected_view_change'],
   ['rejectedNewViews', 'rejected_new_view'], ['rejectedDecisions', 'rejected_decision'],
+  ['conflictingReissues', 'conflicting_reissue'], ['throttledNewViewRequests', 'throttled_new_view_request'],
 ];
 
 /**

@@ -145,6 +145,11 @@ export class ReplicaHost extends EventEmitter {
         case 'requestStateTransfer':
           void this.transfer(action.fromSeq, action.peers);
           break;
+        case 'halt':
+          // The core stopped on a broken safety invariant: alarm the owner, process nothing more.
+          this.fatal('replica-halted', action.error);
+          this.stop();
+          return;
       }
     }
     if (persists.length > 0) {
