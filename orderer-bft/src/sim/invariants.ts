@@ -12,7 +12,7 @@ import { SigningRecord } from './signing-record.js';
 export interface Violation {
   readonly invariant:
     | 'agreement' | 'digest' | 'quorum-signatures' | 'equivocation' | 'hash-chain' | 'unknown-request'
-    | 'duplicate-request' | 'liveness';
+    | 'duplicate-request' | 'liveness' | 'halt';
   readonly at: number;
   readonly replica?: number;
   readonly detail: string;
@@ -118,6 +118,11 @@ export class InvariantChecker {
       if (ledger.delivered.has(key)) fail('duplicate-request', `seq ${decision.seq}: request ${key} delivered twice`);
       ledger.delivered.add(key);
     }
+  }
+
+  /** An honest replica halted itself (the core found its own state broken): always a failure. */
+  onHalt(replica: number, detail: string, at: number): void {
+    this.violations.push({ invariant: 'halt', at, replica, detail });
   }
 
   /** Distinct replicas whose commit signature verifies over (seq, view, recomputed digest). */

@@ -294,6 +294,10 @@ class Simulation {
         case 'requestStateTransfer':
           this.serveStateTransfer(node, action.fromSeq, action.peers);
           break;
+        case 'halt':
+          if (node.adversary === undefined) this.checker.onHalt(node.replica, `${action.error.code}: ${action.error.message}`, this.now);
+          node.up = false;
+          return;
       }
     }
   }
