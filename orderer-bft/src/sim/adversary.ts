@@ -1,11 +1,14 @@
-import { canonicalBytes } from '../core/canonical-bytes.js';
+import type { ReplicaConfig } from '../core/config.js';
 import { leaderOf } from '../core/config.js';
 import type { Decision } from '../core/decision.js';
-import type { Assembler, Signer } from '../core/dependencies.js';
-import type { Envelope, Message, NewView, PrePrepare, Prepare, PreparedCertificate, ViewChange } from '../core/messages.js';
+import type { ReplicaDependencies } from '../core/dependencies.js';
+import type { Commit, Envelope, NewView, PrePrepare, Prepare, ViewChange } from '../core/messages.js';
+import { ReplicaState } from '../core/replica-state.js';
 import type { Prng } from './prng.js';
+import { proposalDigestOf } from './proposal-digest.js';
 import type { ByzantineBehaviour } from './scenario.js';
 import { encodeSimRequest } from './sim-assembler.js';
+import { ViewChangeTactics } from './view-change-tactics.js';
 
 /** An outbound message as the adversary decides to send it (`to` undefined = everyone). */
 export interface Outbound {
@@ -14,38 +17,68 @@ export interface Outbound {
 }
 
 const REPLAY_MEMORY = 300;
+const VOTE_MEMORY = 4096;
 
 /**
- * The Byzantine part of a faulty replica. It wraps an honest core and rewrites what leaves it:
- * silence, forged and corrupted signatures, garbage, replays of old messages, lying
- * view-changes and new-views, tampered state-transfer answers. It holds only its own key.
+ * The Byzantine part of a faulty replica. It wraps an honest core and rewrites what leaves it —
+ * silence, forged and corrupted signatures, garbage, replays, adversarial view-changes and
+ * new-views, votes for every branch, tampered state-transfer answers — and may answer what it
+ * receives. It holds only its own key.
  */
 export class Adversary {
   private readonly seen: Envelope[] = [];
+  private readonly voted = new Set<string>();
+  private readonly tactics: ViewChangeTactics;
 
   constructor(
     readonly behaviour: ByzantineBehaviour,
     private readonly self: number,
     private readonly n: number,
-    private readonly f: number,
-    private readonly signer: Signer,
-    private readonly assembler: Assembler,
+    f: number,
+    config: ReplicaConfig,
+    private readonly deps: ReplicaDependencies,
     private readonly rng: Prng,
-  ) {}
+  ) {
+    this.tactics = new ViewChangeTactics(self, n, f, new ReplicaState(config, deps), rng);
+  }
 
-  /** Remembers received messages for later replay. */
-  inbound(envelope: Envelope): void {
-    if (this.behaviour !== 'replayer') return;
-    if (this.seen.length >= REPLAY_MEMORY) this.seen[this.rng.int(0, REPLAY_MEMORY - 1)] = envelope;
-    else this.seen.push(envelope);
+  /** Sees a received message first; returns what the adversary sends in answer. */
+  inbound(envelope: Envelope): Outbound[] {
+    const body = envelope.body;
+    switch (this.behaviour) {
+      case 'replayer':
+        if (this.seen.length >= REPLAY_MEMORY) this.seen[this.rng.int(0, REPLAY_MEMORY - 1)] = envelope;
+        else this.seen.push(envelope);
+        return [];
+      case 'liar':
+        if (body.type === 'view-change') this.tactics.noteReceived(envelope as Envelope<ViewChange>);
+        return [];
+      case 'two-faced':
+        if (body.type !== 'view-change') return [];
+        this.tactics.noteReceived(envelope as Envelope<ViewChange>);
+        return this.tactics.twoFacedFollowUp();
+      case 'equivocator': {
+        if (body.type === 'view-change') {
+          this.tactics.noteReceived(envelope as Envelope<ViewChange>);
+          return this.tactics.helpNewLeader(envelope as Envelope<ViewChange>);
+        }
+        const prePrepares = body.type === 'pre-prepare' ? [envelope as Envelope<PrePrepare>] : body.type === 'new-view' ? body.prePrepares : [];
+        return prePrepares.flatMap((pp) => this.voteFor(pp));
+      }
+      default:
+        return [];
+    }
   }
 
   outbound(envelope: Envelope, to: number | undefined): Outbound[] {
     const honest: Outbound = to === undefined ? { envelope } : { to, envelope };
+    const body = envelope.body;
+    if (body.type === 'view-change' && envelope.from === this.self) this.tactics.noteOwn(envelope as Envelope<ViewChange>);
     switch (this.behaviour) {
       case 'silent':
         return [];
       case 'twins':
+      case 'equivocator':
         return [honest];
       case 'forger':
         return this.rng.chance(0.5) ? [honest, { to: this.randomPeer(), envelope: this.corrupt(envelope) }] : [honest];
@@ -55,18 +88,21 @@ export class Adversary {
         if (this.rng.chance(0.1)) out.push({ envelope });
         return out;
       }
-      case 'liar': {
-        const body = envelope.body;
-        if (body.type === 'view-change') return [{ envelope: this.lyingViewChange(body) }];
-        if (body.type === 'new-view') return [{ envelope: this.lyingNewView(body) }];
+      case 'liar':
+        if (body.type === 'view-change') return this.tactics.lyingViewChange(envelope as Envelope<ViewChange>);
+        if (body.type === 'new-view' && envelope.from === this.self) return [{ envelope: this.tactics.lyingNewView(body) }];
         return [honest];
-      }
+      case 'two-faced':
+        if (body.type === 'new-view' && envelope.from === this.self && to === undefined) {
+          return this.tactics.twoFacedNewView(envelope as Envelope<NewView>);
+        }
+        return [honest];
     }
   }
 
   /** What the adversary answers to a state-transfer request. */
   transferResponse(decisions: readonly Decision[]): unknown[] {
-    if (this.behaviour === 'silent' || this.behaviour === 'twins' || this.behaviour === 'replayer') return [...decisions];
+    if (this.behaviour !== 'forger' && this.behaviour !== 'liar') return [...decisions];
     const first = decisions[0];
     if (first === undefined) return [];
     const variant = this.rng.int(0, 2);
@@ -79,13 +115,35 @@ export class Adversary {
     return [forged, ...decisions.slice(1)];
   }
 
-  private randomPeer(): number {
-    const peers = [...Array(this.n).keys()].filter((id) => id !== this.self);
-    return peers.length === 0 ? this.self : this.rng.pick(peers);
+  /**
+   * Votes for both branches: a prepare and a signed commit for every proposal any leader
+   * pre-prepared (directly or in a NEW-VIEW's O), whatever the core inside accepted.
+   */
+  private voteFor(pp: Envelope<PrePrepare>): Outbound[] {
+    const { view, seq, proposal } = pp.body;
+    if (pp.from !== leaderOf(view, this.n) || leaderOf(view, this.n) === this.self) return [];
+    const digest = proposalDigestOf(this.deps.hasher, proposal);
+    const key = `${view}|${seq}|${digest}`;
+    if (this.voted.has(key)) return [];
+    if (this.voted.size >= VOTE_MEMORY) this.voted.clear();
+    this.voted.add(key);
+    const signature = this.deps.signer.signProposal(proposal, { sequence: seq, view, digest });
+    const votes = [
+      this.tactics.seal<Prepare>({ type: 'prepare', view, seq, digest }),
+      this.tactics.seal<Commit>({ type: 'commit', view, seq, digest, signature }),
+    ];
+    // Mostly to everyone; sometimes to a chosen half, so that honest replicas see different branches.
+    const audience = this.rng.chance(0.7) ? undefined : this.rng.shuffled(this.peers()).slice(0, Math.ceil((this.n - 1) / 2));
+    return votes.flatMap((envelope) => (audience === undefined ? [{ envelope }] : audience.map((to) => ({ to, envelope }))));
   }
 
-  private seal<M extends Message>(body: M, from = this.self): Envelope<M> {
-    return { from, body, signature: this.signer.sign(canonicalBytes(body)) };
+  private peers(): number[] {
+    return [...Array(this.n).keys()].filter((id) => id !== this.self);
+  }
+
+  private randomPeer(): number {
+    const peers = this.peers();
+    return peers.length === 0 ? this.self : this.rng.pick(peers);
   }
 
   private corrupt(envelope: Envelope): unknown {
@@ -98,50 +156,9 @@ export class Adversary {
       case 1:
         return { ...envelope, body: { ...envelope.body, digest: 'f'.repeat(64), seq: 1 } };
       case 2:
-        return this.seal(envelope.body, this.randomPeer());
+        return this.tactics.seal(envelope.body, this.randomPeer());
       default:
         return this.rng.pick([{ from: -1 }, { ...envelope, body: null }, 'garbage', { ...envelope, body: { type: 'prepare', view: 'x' } }]);
     }
-  }
-
-  /** A prepared certificate for a proposal nobody prepared; signatures of others are forged. */
-  private fakeCertificate(view: number, seq: number): PreparedCertificate {
-    const fakeView = Math.max(0, view - 1);
-    const leader = leaderOf(fakeView, this.n);
-    const proposal = this.assembler.assemble([encodeSimRequest('mallory', String(this.rng.nextUint32()))], {
-      sequence: seq,
-      previousHeader: new TextEncoder().encode(`fork-${this.rng.nextUint32()}`),
-    });
-    const prePrepare = this.seal<PrePrepare>({ type: 'pre-prepare', view: fakeView, seq, proposal }, leader);
-    const digest = 'a'.repeat(64);
-    const prepares: Envelope<Prepare>[] = [];
-    for (let id = 0; id < this.n && prepares.length < 2 * this.f; id += 1) {
-      if (id !== leader) prepares.push(this.seal<Prepare>({ type: 'prepare', view: fakeView, seq, digest }, id));
-    }
-    return { prePrepare, prepares };
-  }
-
-  private lyingViewChange(body: ViewChange): Envelope<ViewChange> {
-    switch (this.rng.int(0, 2)) {
-      case 0:
-        return this.seal<ViewChange>({ ...body, prepared: [...body.prepared, this.fakeCertificate(body.view, body.checkpoint.seq + 1)] });
-      case 1:
-        // Omitting certificates is a lie PBFT must tolerate: the message itself stays valid.
-        return this.seal<ViewChange>({ ...body, prepared: [] });
-      default:
-        return this.seal<ViewChange>({ ...body, checkpoint: { seq: body.checkpoint.seq + 5, digest: 'b'.repeat(64), proof: [] } });
-    }
-  }
-
-  private lyingNewView(body: NewView): Envelope<NewView> {
-    const first = body.prePrepares[0];
-    if (first !== undefined && this.rng.chance(0.5)) {
-      const forged = this.fakeCertificate(body.view + 1, first.body.seq).prePrepare.body;
-      const swapped = this.seal<PrePrepare>({ ...forged, view: body.view });
-      return this.seal<NewView>({ ...body, prePrepares: [swapped, ...body.prePrepares.slice(1)] });
-    }
-    if (first !== undefined) return this.seal<NewView>({ ...body, prePrepares: [] });
-    const own = body.viewChanges.find((vc) => vc.from === this.self) ?? body.viewChanges[0]!;
-    return this.seal<NewView>({ ...body, viewChanges: body.viewChanges.map(() => own) });
   }
 }

@@ -29,6 +29,18 @@ describe('sim CLI', () => {
     expect(err).toContain('replay: npm run sim -w orderer-bft -- --seed 0 --kind equivocating-leader --unsafe-weak-quorum');
   });
 
+  it('prints the replay command with the test-only and strict flags it was given', () => {
+    const { code, out } = run(['--seed', '28', '--kind', 'equivocating-voter', '--unsafe-early-new-view', '--strict']);
+    expect(code).toBe(1);
+    expect(out).toContain('equivocation');
+    expect(out).toContain('replay: npm run sim -w orderer-bft -- --seed 28 --kind equivocating-voter --strict --unsafe-early-new-view');
+  });
+
+  it('shows crash and waiver figures in the trace', () => {
+    const { out } = run(['--seed', '575']);
+    expect(out).toMatch(/crashes=\d+ \(aimed \d+\) waived=\d+/);
+  });
+
   it('exits 2 on bad usage', () => {
     expect(run(['--bogus']).code).toBe(2);
     expect(run([]).code).toBe(2);

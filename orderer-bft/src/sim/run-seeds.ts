@@ -32,7 +32,9 @@ export function replayCommand(seed: number, options: ScenarioOptions = {}): stri
   const extra = [
     options.kind === undefined ? '' : ` --kind ${options.kind}`,
     options.n === undefined ? '' : ` --n ${options.n}`,
+    options.waiveKnownCoreBugs === false ? ' --strict' : '',
     options.unsafeWeakQuorum === true ? ' --unsafe-weak-quorum' : '',
+    options.unsafeEarlyNewView === true ? ' --unsafe-early-new-view' : '',
   ].join('');
   return `npm run sim -w orderer-bft -- --seed ${seed}${extra}`;
 }
@@ -43,7 +45,8 @@ export function formatTrace(result: SimulationResult): string {
   const counters = Object.entries(t.counters).filter(([, v]) => v > 0).map(([k, v]) => `${k}=${v}`).join(' ');
   return [
     `seed ${result.scenario.seed}: ${describeScenario(result.scenario)}`,
-    `  events=${t.events} sent=${t.messagesSent} dropped=${t.messagesDropped} duplicated=${t.messagesDuplicated}`,
+    `  events=${t.events} sent=${t.messagesSent} dropped=${t.messagesDropped} duplicated=${t.messagesDuplicated} ` +
+      `crashes=${t.crashes} (aimed ${t.aimedCrashes}) waived=${t.waived}`,
     `  requests=${t.requests} height=${t.height} highestView=${t.highestView} ` +
       `allDeliveredAt=${t.allDeliveredAt === undefined ? 'never' : t.allDeliveredAt.toFixed(1)} endedAt=${t.endedAt.toFixed(1)}`,
     `  counters: ${counters || 'none'}`,

