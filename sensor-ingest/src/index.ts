@@ -13,3 +13,11 @@ export type { ReadingLedger, RegistryEvent, RegistryEvents } from './ledger/read
 export { READING_STATUSES, TERMINAL_STATUSES, LATENCY_BUCKETS_S, type ReadingStatus, type ReadingStatusName, type Receipt } from './store/reading-status.js';
 export { ReadingStore, type AcceptOutcome, type ConflictEvidence, type Finish } from './store/reading-store.js';
 export { DURABLE_REDIS_SETTINGS, redisConfText, redisServerArgs, type RedisServerOptions } from './runtime/redis-config.js';
+export { buildApi, DEFAULT_API_LIMITS, type ApiDeps, type ApiLimits } from './api/build-api.js';
+export { ReadingIntake, type IntakeDeps, type IntakeLimits, type IntakeResult } from './api/reading-intake.js';
+export { OperatorKeys, bearerKey, hashApiKey, newApiKey } from './auth/operator-keys.js';
+export { renderMetrics, type MetricsInput } from './metrics/prometheus-text.js';
+export { IngestQueue, QUEUE_NAME, type ReadingJobData } from './queue/ingest-queue.js';
+export { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './worker/backoff.js';
+export { selectBatch, type Waiting } from './worker/batch-selection.js';
+export { classifyFailure, type FailureClass } from './worker/failure-class.js';
