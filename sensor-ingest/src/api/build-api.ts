@@ -85,7 +85,11 @@ export async function buildApi(deps: ApiDeps, limits: ApiLimits = DEFAULT_API_LI
 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser([READING_CONTENT_TYPE, BATCH_CONTENT_TYPE], { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    if (req.url.startsWith('/v1/readings')) {
+      done(Object.assign(new Error('readings are binary'), { statusCode: 415 }), undefined);
+      return;
+    }
     try {
       done(null, body === '' ? null : JSON.parse(body as string));
     } catch (error) {

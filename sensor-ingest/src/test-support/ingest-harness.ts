@@ -18,20 +18,18 @@ export function smallFleet(meters: number, readings: number, seed: number): { me
   return { meters: dataset.fleet.meters, readings: [...dataset.readings()], signers: dataset.signers };
 }
 
-/** Other content under the same (meterId, seq) as `original`, validly signed by the meter (a faulty or replaying meter). */
-export function conflictingTwin(original: GeneratedReading, other: GeneratedReading, signer: MeterSigner): Uint8Array {
-  if (original.bytes.length !== other.bytes.length) throw new Error('twin readings must have the same length');
-  const twin = Uint8Array.from(other.bytes);
-  twin.set(original.bytes.subarray(24, 32), 24);
-  twin.set(signer.sign(twin.subarray(0, twin.length - 64)), twin.length - 64);
-  return twin;
-}
-
 /** The same reading with one sample byte flipped: its signature no longer verifies. */
 export function forge(reading: Uint8Array): Uint8Array {
   const forged = Uint8Array.from(reading);
   forged[81] = forged[81]! ^ 0x01;
   return forged;
+}
+
+/** Other content under the same (meterId, seq) as `original`, validly signed by the meter (a faulty or replaying meter). */
+export function conflictingTwin(original: GeneratedReading, signer: MeterSigner): Uint8Array {
+  const twin = forge(original.bytes);
+  twin.set(signer.sign(twin.subarray(0, twin.length - 64)), twin.length - 64);
+  return twin;
 }
 
 /** API, store, queue and (optionally) a worker around one real Redis and a ledger. */
