@@ -21,3 +21,6 @@ export { IngestQueue, QUEUE_NAME, type ReadingJobData } from './queue/ingest-que
 export { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './worker/backoff.js';
 export { selectBatch, type Waiting } from './worker/batch-selection.js';
 export { classifyFailure, type FailureClass } from './worker/failure-class.js';
+export { ReadingBatcher, RetryLater, type BatcherOptions } from './worker/reading-batcher.js';
+export { startIngestWorker, DEFAULT_BATCHER, type IngestWorker, type WorkerOptions } from './worker/ingest-worker.js';
+export { startIngestService, redisConnection, type IngestService, type IngestServiceOptions, type ServiceWorker } from './runtime/ingest-service.js';
