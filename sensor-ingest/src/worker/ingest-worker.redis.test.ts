@@ -98,6 +98,24 @@ describe.skipIf(missing !== undefined)('ingest worker: batching, outcomes, exact
     });
   });
 
+  it('a worker that died mid-submit (reading left `submitted`, tx committed) is resumed by lookup: no second transaction', async () => {
+    await withHarness('w6', async (h, ledger) => {
+      const reading = fleet.readings[56]!;
+      const key = `${reading.truth.meterId}@${reading.truth.seq}`;
+      expect((await post(h, reading.bytes)).statusCode).toBe(202);
+      // What a kill -9 between send and record leaves behind: the record says submitted, the ledger has it.
+      expect(await h.store.progress(key, 'submitted', Date.now(), '', true)).toBe(1);
+      const sent = await ledger.submitReadings([reading.bytes]);
+      await h.startWorker();
+      const status = await eventually(async () => {
+        const s = await h.store.status(reading.truth.meterId, String(reading.truth.seq));
+        return s?.status === 'committed' ? s : undefined;
+      }, 20_000, 'resumed');
+      expect(status).toMatchObject({ alreadyCommitted: true, transactionId: sent.transactionId, attempts: 1 });
+      expect(ledger.transactions).toHaveLength(1);
+    });
+  });
+
   it('permanent refusals keep the chaincode code; a revoked meter is refused by the ledger even if the edge let it in', async () => {
     await withHarness('w4', async (h, ledger) => {
       const reading = fleet.readings[45]!;
