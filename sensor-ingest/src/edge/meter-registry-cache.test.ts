@@ -35,8 +35,7 @@ describe('MeterRegistryCache', () => {
   it('remembers "not registered" only for the negative TTL, and a registration event drops it at once', async () => {
     const ledger = new MemoryLedger();
     const { calls, source } = counting(ledger);
-    let now = 0;
-    const cache = new MeterRegistryCache(source, { negativeTtlMs: 5_000, now: () => now });
+    const cache = new MeterRegistryCache(source, { negativeTtlMs: 5_000, now: () => 0 });
     expect(await cache.lookup(b.meterId)).toBeUndefined();
     expect(await cache.lookup(b.meterId)).toBeUndefined();
     expect(calls).toHaveLength(1);
