@@ -24,4 +24,13 @@ node -e "require('better-sqlite3')" 2>/dev/null || { echo "better-sqlite3's nati
 npx turbo run build
 # The chaincode package `speedledger up` installs on the peers (lr-chaincode/build/lr-chaincode.tar.gz).
 npm run package -w lr-chaincode
+# sensor-ingest's tests (and `speedledger ingest serve` without --redis) need a local Redis:
+# Debian's redis-server, run by the tests on their own port with the AOF in a temp dir.
+if ! command -v redis-server >/dev/null 2>&1 && [ ! -x /usr/bin/redis-server ]; then
+  echo "installing redis-server (apt) for sensor-ingest"
+  if [ "$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q redis-server
+  elif command -v sudo >/dev/null 2>&1; then sudo apt-get update -q && sudo apt-get install -y -q redis-server
+  else echo "warning: redis-server is missing and this user cannot install it: run 'apt-get install -y redis-server' (sensor-ingest's *.redis tests will fail)" >&2
+  fi
+fi
 echo "setup done: try 'npx speedledger --help'"

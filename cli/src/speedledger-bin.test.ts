@@ -26,7 +26,7 @@ describe('speedledger executable', () => {
     const { stdout } = await run(process.execPath, [bin, '--help']);
     // Every package's commands, and our own help: a dependency that parses argv on load
     // (fabric-network's fabric-common answers --help itself) must not take over.
-    for (const command of ['dataset generate', 'measure', 'orderer start', 'peer start', 'up', 'status', 'chaincode approve', 'meter register', 'reading submit']) {
+    for (const command of ['dataset generate', 'measure', 'orderer start', 'peer start', 'up', 'status', 'chaincode approve', 'meter register', 'reading submit', 'ingest serve', 'ingest replay']) {
       expect(stdout).toContain(`speedledger ${command}`);
     }
   });
