@@ -40,14 +40,14 @@ export function restartUnderLoadScenario(seed: number, fault: RejoinFault = 'cra
   const until = at + rng.int(1500, 4000);
   return {
     seed, kind: fault === 'crash' ? 'crash-restart' : 'partition', n, f: faultsTolerated(n), byzantine: new Map(),
-    crashes: fault === 'crash' ? [{ replica, at, restartAt: until }] : [],
+    crashes: fault === 'crash' ? [{ replica, at, downFor: until - at }] : [],
     ...(fault === 'isolate' ? { partition: { isolated: [replica], from: at, until } } : {}),
     network: {
       minDelay: rng.int(1, 5), jitterMean: rng.int(1, 10),
       dropRate: rng.chance(0.5) ? rng.float() * 0.05 : 0, duplicateRate: rng.chance(0.5) ? rng.float() * 0.05 : 0,
     },
     clients: 4, requestsPerClient: rng.int(80, 160), submitWindow: 14_000, batchMaxCount: rng.int(1, 6),
-    healAt: 2000, endAt: 40_000, unsafeWeakQuorum: false,
+    healAt: 2000, endAt: 40_000, unsafeWeakQuorum: false, unsafeEarlyNewView: false, waiveKnownCoreBugs: true,
   };
 }
 
@@ -58,7 +58,10 @@ export function restartUnderLoadScenario(seed: number, fault: RejoinFault = 'cra
  */
 export function runRestartUnderLoad(seed: number, fault: RejoinFault = 'crash'): RejoinResult {
   const scenario = restartUnderLoadScenario(seed, fault);
-  const crash = scenario.crashes[0] ?? { replica: scenario.partition!.isolated[0]!, restartAt: scenario.partition!.until };
+  const first = scenario.crashes[0];
+  const crash = first !== undefined
+    ? { replica: first.replica, restartAt: first.at + first.downFor }
+    : { replica: scenario.partition!.isolated[0]!, restartAt: scenario.partition!.until };
   let rejoinedAfter: number | undefined;
   let last: RejoinResult['last'];
   const inStep = (statuses: readonly (ReplicaStatus | undefined)[]): boolean => {

@@ -4,7 +4,7 @@ import type { Decision } from '../core/decision.js';
 import type { ReplicaDependencies } from '../core/dependencies.js';
 import type { Envelope } from '../core/messages.js';
 import { isWellFormedEnvelope } from '../core/message-shape.js';
-import { Replica } from '../core/replica.js';
+import { Replica, type ReplicaStatus } from '../core/replica.js';
 import { requestKey } from '../core/request-pool.js';
 import type { WalRecord } from '../core/wal-record.js';
 import { Adversary } from './adversary.js';
