@@ -7,13 +7,17 @@ export TURBO_TELEMETRY_DISABLED=1
 
 node -e 'const [a,b]=process.versions.node.split(".").map(Number); if (a<20||(a===20&&b<19)) { console.error(`speedledger needs Node >= 20.19, found ${process.versions.node}`); process.exit(1) }'
 
-# analytics' browser tests drive Debian's Chromium (playwright-core with executablePath, no
-# downloaded browser): install it when missing. Needs root (or sudo) and the Debian archive.
-if [ ! -x /usr/bin/chromium ]; then
-  echo "installing chromium (apt) for the dashboard's browser tests"
-  if [ "$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q chromium
-  elif command -v sudo >/dev/null 2>&1; then sudo apt-get update -q && sudo apt-get install -y -q chromium
-  else echo "warning: /usr/bin/chromium is missing and this user cannot install it; analytics' browser tests will fail under CI" >&2
+# OS packages the tests drive for real: Debian's Chromium for analytics' browser tests
+# (playwright-core with executablePath, no downloaded browser) and redis-server for sensor-ingest
+# (its tests start their own server on their own port, AOF in a temp dir). One apt run for both.
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || missing+=(redis-server)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing ${missing[*]} (apt)"
+  if [ "$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q "${missing[@]}"
+  elif command -v sudo >/dev/null 2>&1; then sudo apt-get update -q && sudo apt-get install -y -q "${missing[@]}"
+  else echo "warning: missing ${missing[*]} and this user cannot install them: run 'apt-get install -y ${missing[*]}' (browser and Redis tests will fail)" >&2
   fi
 fi
 
@@ -24,13 +28,4 @@ node -e "require('better-sqlite3')" 2>/dev/null || { echo "better-sqlite3's nati
 npx turbo run build
 # The chaincode package `speedledger up` installs on the peers (lr-chaincode/build/lr-chaincode.tar.gz).
 npm run package -w lr-chaincode
-# sensor-ingest's tests (and `speedledger ingest serve` without --redis) need a local Redis:
-# Debian's redis-server, run by the tests on their own port with the AOF in a temp dir.
-if ! command -v redis-server >/dev/null 2>&1 && [ ! -x /usr/bin/redis-server ]; then
-  echo "installing redis-server (apt) for sensor-ingest"
-  if [ "$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q redis-server
-  elif command -v sudo >/dev/null 2>&1; then sudo apt-get update -q && sudo apt-get install -y -q redis-server
-  else echo "warning: redis-server is missing and this user cannot install it: run 'apt-get install -y redis-server' (sensor-ingest's *.redis tests will fail)" >&2
-  fi
-fi
 echo "setup done: try 'npx speedledger --help'"
