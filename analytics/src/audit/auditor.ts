@@ -70,21 +70,6 @@ function hex(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString('hex');
 }
 
-/** The block with its header rebuilt by this process's protobuf classes (verifyBlock uses instanceof). */
-function withFreshHeader(block: common.Block): common.Block {
-  const received = block.getHeader()!;
-  const header = new common.BlockHeader();
-  header.setNumber(received.getNumber());
-  header.setPreviousHash(received.getPreviousHash_asU8());
-  header.setDataHash(received.getDataHash_asU8());
-  const copy = new common.Block();
-  copy.setHeader(header);
-  const data = block.getData();
-  if (data !== undefined) copy.setData(data);
-  const metadata = block.getMetadata();
-  if (metadata !== undefined) copy.setMetadata(metadata);
-  return copy;
-}
 
 /**
  * The audit, block by block (pure: blocks in, findings out; package execution is injected).
@@ -160,9 +145,8 @@ export class Auditor {
     }
   }
 
-  async #block(received: common.Block, report: boolean): Promise<void> {
+  async #block(block: common.Block, report: boolean): Promise<void> {
     const trust = this.#trust!;
-    const block = withFreshHeader(received);
     const number = block.getHeader()!.getNumber();
     const verdict = verifyBlock(block, { previousHeaderHash: this.#previousHeaderHash, consenters: trust.consenters, quorum: trust.quorum });
     if (!verdict.ok) {

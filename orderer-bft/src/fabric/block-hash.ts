@@ -9,8 +9,14 @@ export interface BlockHeaderFields {
   readonly dataHash: Uint8Array;
 }
 
+// Structural, not `instanceof`: a header decoded by another copy of @hyperledger/fabric-protos
+// (a peer's or an auditor's node_modules) is a different class but the same message.
+function isProtoHeader(header: common.BlockHeader | BlockHeaderFields): header is common.BlockHeader {
+  return typeof (header as common.BlockHeader).getNumber === 'function';
+}
+
 function fieldsOf(header: common.BlockHeader | BlockHeaderFields): BlockHeaderFields {
-  if (header instanceof common.BlockHeader) {
+  if (isProtoHeader(header)) {
     return { number: header.getNumber(), previousHash: header.getPreviousHash_asU8(), dataHash: header.getDataHash_asU8() };
   }
   return header;
@@ -36,7 +42,7 @@ export function blockHeaderHash(header: common.BlockHeader | BlockHeaderFields):
  * concatenation of the envelope bytes, with no framing.
  */
 export function blockDataHash(data: common.BlockData | readonly Uint8Array[]): Uint8Array {
-  const envelopes = data instanceof common.BlockData ? data.getDataList_asU8() : data;
+  const envelopes = Array.isArray(data) ? data : (data as common.BlockData).getDataList_asU8();
   const hash = createHash('sha256');
   for (const envelope of envelopes) hash.update(envelope);
   return new Uint8Array(hash.digest());

@@ -32,30 +32,11 @@ export function acceptBlock(block: common.Block, tip: ChainTip, consenters: read
   const number = block.getHeader()?.getNumber();
   if (number === undefined) return { ok: false, reason: 'BLOCK_REFUSED_MALFORMED', detail: 'block has no header' };
   if (number !== tip.nextBlock) return { ok: false, reason: 'BLOCK_REFUSED_NUMBER', detail: `got block ${number}, expected ${tip.nextBlock}` };
-  const verdict = verifyBlock(withFreshHeader(block), { previousHeaderHash: tip.previousHeaderHash, consenters, quorum });
+  const verdict = verifyBlock(block, { previousHeaderHash: tip.previousHeaderHash, consenters, quorum });
   if (!verdict.ok) {
     return { ok: false, reason: REFUSAL[verdict.code], detail: `block ${number}: ${verdict.reason}`, ...(verdict.signers === undefined ? {} : { signers: verdict.signers }) };
   }
   return { ok: true, tip: { nextBlock: number + 1, previousHeaderHash: headerHashOf(block.getHeader()!) } };
-}
-
-/**
- * The block with its header rebuilt by the peer's protobuf classes: orderer-bft's verifyBlock
- * recognises a header with `instanceof`, which a header deserialised in this process may fail.
- */
-function withFreshHeader(block: common.Block): common.Block {
-  const received = block.getHeader()!;
-  const header = new common.BlockHeader();
-  header.setNumber(received.getNumber());
-  header.setPreviousHash(received.getPreviousHash_asU8());
-  header.setDataHash(received.getDataHash_asU8());
-  const copy = new common.Block();
-  copy.setHeader(header);
-  const data = block.getData();
-  if (data !== undefined) copy.setData(data);
-  const metadata = block.getMetadata();
-  if (metadata !== undefined) copy.setMetadata(metadata);
-  return copy;
 }
 
 /** The tip of a ledger that holds at least its genesis block (throws on an empty ledger). */
