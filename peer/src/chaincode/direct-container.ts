@@ -209,7 +209,7 @@ export function startDirectContainer(options: InProcessContainerOptions): Chainc
       status,
       message: resp.message ?? '',
       payload: resp.payload === undefined ? new Uint8Array() : new Uint8Array(resp.payload),
-      ...(event !== undefined && event.getEventName() !== '' ? { event: { name: event.getEventName(), payload: event.getPayload_asU8() } } : {}),
+      ...(event !== undefined && event.getEventName() !== '' ? { event: { name: event.getEventName(), payload: new Uint8Array(event.getPayload_asU8()) } } : {}),
     };
   };
 
