@@ -190,5 +190,5 @@ describe('audit core over real Fabric blocks', () => {
     expect(report.findings.filter((f) => f.txId !== revoked.txId).map((f) => [f.blockNumber, f.code])).toEqual([[2, 'REEXECUTION_REFUSED'], [3, 'REEXECUTION_REFUSED']]);
     // the cross-check mode (fabric-shim's message protocol) reaches the very same findings
     expect((await audit(blocks, true, 'shim')).findings).toEqual(report.findings);
-  });
+  }, 60_000); // two package installs and loads: seconds on a loaded machine
 });
