@@ -36,6 +36,10 @@ export async function runAudit(input: AuditInput): Promise<AuditReport> {
   }
   const used = new Set(auditor.definitions.map((d) => d.packageSha256));
   const findings = [...auditor.findings];
+  if (auditor.checkpoint === undefined) {
+    // Not even a genesis block: an audit of nothing must not pass (a wrong source, an empty ledger).
+    findings.push({ code: 'NO_BLOCKS', severity: 'critical', blockNumber: -1, message: 'the source delivered no blocks, not even the genesis block: nothing was audited' });
+  }
   for (const p of input.packages) {
     if (!used.has(p.packageSha256)) {
       findings.push({

@@ -21,7 +21,7 @@ source, one of:
   --data-dir DIR [--org cityoperator] [--user User1]
                        the same, with the embedded network's files (DIR/connection-ORG.json)
   --block-store DIR [--channel C]
-                       offline: a stopped peer's ledger directory (DIR/data/peer<k>)
+                       offline: a stopped peer's data directory (e.g. NET/data/peer0.inmetro)
 
 --package FILE   a chaincode package (tar.gz) the notified body approved; repeat for every
                  version on the ledger. Each is used only for blocks whose committed definition
