@@ -13,7 +13,7 @@ export { compareReexecution } from './audit/write-set-comparison.js';
 export type { PackageExecutor, Reexecution } from './audit/reexecution.js';
 export { runAudit, type AuditInput, type AuditReport } from './audit/run-audit.js';
 export { auditReportHtml } from './audit/report-html.js';
-export { loadApprovedPackage, type LoadPackageOptions } from './adapters/approved-package.js';
+export { loadApprovedPackage, REEXECUTION_MODES, type LoadPackageOptions, type ReexecutionMode } from './adapters/approved-package.js';
 export { blockStoreSource, deliverBlockSource, type BlockSource, type DeliverSourceOptions } from './adapters/block-sources.js';
 export { AnalyticsError, ANALYTICS_ERROR_CODES, type AnalyticsErrorCode } from './errors/analytics-error.js';
 export { surveil, type SurveillanceInput } from './surveillance/surveil.js';

@@ -2,19 +2,48 @@ import './peer-quiet-logs.js';
 import { parseArgs } from 'node:util';
 import { AuditState, loadApprovedPackage, type EndorserTransaction } from '@speedledger/analytics';
 import { createDataset } from '@speedledger/datasets';
+import { decodeAndVerify, measureSpeed, parseMeterPublicKey } from '@speedledger/lr-chaincode/core';
 import { defaultPackageFile } from '@speedledger/network';
 import { generateOrganization } from '@speedledger/orderer-bft';
 import { endorser, msp } from '@speedledger/peer';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
 import { machineLine } from './harness.js';
+
+async function startProfile(): Promise<() => Promise<unknown>> {
+  const session = new Session();
+  session.connect();
+  const post = (method: string, params?: object): Promise<unknown> => new Promise((resolve, reject) => session.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result))));
+  await post('Profiler.enable');
+  await post('Profiler.start');
+  return async () => {
+    const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+    session.disconnect();
+    return profile;
+  };
+}
+
+const loadLine = (): string => `load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`;
 
 /*
  * Audit re-execution throughput: the approved lr-chaincode package (loaded from its package
- * file, run through fabric-shim's dispatch exactly as the audit does) re-executing SubmitReading
- * and SubmitReadings transactions over a rebuilt state in which the meters are registered.
- * Readings are signed DLR1 from the datasets default mix. One process = one core.
- *   npm run bench:audit -w bench [-- --readings 3000 --batch 20 --concurrency 16]
+ * file, as the audit loads it) re-executing SubmitReading and SubmitReadings transactions over a
+ * rebuilt state in which the meters are registered, in each re-execution mode: `direct`
+ * (fabric-shim's stub and contract dispatch in process, the audit's default) and `shim`
+ * (fabric-shim's ChaincodeMessage protocol, as a peer runs it). Readings are signed DLR1 from the
+ * datasets default mix. One process = one core; the figure per CPU-second is the per-core one.
+ * Every transaction's read/write set is compared across modes (a mismatch fails the run).
+ *   npm run bench:audit -w bench [-- --readings 3000 --batch 1,20 --modes direct,shim --concurrency 16]
+ * --cpu-prof DIR writes a V8 CPU profile of each measured run (not of the set-up) into DIR.
  */
-const { values } = parseArgs({ options: { readings: { type: 'string', default: '3000' }, batch: { type: 'string', default: '1,20' }, concurrency: { type: 'string', default: '16' }, meters: { type: 'string', default: '20' } } });
+const { values } = parseArgs({
+  options: {
+    readings: { type: 'string', default: '3000' }, batch: { type: 'string', default: '1,20' }, concurrency: { type: 'string', default: '16' }, meters: { type: 'string', default: '20' },
+    modes: { type: 'string', default: 'direct,shim' }, 'cpu-prof': { type: 'string' },
+  },
+});
 const total = Number(values.readings);
 const concurrency = Number(values.concurrency);
 
@@ -35,8 +64,12 @@ state.apply({
     })),
   }],
 }, 1, 0);
-const pkg = await loadApprovedPackage(defaultPackageFile());
-console.log(`package ${pkg.label} ${pkg.packageSha256}; ${readings.length} readings of ${dataset.fleet.meters.length} meters, concurrency ${concurrency}`);
+const modes = values.modes!.split(',').map((m) => {
+  if (m !== 'direct' && m !== 'shim') throw new Error(`--modes: ${m} is not direct or shim`);
+  return m;
+});
+const packages = await Promise.all(modes.map((reexec) => loadApprovedPackage(defaultPackageFile(), { reexec })));
+console.log(`package ${packages[0]!.label} ${packages[0]!.packageSha256}; ${readings.length} readings of ${dataset.fleet.meters.length} meters, concurrency ${concurrency}`);
 
 function transaction(args: (string | Uint8Array)[]): EndorserTransaction {
   const built = endorser.buildSignedProposal({ signer: client, channelId: 'speedledger', chaincode: 'lr-chaincode', args, timestamp: new Date('2026-03-01T08:00:00Z') });
@@ -44,6 +77,29 @@ function transaction(args: (string | Uint8Array)[]): EndorserTransaction {
     txId: built.txId, channelId: 'speedledger', timestamp: new Date('2026-03-01T08:00:00Z'), creatorMspId: 'CityOperatorMSP', chaincodeName: 'lr-chaincode',
     args: args.map((a) => (typeof a === 'string' ? Buffer.from(a) : a)), signedProposal: built.signed.serializeBinary(), results: new Uint8Array(), endorserMspIds: [],
   };
+}
+
+// The floor: what the LR core alone costs on the same readings (decode, signature check,
+// measureSpeed; this repository's core, for reference only — the audit never runs it).
+{
+  const keys = new Map(dataset.fleet.meters.map((m) => [m.meterId, parseMeterPublicKey(m.publicKeyHex)]));
+  const sites = new Map(dataset.fleet.meters.map((m) => [m.meterId, m.site]));
+  const floor = (): void => {
+    for (const r of readings) {
+      const key = keys.get(r.truth.meterId)!;
+      if (!('keyObject' in key)) throw new Error(`meter ${r.truth.meterId}: bad key`);
+      const d = decodeAndVerify(r.bytes, key);
+      if (d.ok) measureSpeed(d.reading, sites.get(r.truth.meterId)!);
+    }
+  };
+  floor(); // warm-up
+  const start = performance.now();
+  const cpu = process.cpuUsage();
+  floor();
+  const seconds = (performance.now() - start) / 1000;
+  const used = process.cpuUsage(cpu);
+  const cpuSeconds = (used.user + used.system) / 1e6;
+  console.log(`floor (decodeAndVerify + measureSpeed only): ${readings.length} readings, ${seconds.toFixed(2)} s: ${(readings.length / seconds).toFixed(0)} readings/s; CPU ${cpuSeconds.toFixed(2)} s = ${(readings.length / cpuSeconds).toFixed(0)} readings per CPU-second; ${loadLine()}`);
 }
 
 for (const batch of values.batch!.split(',').map(Number)) {
@@ -54,21 +110,37 @@ for (const batch of values.batch!.split(',').map(Number)) {
       ? transaction(['SpeedMeasurement:SubmitReading', group[0]!.bytes])
       : transaction(['SpeedMeasurement:SubmitReadings', JSON.stringify(group.map((r) => Buffer.from(r.bytes).toString('base64')))]));
   }
-  // warm-up (JIT, shim dispatch), not counted
-  for (const tx of txs.slice(0, 20)) await pkg.execute({ ...tx, txId: `${tx.txId}w` }, state);
-  let next = 0;
-  let failed = 0;
-  const start = performance.now();
-  const cpu = process.cpuUsage();
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < txs.length) {
-      const outcome = await pkg.execute(txs[next++]!, state);
-      if (!outcome.ok) failed += 1;
-    }
-  }));
-  const seconds = (performance.now() - start) / 1000;
-  const used = process.cpuUsage(cpu);
-  const cpuSeconds = (used.user + used.system) / 1e6;
-  console.log(`batch ${batch}: ${readings.length} readings in ${txs.length} transactions, ${seconds.toFixed(2)} s: ${(readings.length / seconds).toFixed(0)} readings/s, ${(txs.length / seconds).toFixed(0)} tx/s (${failed} refused); CPU ${cpuSeconds.toFixed(2)} s = ${(readings.length / cpuSeconds).toFixed(0)} readings per CPU-second`);
+  const resultsOf: Uint8Array[][] = [];
+  for (const pkg of packages) {
+    // warm-up (JIT, dispatch), not counted
+    for (const tx of txs.slice(0, 20)) await pkg.execute({ ...tx, txId: `${tx.txId}w` }, state);
+    const results: Uint8Array[] = new Array<Uint8Array>(txs.length);
+    let next = 0;
+    let failed = 0;
+    const profiler = values['cpu-prof'] === undefined ? undefined : await startProfile();
+    const start = performance.now();
+    const cpu = process.cpuUsage();
+    await Promise.all(Array.from({ length: concurrency }, async () => {
+      while (next < txs.length) {
+        const i = next++;
+        const outcome = await pkg.execute(txs[i]!, state);
+        if (outcome.ok) results[i] = outcome.results;
+        else failed += 1;
+      }
+    }));
+    const seconds = (performance.now() - start) / 1000;
+    const used = process.cpuUsage(cpu);
+    const cpuSeconds = (used.user + used.system) / 1e6;
+    resultsOf.push(results);
+    if (profiler) writeFileSync(join(values['cpu-prof']!, `audit-${pkg.mode}-batch${batch}.cpuprofile`), JSON.stringify(await profiler()));
+    console.log(`${pkg.mode}, batch ${batch}: ${readings.length} readings in ${txs.length} transactions, ${seconds.toFixed(2)} s: ${(readings.length / seconds).toFixed(0)} readings/s, ${(txs.length / seconds).toFixed(0)} tx/s (${failed} refused); CPU ${cpuSeconds.toFixed(2)} s = ${(readings.length / cpuSeconds).toFixed(0)} readings per CPU-second; ${loadLine()}`);
+  }
+  for (let m = 1; m < resultsOf.length; m++) {
+    const differing = txs.filter((_, i) => !Buffer.from(resultsOf[0]![i] ?? []).equals(Buffer.from(resultsOf[m]![i] ?? []))).length;
+    if (differing > 0) {
+      console.error(`batch ${batch}: ${differing} transactions give different read/write sets in ${packages[0]!.mode} and ${packages[m]!.mode} mode`);
+      process.exitCode = 1;
+    } else console.log(`batch ${batch}: ${packages[0]!.mode} and ${packages[m]!.mode} give byte-identical read/write sets for all ${txs.length} transactions`);
+  }
 }
-pkg.close();
+for (const pkg of packages) pkg.close();

@@ -41,17 +41,19 @@ let failed = false;
 let meters: FleetMeter[] = [];
 let readings: GeneratedReading[] = [];
 let pkg: PackageExecutor;
+/** The same package driven over fabric-shim's message protocol: the cross-check of the default direct mode. */
+let pkgShim: PackageExecutor;
 
 function connectAs(org: string, user: string, peer?: string): Promise<LedgerClient> {
   return connectGateway({ connectionProfile: connectionProfilePath(dataDir, org), mspId: findOrg(org)!.mspId, mspDir: identityDir(dataDir, org, user), ...(peer ? { peer } : {}) });
 }
 
-async function audit(options: { fromBlock?: number } = {}): Promise<AuditReport> {
+async function audit(options: { fromBlock?: number } = {}, executor: PackageExecutor = pkg): Promise<AuditReport> {
   const source = await deliverBlockSource({
     connectionProfile: connectionProfilePath(dataDir, 'cityoperator'), mspId: 'CityOperatorMSP', mspDir: identityDir(dataDir, 'cityoperator', 'User1'), idleMs: 2_000,
   });
   try {
-    return await runAudit({ blocks: source.blocks(0), packages: [pkg], ...options });
+    return await runAudit({ blocks: source.blocks(0), packages: [executor], ...options });
   } finally {
     await source.close();
   }
@@ -65,6 +67,7 @@ describe.skipIf(missing !== undefined)('audit of a live embedded network', { tim
     meters = [...dataset.fleet.meters];
     readings = [...dataset.readings()];
     pkg = await loadApprovedPackage(packageFile);
+    pkgShim = await loadApprovedPackage(packageFile, { reexec: 'shim' });
     dataDir = await mkdtemp(join(tmpdir(), 'speedledger-audit-'));
     try {
       await upNetwork({ dataDir, basePort: await freeBasePort(portSpan(4)), healthTimeoutMs: 90_000 });
@@ -80,6 +83,7 @@ describe.skipIf(missing !== undefined)('audit of a live embedded network', { tim
 
   afterAll(async () => {
     pkg?.close();
+    pkgShim?.close();
     if (!dataDir) return;
     await downNetwork(dataDir, 5_000).catch((error: unknown) => console.error(`downNetwork failed: ${String(error)}`));
     if (failed) console.error(`audit net test failed: network data kept in ${dataDir}`);
@@ -109,10 +113,15 @@ describe.skipIf(missing !== undefined)('audit of a live embedded network', { tim
     expect(report.summary.reexecutedTransactions).toBeGreaterThanOrEqual(10);
     expect(report.summary.readingsChecked).toBeGreaterThanOrEqual(10);
     expect(report.definitions).toMatchObject([{ chaincode: CHAINCODE_NAME, sequence: 1, packageSha256: pkg.packageSha256, packageSupplied: true }]);
+    expect(pkg.mode).toBe('direct');
+    const crossCheck = await audit({}, pkgShim);
+    expect(crossCheck.findings).toEqual([]);
+    expect(crossCheck.summary).toEqual(report.summary);
 
     // the command line: JSON on stdout, exit 0, a checkpoint for the nightly run
     const run = await cli(['--data-dir', dataDir, '--package', packageFile, '--checkpoint', join(dataDir, 'audit.checkpoint'), '--idle-ms', '2000']);
     expect(run.err).toContain('audit passed');
+    expect((await cli(['--data-dir', dataDir, '--package', packageFile, '--reexec', 'shim', '--idle-ms', '2000'])).code).toBe(0);
     expect(run.code).toBe(0);
     expect(JSON.parse(run.out)).toMatchObject({ passed: true, findings: [], summary: { reexecutedTransactions: report.summary.reexecutedTransactions } });
     expect(JSON.parse(await readFile(join(dataDir, 'audit.checkpoint'), 'utf8'))).toEqual(report.checkpoint);
@@ -203,6 +212,10 @@ describe.skipIf(missing !== undefined)('audit of a live embedded network', { tim
     expect(report.findings.filter((f) => f.code !== 'RECORD_MISMATCH')).toEqual([]);
     expect(report.passed).toBe(false);
     expect(report.definitions.map((d) => [d.sequence, d.version])).toEqual([[1, '1.0'], [2, '1.1']]);
+    // the protocol cross-check flags exactly the same records with the same recomputed values
+    const crossCheck = await audit({}, pkgShim);
+    expect(crossCheck.findings).toEqual(report.findings);
+    expect(crossCheck.summary).toEqual(report.summary);
 
     // resumable: a run continuing from the first run's end reports the same findings, no more
     const resumed = await audit({ fromBlock: report.definitions[1]!.firstBlock });
@@ -227,6 +240,9 @@ describe.skipIf(missing !== undefined)('audit of a live embedded network', { tim
     const badCheckpoint = await cli(['--data-dir', dataDir, '--package', packageFile, '--checkpoint', bad]);
     expect(badCheckpoint.err).toContain('BAD_CHECKPOINT');
     expect((await cli(['--data-dir', dataDir, '--package', packageFile, '--from-block', 'x'])).code).toBe(2);
+    const badMode = await cli(['--data-dir', dataDir, '--package', packageFile, '--reexec', 'fast']);
+    expect(badMode.code).toBe(2);
+    expect(badMode.err).toContain('--reexec must be direct or shim');
     expect((await cli(['--package', packageFile])).err).toContain('exactly one source');
   });
 });

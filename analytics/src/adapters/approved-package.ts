@@ -12,12 +12,28 @@ export interface LoadPackageOptions {
   readonly chaincodeName?: string;
   /** Where the package is unpacked; default a fresh temporary directory removed on close. */
   readonly workDir?: string;
+  /**
+   * How the package's contracts are driven (see {@link ReexecutionMode}); default `direct`.
+   */
+  readonly reexec?: ReexecutionMode;
 }
 
 /**
+ * `direct`: fabric-shim's own ChaincodeStub and contract dispatch, in process, without the
+ * ChaincodeMessage protocol (fast); `shim`: fabric-shim's message handler over the protocol, as
+ * a peer runs chaincode (the cross-check). Both run the supplied package's code.
+ */
+export type ReexecutionMode = 'direct' | 'shim';
+
+/** The re-execution modes, for parsing `--reexec`. */
+export const REEXECUTION_MODES: readonly ReexecutionMode[] = ['direct', 'shim'];
+
+/**
  * Loads the chaincode package file the auditor supplies (the bytes a notified body approved):
- * unpacks it, checks its runtime dependencies, and runs it in process through fabric-shim's own
- * dispatch — the same code path a peer uses — so re-execution is of exactly those bytes.
+ * unpacks it, checks its runtime dependencies, requires its contract module and runs it in
+ * process through fabric-shim's own stub and contract dispatch (`direct`, default) or its message
+ * protocol (`shim`, the code path a peer uses) — either way re-execution is of exactly those
+ * bytes, never of this repository's sources.
  * PACKAGE_UNREADABLE when the file cannot be read, PACKAGE_INVALID when it is no node chaincode
  * package or its code does not load.
  */
@@ -34,7 +50,7 @@ export async function loadApprovedPackage(file: string, options: LoadPackageOpti
   let loaded: chaincode.LoadedChaincode;
   try {
     const installed = chaincode.installPackage(bytes, root);
-    loaded = await chaincode.loadChaincode(installed.dir, { name });
+    loaded = await chaincode.loadChaincode(installed.dir, { name, dispatch: (options.reexec ?? 'direct') === 'direct' ? 'direct' : 'protocol' });
   } catch (cause) {
     if (owned) rmSync(root, { recursive: true, force: true });
     throw new AnalyticsError('PACKAGE_INVALID', `${file} is not a loadable node chaincode package: ${(cause as Error).message}`, { file }, cause);
@@ -43,6 +59,7 @@ export async function loadApprovedPackage(file: string, options: LoadPackageOpti
   return {
     packageSha256: installed.sha256,
     label: installed.label,
+    mode: options.reexec ?? 'direct',
     async execute(tx, state) {
       const simulator = simulation.createTxSimulator(tx.txId, state);
       const response = await container.execute({

@@ -1,5 +1,6 @@
 import { createPrivateKey } from 'node:crypto';
 import { access } from 'node:fs/promises';
+import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { connect, hash, signers } from '@hyperledger/fabric-gateway';
 import { common } from '@hyperledger/fabric-protos';
@@ -72,20 +73,30 @@ export async function deliverBlockSource(options: DeliverSourceOptions): Promise
 }
 
 /**
- * Blocks from a stopped peer's block store (its `data/` LevelDB directory), offline. The peer
- * must not be running: LevelDB allows one process.
+ * Blocks from a stopped peer's block store, offline: the peer's data directory (e.g. the
+ * embedded network's `net/data/peer0.inmetro`) or the LevelDB `ledger/` directory inside it.
+ * The peer must not be running (LevelDB allows one process). A directory holding no LevelDB is
+ * refused (SOURCE_FAILED) rather than opened, which would create an empty ledger there.
  */
 export async function blockStoreSource(dir: string, channelId = 'speedledger'): Promise<BlockSource> {
-  try {
-    await access(dir);
-  } catch (cause) {
-    throw new AnalyticsError('SOURCE_FAILED', `no block store at ${dir}`, { dir }, cause);
+  let ledgerDir: string | undefined;
+  for (const candidate of [join(dir, 'ledger'), dir]) {
+    try {
+      await access(join(candidate, 'CURRENT'));
+      ledgerDir = candidate;
+      break;
+    } catch {
+      // not a LevelDB directory
+    }
+  }
+  if (ledgerDir === undefined) {
+    throw new AnalyticsError('SOURCE_FAILED', `no block store at ${dir}: expected a stopped peer's data directory (holding ledger/) or its ledger directory`, { dir });
   }
   let store: ledger.PeerLedger;
   try {
-    store = await ledger.PeerLedger.open(dir, { channelId });
+    store = await ledger.PeerLedger.open(ledgerDir, { channelId });
   } catch (cause) {
-    throw new AnalyticsError('SOURCE_FAILED', `cannot open the block store ${dir} (is its peer still running?): ${(cause as Error).message}`, { dir }, cause);
+    throw new AnalyticsError('SOURCE_FAILED', `cannot open the block store ${ledgerDir} (is its peer still running?): ${(cause as Error).message}`, { dir: ledgerDir }, cause);
   }
   return {
     async *blocks(fromBlock, toBlock) {

@@ -1,7 +1,7 @@
 /** Stable codes of what an audit can find, by stage. */
 export const AUDIT_FINDING_CODES = [
   // chain: the block itself
-  'MALFORMED_BLOCK', 'BAD_DATA_HASH', 'BROKEN_CHAIN', 'INSUFFICIENT_SIGNATURES', 'BLOCK_OUT_OF_ORDER', 'CHECKPOINT_MISMATCH',
+  'MALFORMED_BLOCK', 'BAD_DATA_HASH', 'BROKEN_CHAIN', 'INSUFFICIENT_SIGNATURES', 'BLOCK_OUT_OF_ORDER', 'CHECKPOINT_MISMATCH', 'NO_BLOCKS',
   // validation: the committed TRANSACTIONS_FILTER against the audit's own Fabric validation
   'VALIDATION_DISAGREES', 'ENDORSEMENT_POLICY_NOT_SATISFIED',
   // measurement: the raw reading against the registry at that height

@@ -106,8 +106,8 @@ async function* stream(blocks: readonly common.Block[]): AsyncIterable<common.Bl
   yield* blocks;
 }
 
-async function audit(blocks: readonly common.Block[], withPackage = false): Promise<AuditReport> {
-  const packages = withPackage ? [await loadApprovedPackage(packageFile)] : [];
+async function audit(blocks: readonly common.Block[], withPackage = false, reexec: 'direct' | 'shim' = 'direct'): Promise<AuditReport> {
+  const packages = withPackage ? [await loadApprovedPackage(packageFile, { reexec })] : [];
   try {
     return await runAudit({ blocks: stream(blocks), packages });
   } finally {
@@ -180,12 +180,15 @@ describe('audit core over real Fabric blocks', () => {
     const r0 = readings.find((r) => r.truth.meterId === m0.meterId)!;
     const revoked = measurementTx(r0, ['LaSIGEMSP'], { blockNum: 3, txNum: 0 });
     const sha = createHash('sha256').update(readFileSync(packageFile)).digest('hex');
-    const report = await audit(chain([[definitionTx(sha).envelope], [meterTx(m0, 'ACTIVE').envelope], [meterTx(m0, 'REVOKED').envelope], [revoked.envelope]]), true);
+    const blocks = chain([[definitionTx(sha).envelope], [meterTx(m0, 'ACTIVE').envelope], [meterTx(m0, 'REVOKED').envelope], [revoked.envelope]]);
+    const report = await audit(blocks, true);
     expect(report.definitions).toMatchObject([{ sequence: 1, packageSha256: sha, packageSupplied: true, transactions: 3, reexecuted: 3 }]);
     const ofRevoked = report.findings.filter((f) => f.txId === revoked.txId);
     expect(ofRevoked.map((f) => f.code)).toEqual(['METER_REVOKED_AT_HEIGHT', 'REEXECUTION_REFUSED']);
     expect(JSON.stringify(ofRevoked[1]!.recomputed)).toContain('REVOKED_METER');
     // registry writes no approved code produced (args 'invoke'): each is refused on re-execution
     expect(report.findings.filter((f) => f.txId !== revoked.txId).map((f) => [f.blockNumber, f.code])).toEqual([[2, 'REEXECUTION_REFUSED'], [3, 'REEXECUTION_REFUSED']]);
-  });
+    // the cross-check mode (fabric-shim's message protocol) reaches the very same findings
+    expect((await audit(blocks, true, 'shim')).findings).toEqual(report.findings);
+  }, 60_000); // two package installs and loads: seconds on a loaded machine
 });

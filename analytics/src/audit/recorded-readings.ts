@@ -39,6 +39,21 @@ export function carriedReadings(tx: EndorserTransaction): CarriedReading[] {
   }
 }
 
+// Parsing a registered key (hex → KeyObject) costs more than verifying one signature with it;
+// the registry has a handful of keys per meter over its life, so they are parsed once.
+const parsedKeys = new Map<string, ReturnType<typeof parseMeterPublicKey>>();
+const PARSED_KEYS_MAX = 100_000;
+
+function meterPublicKey(hex: string): ReturnType<typeof parseMeterPublicKey> {
+  let key = parsedKeys.get(hex);
+  if (key === undefined) {
+    key = parseMeterPublicKey(hex);
+    if (parsedKeys.size >= PARSED_KEYS_MAX) parsedKeys.clear();
+    parsedKeys.set(hex, key);
+  }
+  return key;
+}
+
 interface RegisteredMeter {
   readonly publicKeyHex: string;
   readonly status: string;
@@ -77,7 +92,7 @@ export function checkRecordedReadings(
       });
       continue;
     }
-    const key256 = parseMeterPublicKey(meter.publicKeyHex);
+    const key256 = meterPublicKey(meter.publicKeyHex);
     const verdict = 'keyObject' in key256 ? verifyReadingSignature(reading, key256) : { ok: false as const, detail: key256.detail };
     if (!verdict.ok) {
       findings.push({ code: 'BAD_METER_SIGNATURE', severity: 'critical', ...ids, message: `reading ${reading.meterId}/${reading.seq} was recorded but its signature does not verify with the key registered at block ${blockNumber}: ${verdict.detail}` });

@@ -14,6 +14,8 @@ export interface PackageExecutor {
   /** Hex SHA-256 of the package file: what a committed chaincode definition names. */
   readonly packageSha256: string;
   readonly label: string;
+  /** How the package is driven: fabric-shim's dispatch directly, or over its message protocol. */
+  readonly mode: 'direct' | 'shim';
   execute(tx: EndorserTransaction, state: ledger.StateReader & ledger.HistoryReader): Promise<Reexecution>;
   close(): void;
 }

@@ -16,6 +16,7 @@ export function auditReportHtml(report: AuditReport): string {
 <body><h1>speedledger audit of channel ${esc(s.channelId)}: ${report.passed ? 'passed' : 'FAILED'}</h1>
 <p id="summary">Blocks ${s.fromBlock}–${s.lastBlock} (${s.blocks} audited), ${s.transactions} transactions (${s.validTransactions} valid), ${s.reexecutedTransactions} re-executed, ${s.readingsChecked} readings checked, <b>${report.findings.length} findings</b>.</p>
 <h2>Chaincode definitions in force</h2><table><tr><th>chaincode</th><th>sequence</th><th>version</th><th>package SHA-256</th><th>supplied</th><th>endorsement policy</th><th>blocks</th><th>transactions</th><th>re-executed</th></tr>${defs.join('')}</table>
+<p id="packages">Packages supplied: ${report.packagesSupplied.map((p) => `${esc(p.label)} <code>${esc(p.packageSha256)}</code> (re-executed ${p.mode === 'shim' ? "over fabric-shim's message protocol" : "through fabric-shim's stub and contract dispatch, in process"})`).join('; ') || 'none'}.</p>
 <h2>Findings</h2>${rows.length === 0 ? '<p>None.</p>' : `<table id="findings"><tr><th>severity</th><th>code</th><th>block</th><th>tx</th><th>meter / seq</th><th>endorsers</th><th>recorded</th><th>recomputed</th><th>what</th></tr>${rows.join('')}</table>`}
 </body></html>
 `;

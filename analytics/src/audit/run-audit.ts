@@ -8,8 +8,8 @@ export interface AuditReport {
   readonly summary: AuditSummary;
   /** Each chaincode definition (sequence) in force during the audited blocks, with its package. */
   readonly definitions: readonly DefinitionSpan[];
-  /** The packages the auditor supplied, by SHA-256. */
-  readonly packagesSupplied: readonly { readonly packageSha256: string; readonly label: string }[];
+  /** The packages the auditor supplied, by SHA-256, and how each was driven (`--reexec`). */
+  readonly packagesSupplied: readonly { readonly packageSha256: string; readonly label: string; readonly mode: 'direct' | 'shim' }[];
   readonly findings: readonly AuditFinding[];
   /** Where a later run continues (`--resume`). */
   readonly checkpoint?: AuditCheckpoint;
@@ -36,6 +36,10 @@ export async function runAudit(input: AuditInput): Promise<AuditReport> {
   }
   const used = new Set(auditor.definitions.map((d) => d.packageSha256));
   const findings = [...auditor.findings];
+  if (auditor.checkpoint === undefined) {
+    // Not even a genesis block: an audit of nothing must not pass (a wrong source, an empty ledger).
+    findings.push({ code: 'NO_BLOCKS', severity: 'critical', blockNumber: -1, message: 'the source delivered no blocks, not even the genesis block: nothing was audited' });
+  }
   for (const p of input.packages) {
     if (!used.has(p.packageSha256)) {
       findings.push({
@@ -49,7 +53,7 @@ export async function runAudit(input: AuditInput): Promise<AuditReport> {
     format: 'speedledger-audit-report/1',
     summary: { ...auditor.summary, findings: findings.length },
     definitions: auditor.definitions.map((d) => ({ ...d })),
-    packagesSupplied: input.packages.map((p) => ({ packageSha256: p.packageSha256, label: p.label })),
+    packagesSupplied: input.packages.map((p) => ({ packageSha256: p.packageSha256, label: p.label, mode: p.mode })),
     findings,
     ...(checkpoint === undefined ? {} : { checkpoint }),
     passed: !findings.some(failsAudit),

@@ -9,6 +9,7 @@ import { blockNumber, openSource, SOURCE_OPTIONS } from './source-options.js';
 
 const USAGE = `speedledger audit --package FILE... [source] [--from-block N] [--to-block M]
                   [--out report.json|report.html] [--checkpoint FILE] [--chaincode lr-chaincode]
+                  [--reexec direct|shim]
 
 Re-executes the approved LR package on the raw signed readings in the blocks and reports every
 record that does not reproduce. Reads blocks from 0 (the genesis block carries the consenters
@@ -20,13 +21,16 @@ source, one of:
   --data-dir DIR [--org cityoperator] [--user User1]
                        the same, with the embedded network's files (DIR/connection-ORG.json)
   --block-store DIR [--channel C]
-                       offline: a stopped peer's ledger directory (DIR/data/peer<k>)
+                       offline: a stopped peer's data directory (e.g. NET/data/peer0.inmetro)
 
 --package FILE   a chaincode package (tar.gz) the notified body approved; repeat for every
                  version on the ledger. Each is used only for blocks whose committed definition
                  names its SHA-256.
 --checkpoint F   resume after the block F records (if F exists) and write the new end to F.
 --out FILE       the report (JSON, or HTML when FILE ends in .html); default JSON on stdout.
+--reexec MODE    direct (default): the package's contracts through fabric-shim's own stub and
+                 contract dispatch, in process; shim: through fabric-shim's ChaincodeMessage
+                 protocol, as a peer runs them (slower; a cross-check). Same package bytes.
 
 Exit 0 when nothing failed, 1 when any record mismatches or any check fails, 2 on bad usage.`;
 
@@ -38,6 +42,7 @@ const OPTIONS = {
   out: { type: 'string' },
   checkpoint: { type: 'string' },
   chaincode: { type: 'string' },
+  reexec: { type: 'string' },
 } as const;
 
 async function readCheckpoint(file: string): Promise<AuditCheckpoint | undefined> {
@@ -77,6 +82,11 @@ async function run(args: string[], io: AnalyticsCliIo): Promise<number> {
     io.stderr.write(`--package is required: the audit re-executes only the package the auditor supplies\n${USAGE}\n`);
     return 2;
   }
+  const reexec = values.reexec ?? 'direct';
+  if (reexec !== 'direct' && reexec !== 'shim') {
+    io.stderr.write(`--reexec must be direct or shim, not ${reexec}\n${USAGE}\n`);
+    return 2;
+  }
   // Loaded on use: `speedledger --help` must not pay for the peer's chaincode runtime.
   const [{ loadApprovedPackage }, { runAudit }, { auditReportHtml }] = await Promise.all([
     import('../adapters/approved-package.js'), import('../audit/run-audit.js'), import('../audit/report-html.js'),
@@ -87,7 +97,7 @@ async function run(args: string[], io: AnalyticsCliIo): Promise<number> {
     const fromBlock = blockNumber(values['from-block'], '--from-block');
     const toBlock = blockNumber(values['to-block'], '--to-block');
     const resume = values.checkpoint === undefined ? undefined : await readCheckpoint(values.checkpoint);
-    for (const file of values.package!) packages.push(await loadApprovedPackage(file, { chaincodeName: values.chaincode ?? 'lr-chaincode' }));
+    for (const file of values.package!) packages.push(await loadApprovedPackage(file, { chaincodeName: values.chaincode ?? 'lr-chaincode', reexec }));
     source = await openSource(values);
     const onProgress = progress(io);
     const report = await runAudit({ blocks: source.blocks(0, toBlock), packages, ...(toBlock === undefined ? {} : { toBlock }), ...(fromBlock === undefined ? {} : { fromBlock }), ...(resume === undefined ? {} : { resume }), ...(onProgress ? { onProgress } : {}) });

@@ -6,6 +6,7 @@ export { packageFingerprint, parseChaincodePackage, type ChaincodePackage } from
 export { readTarGz, DEFAULT_ARCHIVE_LIMITS, type ArchiveLimits } from './ustar-reader.js';
 export { satisfiesDeclaredVersion } from './dependency-version.js';
 export { startInProcessContainer, type InProcessContainerOptions } from './in-process-container.js';
+export { startDirectContainer } from './direct-container.js';
 export { runtimePackages, type RuntimePackage } from './shim-runtime.js';
 export { installPackage, readInstalledPackage, type InstalledPackage } from './adapters/install-package.js';
 export { loadChaincode, type LoadChaincodeOptions, type LoadedChaincode } from './adapters/load-chaincode.js';

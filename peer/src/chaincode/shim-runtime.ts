@@ -20,6 +20,31 @@ export interface ShimRuntime {
   readonly ChaincodeFromContract: new (contracts: unknown[], serializers: unknown, metadata: unknown, title: string, version: string) => unknown;
   readonly JSONSerializer: unknown;
   readonly ChaincodeMessage: ShimChaincodeMessageClass;
+  /** fabric-shim's `ChaincodeStub` (lib/stub.js): what a contract's `ctx.stub` is. */
+  readonly ChaincodeStub: new (handler: unknown, channelId: string, txId: string, input: unknown, signedProposal: unknown) => ShimStub;
+  /** fabric-shim's query iterators (lib/iterators.js), over a `QueryResponse` and a handler. */
+  readonly StateQueryIterator: new (handler: unknown, channelId: string, txId: string, response: unknown) => unknown;
+  readonly HistoryQueryIterator: new (handler: unknown, channelId: string, txId: string, response: unknown) => unknown;
+  /** The message classes of the fabric-protos copy the shim loads (0.2.x). */
+  readonly protos: ShimProtos;
+}
+
+/** The part of fabric-shim's ChaincodeStub the direct dispatch reads after a transaction. */
+export interface ShimStub {
+  readonly chaincodeEvent?: { getEventName(): string; getPayload_asU8(): Uint8Array };
+}
+
+interface Decodable {
+  deserializeBinary(bytes: Uint8Array): unknown;
+}
+
+/** Message classes (shim's fabric-protos copy) the direct dispatch builds or decodes. */
+export interface ShimProtos {
+  readonly ChaincodeInput: new () => { setArgsList(args: Uint8Array[]): void };
+  readonly SignedProposal: Decodable;
+  readonly QueryResponse: Decodable;
+  readonly QueryResponseMetadata: Decodable;
+  readonly StateMetadataResult: Decodable;
 }
 
 /** Package roots of the chaincode runtime libraries as the peer resolves them. */
@@ -78,8 +103,12 @@ export function shimRuntime(): ShimRuntime {
     const { ChaincodeMessageHandler } = require(`${shimRoot}/lib/handler.js`) as Pick<ShimRuntime, 'ChaincodeMessageHandler'>;
     const ChaincodeFromContract = require(`${shimRoot}/lib/contract-spi/chaincodefromcontract.js`) as ShimRuntime['ChaincodeFromContract'];
     const { JSONSerializer } = require(roots.get('fabric-contract-api')!) as { JSONSerializer: unknown };
-    const protos = require(roots.get('@hyperledger/fabric-protos')!) as { peer: { ChaincodeMessage: ShimChaincodeMessageClass } };
-    return { ChaincodeMessageHandler, ChaincodeFromContract, JSONSerializer, ChaincodeMessage: protos.peer.ChaincodeMessage };
+    const ChaincodeStub = require(`${shimRoot}/lib/stub.js`) as ShimRuntime['ChaincodeStub'];
+    const { StateQueryIterator, HistoryQueryIterator } = require(`${shimRoot}/lib/iterators.js`) as Pick<ShimRuntime, 'StateQueryIterator' | 'HistoryQueryIterator'>;
+    const protos = require(roots.get('@hyperledger/fabric-protos')!) as { peer: ShimProtos & { ChaincodeMessage: ShimChaincodeMessageClass } };
+    return {
+      ChaincodeMessageHandler, ChaincodeFromContract, JSONSerializer, ChaincodeMessage: protos.peer.ChaincodeMessage, ChaincodeStub, StateQueryIterator, HistoryQueryIterator, protos: protos.peer,
+    };
   })();
   return runtime;
 }

@@ -4,6 +4,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { ChaincodeContainer } from '../chaincode-container.js';
 import { ChaincodeError } from '../chaincode-error.js';
 import { satisfiesDeclaredVersion } from '../dependency-version.js';
+import { startDirectContainer } from '../direct-container.js';
 import { startInProcessContainer } from '../in-process-container.js';
 import { runtimePackages } from '../shim-runtime.js';
 import { readInstalledPackage, type InstalledPackage } from './install-package.js';
@@ -15,6 +16,12 @@ export interface LoadChaincodeOptions {
   readonly version?: string;
   readonly maxResultsPerBatch?: number;
   readonly executeTimeoutMs?: number;
+  /**
+   * How transactions reach the contracts: `protocol` (default) through fabric-shim's message
+   * handler over the ChaincodeMessage protocol, as a peer runs chaincode; `direct` through
+   * fabric-shim's stub and contract dispatch without the protocol (see `startDirectContainer`).
+   */
+  readonly dispatch?: 'protocol' | 'direct';
 }
 
 /** A started chaincode and the package it runs. */
@@ -47,7 +54,8 @@ function linkRuntimeDependencies(srcDir: string, declared: Record<string, unknow
  * Loads an installed node chaincode (see `installPackage`): checks its declared runtime
  * dependencies against the peer's fabric-shim, fabric-contract-api and fabric-protos
  * (DEPENDENCY_MISMATCH), links them, requires the bundle, takes its exported `contracts` and
- * starts an in-process container (CHAINCODE_START_FAILED otherwise).
+ * starts an in-process container (CHAINCODE_START_FAILED otherwise): the protocol container, or
+ * the direct one with `dispatch: 'direct'`.
  */
 export async function loadChaincode(installedDir: string, options: LoadChaincodeOptions): Promise<LoadedChaincode> {
   const installed = readInstalledPackage(installedDir);
@@ -79,6 +87,7 @@ export async function loadChaincode(installedDir: string, options: LoadChaincode
   if (!Array.isArray(contracts) || contracts.length === 0 || !contracts.every((c) => typeof c === 'function')) {
     throw new ChaincodeError('CHAINCODE_START_FAILED', `chaincode ${options.name}: ${inside} exports no contracts array`, ids);
   }
-  const container = await startInProcessContainer({ ...options, contracts });
+  const { dispatch, ...containerOptions } = options;
+  const container = dispatch === 'direct' ? startDirectContainer({ ...containerOptions, contracts }) : await startInProcessContainer({ ...containerOptions, contracts });
   return { installed, container };
 }
