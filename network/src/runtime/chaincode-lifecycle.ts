@@ -6,6 +6,7 @@ import { NetworkError } from '../errors/network-error.js';
 import type { NetworkManifest } from '../manifest/network-manifest.js';
 import { GOVERNANCE } from '../plan/network-orgs.js';
 import { resolveOrg } from './identity-lookup.js';
+import { explainRetry } from './lifecycle-retry.js';
 
 /** The `_lifecycle` definition an organisation approves and the channel commits. */
 export interface ChaincodeDefinitionInput {
@@ -99,7 +100,8 @@ async function retry<T>(what: string, attempts: number, action: () => Promise<T>
     } catch (error) {
       if (attempt >= attempts) throw error;
       // Other peers may not have committed the previous block yet: give them a moment.
-      log(`${what}: attempt ${attempt} failed (${(error as Error).message}); retrying`);
+      const note = explainRetry(what, attempt, 1000 * attempt, error);
+      log(note.level === 'warn' ? `warning: ${note.line}` : note.line);
       await new Promise((resolve) => setTimeout(resolve, 1000 * attempt));
     }
   }
