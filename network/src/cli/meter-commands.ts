@@ -5,8 +5,10 @@ import { DATA_DIR_OPTION, defaultDataDir, parseOrUsage, reportFailure, usageProb
 const REGISTER_USAGE = `speedledger meter register --fleet fleet.json [--org inmetro] [--data-dir DIR]
 
 Registers every meter of a fleet file (speedledger-fleet/1, as "speedledger dataset generate"
-writes it) as ORG's registrar (ORG must be a notified body: inmetro or ptb). Meters already
-registered are reported and skipped. Exit 1 if any meter failed.`;
+writes it) as ORG's registrar (ORG must be a notified body: inmetro or ptb). One line per meter,
+in fleet order: "ID registered", "ID already-registered" (the ledger holds the same key and
+site), "ID conflict: …" (the ledger holds this id with another key or site: its readings would
+be refused) or "ID failed: …"; then a summary by outcome. Exit 1 on any conflict or failure.`;
 
 /** `speedledger meter register`. */
 export const meterRegisterCommand: NetworkCliCommand = {
@@ -21,10 +23,12 @@ export const meterRegisterCommand: NetworkCliCommand = {
       const fleet = await readFleet(parsed.values.fleet);
       const manifest = await readManifest(parsed.values['data-dir'] ?? defaultDataDir());
       const results = await registerFleet(manifest, parsed.values.org!, fleet);
-      for (const r of results) io.stdout.write(`${r.meterId} ${r.outcome}${r.outcome === 'failed' ? `: ${r.detail}` : ''}\n`);
-      const failed = results.filter((r) => r.outcome === 'failed').length;
-      io.stdout.write(`${results.length - failed} of ${results.length} meters on the ledger\n`);
-      return failed === 0 ? 0 : 1;
+      for (const r of results) io.stdout.write(`${r.meterId} ${r.outcome}${r.detail === undefined ? '' : `: ${r.detail}`}\n`);
+      const count = (outcome: string): number => results.filter((r) => r.outcome === outcome).length;
+      const agreeing = count('registered') + count('already-registered');
+      io.stdout.write(`${agreeing} of ${results.length} meters on the ledger as in the fleet (registered ${count('registered')}, `
+        + `already-registered ${count('already-registered')}, conflict ${count('conflict')}, failed ${count('failed')})\n`);
+      return agreeing === results.length ? 0 : 1;
     } catch (error) {
       return reportFailure(io, 'meter register', error);
     }
