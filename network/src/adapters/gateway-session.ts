@@ -96,7 +96,10 @@ export async function openGatewaySession(manifest: NetworkManifest, org: string,
       creator.setIdBytes(new TextEncoder().encode(material.certPem));
       request.setIdentity(creator.serializeBinary());
       try {
-        const status = await gateway.newCommit(request.serializeBinary()).getStatus({ deadline: Date.now() + 10_000 });
+        // newCommit takes a SignedCommitStatusRequest; an unsigned one is signed by the gateway's signer.
+        const unsigned = new protos.gateway.SignedCommitStatusRequest();
+        unsigned.setRequest(request.serializeBinary());
+        const status = await gateway.newCommit(unsigned.serializeBinary()).getStatus({ deadline: Date.now() + 10_000 });
         return { blockNumber: Number(status.blockNumber), code: status.code, successful: status.successful };
       } catch (cause) {
         throw new NetworkError('GATEWAY_FAILED', `commit status of ${transactionId} as ${identity.name} failed: ${gatewayMessage(cause)}`, { transactionId, org: organisation.dir }, cause);
