@@ -23,11 +23,15 @@ export interface GatewaySession {
   close(): void;
 }
 
-/** The most specific message of a gateway failure (the peers' details, when there are any). */
+/**
+ * The most specific message of a gateway failure: the peers' details themselves, when there are
+ * any, in place of gRPC's "see attached details for more info" (issue 16).
+ */
 export function gatewayMessage(error: unknown): string {
   if (error instanceof GatewayError) {
     const details = error.details.map((d) => `${d.mspId}@${d.address}: ${d.message}`);
-    return details.length > 0 ? `${error.message} [${details.join('; ')}]` : error.message;
+    const message = error.message.replace(/,? see attached details for more info/, '');
+    return details.length > 0 ? `${message} [${details.join('; ')}]` : message;
   }
   const cause = (error as Error).cause;
   if (cause instanceof GatewayError) return `${(error as Error).message}: ${gatewayMessage(cause)}`;

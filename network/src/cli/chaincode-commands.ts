@@ -99,7 +99,7 @@ export const chaincodeListCommand: NetworkCliCommand = {
       }
       return 0;
     } catch (error) {
-      return reportFailure(io, 'chaincode list', error);
+      return reportFailure(io, 'chaincode list', error, parsed.values.json === true);
     }
   },
 };
@@ -124,7 +124,7 @@ export const chaincodeFingerprintCommand: NetworkCliCommand = {
       io.stdout.write(parsed.values.json === true ? `${JSON.stringify(pkg)}\n` : `${pkg.sha256}  ${pkg.packageId}  ${file}\n`);
       return 0;
     } catch (error) {
-      return reportFailure(io, 'chaincode fingerprint', error);
+      return reportFailure(io, 'chaincode fingerprint', error, parsed.values.json === true);
     }
   },
 };

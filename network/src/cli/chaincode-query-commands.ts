@@ -35,7 +35,7 @@ export const chaincodeQueryInstalledCommand: NetworkCliCommand = {
       })].join('\n') + '\n');
       return 0;
     } catch (error) {
-      return reportFailure(io, 'chaincode queryinstalled', error);
+      return reportFailure(io, 'chaincode queryinstalled', error, parsed.values.json === true);
     }
   },
 };
@@ -68,7 +68,7 @@ export const chaincodeQueryApprovedCommand: NetworkCliCommand = {
       });
       return 0;
     } catch (error) {
-      return reportFailure(io, 'chaincode queryapproved', error);
+      return reportFailure(io, 'chaincode queryapproved', error, parsed.values.json === true);
     }
   },
 };
@@ -105,7 +105,7 @@ export const chaincodeCheckCommitReadinessCommand: NetworkCliCommand = {
       ].join('\n') + '\n');
       return 0;
     } catch (error) {
-      return reportFailure(io, 'chaincode checkcommitreadiness', error);
+      return reportFailure(io, 'chaincode checkcommitreadiness', error, v.json === true);
     }
   },
 };
@@ -136,7 +136,7 @@ export const chaincodeQueryCommittedCommand: NetworkCliCommand = {
       ].join('\n') + '\n');
       return 0;
     } catch (error) {
-      return reportFailure(io, 'chaincode querycommitted', error);
+      return reportFailure(io, 'chaincode querycommitted', error, parsed.values.json === true);
     }
   },
 };

@@ -143,7 +143,7 @@ export const statusCommand: NetworkCliCommand = {
       io.stdout.write(parsed.values.json === true ? `${JSON.stringify(status, null, 2)}\n` : formatStatus(status));
       return status.members.every((m) => m.healthy) ? 0 : 1;
     } catch (error) {
-      return reportFailure(io, 'status', error);
+      return reportFailure(io, 'status', error, parsed.values.json === true);
     }
   },
 };

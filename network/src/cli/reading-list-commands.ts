@@ -83,7 +83,7 @@ async function listPages(io: NetworkCliIo, values: ListValues, what: string, fet
     io.stderr.write(`${count} ${what}\n`);
     return 0;
   } catch (error) {
-    return reportFailure(io, what === 'violations' ? 'violation list' : 'reading list', error);
+    return reportFailure(io, what === 'violations' ? 'violation list' : 'reading list', error, values.json === true);
   }
 }
 
