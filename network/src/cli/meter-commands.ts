@@ -7,8 +7,8 @@ const REGISTER_USAGE = `speedledger meter register --fleet fleet.json [--org inm
 Registers every meter of a fleet file (speedledger-fleet/1, as "speedledger dataset generate"
 writes it) as ORG's registrar (ORG must be a notified body: inmetro or ptb). One line per meter,
 in fleet order: "ID registered", "ID already-registered" (the ledger holds the same key and
-site), "ID conflict: …" (the ledger holds this id with another key or site: its readings would
-be refused) or "ID failed: …"; then a summary by outcome. Exit 1 on any conflict or failure.`;
+site), "ID conflict: …" (the ledger holds this id with another key or site, or revoked: its
+readings would be refused) or "ID failed: …"; then a summary by outcome. Exit 1 on any conflict or failure.`;
 
 /** `speedledger meter register`. */
 export const meterRegisterCommand: NetworkCliCommand = {

@@ -59,10 +59,10 @@ export async function registerFleet(manifest: NetworkManifest, org: string, flee
         }
         try {
           const ledger = JSON.parse(await session.evaluate(chaincode, 'MeterRegistry:GetMeter', [meter.meterId])) as LedgerMeter;
-          const differences = meterDifferences(meter, ledger);
-          const status = ledger.status === undefined || ledger.status === 'ACTIVE' ? undefined : `status ${ledger.status} on the ledger`;
+          // A revoked meter stays revoked: its readings are refused, so it is not "on the ledger as in the fleet".
+          const differences = [...meterDifferences(meter, ledger), ...(ledger.status === undefined || ledger.status === 'ACTIVE' ? [] : [`it is ${ledger.status} on the ledger`])];
           results.push(differences.length === 0
-            ? { meterId: meter.meterId, outcome: 'already-registered', ...(status === undefined ? {} : { detail: status }) }
+            ? { meterId: meter.meterId, outcome: 'already-registered' }
             : { meterId: meter.meterId, outcome: 'conflict', detail: differences.join('; ') });
         } catch (readError) {
           results.push({ meterId: meter.meterId, outcome: 'failed', detail: `already registered, but its ledger record cannot be read to compare: ${(readError as Error).message}` });
