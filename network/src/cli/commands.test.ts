@@ -89,6 +89,13 @@ describe('network commands', () => {
     expect((await run(['chaincode', 'approve', '--org', 'ptb', '--package', tarball, '--data-dir', dataDir])).err).toContain('PACKAGE_INVALID');
   });
 
+  it('reading submit reports an unreadable file in the common error shape, on its own line', async () => {
+    const missing = join(dir, 'missing.dlr');
+    const result = await run(['reading', 'submit', missing, '--data-dir', dataDir]);
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.out)).toEqual({ file: missing, error: { code: 'ENOENT', stage: 'command', message: expect.stringContaining('no such file') } });
+  });
+
   it('down --purge deletes a data directory with our manifest only', async () => {
     const other = join(dir, 'purge-me');
     await upNetwork({ dataDir: other, basePort: 34_500, start: false });

@@ -92,6 +92,11 @@ describe.skipIf(!ready && !process.env.CI)('network commands on a deployed netwo
     expect(await pollUntil(async () => ((await run(['meter', 'show', '--meter', 'SP-000002', '--org', 'ptb'])).code === 0 ? true : undefined), 30_000)).toBe(true);
     const again = await run(['meter', 'register', '--fleet', fleetFile, '--org', 'ptb']);
     expect([again.code, again.out.match(/^SP-\d+ already-registered$/gm)?.length, again.out, again.err]).toEqual([0, 2, again.out, '']);
+    const againJson = await run(['meter', 'register', '--fleet', fleetFile, '--org', 'ptb', '--json']);
+    expect(againJson.out.trim().split('\n').map((l) => JSON.parse(l) as unknown)).toEqual([
+      { meterId: 'SP-000001', outcome: 'already-registered' }, { meterId: 'SP-000002', outcome: 'already-registered' },
+      { summary: { meters: 2, registered: 0, 'already-registered': 2, conflict: 0, failed: 0 } },
+    ]);
     // The same ids with other keys: every reading would be refused BAD_SIGNATURE, so this fails, per meter.
     const conflict = await run(['meter', 'register', '--fleet', join(dir, 'other-dataset', 'fleet.json'), '--org', 'ptb']);
     expect(conflict.code).toBe(1);

@@ -4,7 +4,7 @@ import { connectionProfilePath, identityDir } from '../runtime/network-control.j
 import { resolveOrg } from '../runtime/identity-lookup.js';
 import { openGatewaySession } from '../adapters/gateway-session.js';
 import { readManifest } from '../runtime/manifest-store.js';
-import { DATA_DIR_OPTION, defaultDataDir, parseOrUsage, reportFailure, usageProblem, type NetworkCliCommand } from './cli-support.js';
+import { DATA_DIR_OPTION, defaultDataDir, failureShape, parseOrUsage, reportFailure, usageProblem, type NetworkCliCommand } from './cli-support.js';
 
 const SUBMIT_USAGE = `speedledger reading submit [--org cityoperator] [--user User1] [--concurrency 8] [--batch 1] [--data-dir DIR] FILE...
 
@@ -37,7 +37,7 @@ function errorLine(file: string, error: unknown): Record<string, unknown> {
   if (error instanceof LedgerError) {
     return { file, error: { code: error.code, stage: error.stage, contractCode: error.contractCode, transactionId: error.transactionId, message: error.message } };
   }
-  return { file, error: { message: (error as Error).message } };
+  return { file, error: failureShape(error) };
 }
 
 async function submitOne(client: LedgerClient, file: string, write: (line: Record<string, unknown>) => void): Promise<void> {
