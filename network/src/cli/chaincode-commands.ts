@@ -113,7 +113,7 @@ package — then its package id LABEL:SHA256 and the file: "SHA256  PACKAGE-ID  
 /** `speedledger chaincode fingerprint`. */
 export const chaincodeFingerprintCommand: NetworkCliCommand = {
   path: ['chaincode', 'fingerprint'],
-  summary: 'SHA-256 fingerprint of a chaincode package',
+  summary: 'SHA-256 fingerprint and package id of a chaincode package',
   usage: FINGERPRINT_USAGE,
   async run(args, io) {
     const parsed = parseOrUsage(args, { package: { type: 'string' }, json: { type: 'boolean', default: false } }, FINGERPRINT_USAGE, io);

@@ -27,11 +27,11 @@ describe('purgeNetwork (speedledger down --purge)', { timeout: 30_000 }, () => {
     const plain = join(dir, 'plain');
     await mkdir(plain);
     await writeFile(join(plain, 'precious.txt'), 'keep me');
-    await expect(purgeNetwork(plain)).rejects.toMatchObject({ code: 'PURGE_REFUSED' });
+    await expect(purgeNetwork(plain)).rejects.toMatchObject({ code: 'PURGE_REFUSED', message: `${plain} has no network.json, so it is not a speedledger data directory: nothing deleted` });
     const foreign = join(dir, 'foreign');
     await mkdir(foreign);
     await writeFile(join(foreign, 'network.json'), '{"format":"something-else"}');
-    await expect(purgeNetwork(foreign)).rejects.toMatchObject({ code: 'PURGE_REFUSED' });
+    await expect(purgeNetwork(foreign)).rejects.toThrow('has a network.json that is not a speedledger manifest');
     const original = join(dir, 'original');
     await upNetwork({ dataDir: original, basePort: 36_000, start: false });
     const copy = join(dir, 'copy');

@@ -19,7 +19,8 @@ export async function purgeNetwork(dataDir: string, graceMs = 10_000): Promise<s
   try {
     manifest = await readManifest(dir);
   } catch (cause) {
-    throw new NetworkError('PURGE_REFUSED', `${dir} holds no speedledger network manifest (${(cause as Error).message}): nothing deleted`, { dataDir: dir }, cause);
+    const why = (cause as { code?: string }).code === 'MANIFEST_MISSING' ? 'has no network.json' : 'has a network.json that is not a speedledger manifest';
+    throw new NetworkError('PURGE_REFUSED', `${dir} ${why}, so it is not a speedledger data directory: nothing deleted`, { dataDir: dir }, cause);
   }
   if (resolve(manifest.dataDir) !== dir) {
     throw new NetworkError('PURGE_REFUSED', `${dir}/network.json belongs to the network in ${manifest.dataDir} (copied or moved?): nothing deleted`, { dataDir: dir });
