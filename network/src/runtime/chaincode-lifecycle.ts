@@ -1,7 +1,6 @@
 import { copyFile, mkdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { openGatewaySession, type GatewaySession } from '../adapters/gateway-session.js';
-import { NetworkError } from '../errors/network-error.js';
 import type { NetworkManifest } from '../manifest/network-manifest.js';
 import { GOVERNANCE } from '../plan/network-orgs.js';
 import { resolveOrg } from './identity-lookup.js';
