@@ -40,8 +40,15 @@ export function portNeeds(members: readonly { readonly name: string; readonly ad
  * Run before anything is generated, spawned or sent: with another network on these ports, the
  * members would die on EADDRINUSE and the lifecycle transactions would reach the other network.
  */
-export async function refuseBusyPorts(needs: readonly PortNeed[], hint: string): Promise<void> {
-  const busy = await busyPorts(needs);
+export async function refuseBusyPorts(needs: readonly PortNeed[], hint: string, graceMs = 2000): Promise<void> {
+  let busy = await busyPorts(needs);
+  // A member killed a moment ago may still be closing its sockets (its /proc cmdline is already
+  // gone, so it no longer counts as running): give ports a short grace to be released.
+  const deadline = Date.now() + graceMs;
+  while (busy.length > 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    busy = await busyPorts(busy.map(({ address, member, role }) => ({ address, member, role })));
+  }
   if (busy.length === 0) return;
   throw new NetworkError('PORTS_BUSY', `${busy.length} of the network's ports ${busy.length === 1 ? 'is' : 'are'} taken; nothing was started or sent:\n`
     + `${describeBusyPorts(busy)}\n${hint}`, { port: busy[0]!.port });
