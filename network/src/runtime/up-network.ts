@@ -134,9 +134,13 @@ export async function upNetwork(options: UpOptions): Promise<NetworkManifest> {
     log(`restarting the existing network in ${dataDir}`);
     if (start) {
       // Members of ours still running hold their own ports; every other port must be free.
-      const stopped = [];
-      for (const member of manifest.processes) if ((await livePid(member)) === undefined) stopped.push(member);
-      await refuseBusyPorts(portNeeds(stopped), `stop the process(es) holding them, or "speedledger down --purge --data-dir ${options.dataDir}" and "up --base-port auto"`);
+      const processes = manifest.processes;
+      const stoppedNeeds = async (): Promise<ReturnType<typeof portNeeds>> => {
+        const stopped = [];
+        for (const member of processes) if ((await livePid(member)) === undefined) stopped.push(member);
+        return portNeeds(stopped);
+      };
+      await refuseBusyPorts(stoppedNeeds, `stop the process(es) holding them, or "speedledger down --purge --data-dir ${options.dataDir}" and "up --base-port auto"`);
     }
   } else {
     const plan = await planFor(options);

@@ -40,14 +40,16 @@ export function portNeeds(members: readonly { readonly name: string; readonly ad
  * Run before anything is generated, spawned or sent: with another network on these ports, the
  * members would die on EADDRINUSE and the lifecycle transactions would reach the other network.
  */
-export async function refuseBusyPorts(needs: readonly PortNeed[], hint: string, graceMs = 2000): Promise<void> {
-  let busy = await busyPorts(needs);
+export async function refuseBusyPorts(needs: readonly PortNeed[] | (() => Promise<readonly PortNeed[]>), hint: string, graceMs = 2000): Promise<void> {
+  const current = typeof needs === 'function' ? needs : () => Promise.resolve(needs);
+  let busy = await busyPorts(await current());
   // A member killed a moment ago may still be closing its sockets (its /proc cmdline is already
-  // gone, so it no longer counts as running): give ports a short grace to be released.
+  // gone, so it no longer counts as running), or the supervisor may just have restarted it:
+  // give ports a short grace, asking again which members need theirs.
   const deadline = Date.now() + graceMs;
   while (busy.length > 0 && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 200));
-    busy = await busyPorts(busy.map(({ address, member, role }) => ({ address, member, role })));
+    busy = await busyPorts(await current());
   }
   if (busy.length === 0) return;
   throw new NetworkError('PORTS_BUSY', `${busy.length} of the network's ports ${busy.length === 1 ? 'is' : 'are'} taken; nothing was started or sent:\n`
