@@ -149,13 +149,19 @@ describe.skipIf(!ready && !process.env.CI)('network commands on a deployed netwo
     const batched = await run(['reading', 'submit', '--batch', '10', ...readings, tampered]);
     expect(batched.code).toBe(1);
     const batchLines = batched.out.trim().split('\n').map((l) => JSON.parse(l) as { file: string; error?: { contractCode?: string; transactionId?: string } });
+    if (batchLines.some((l) => l.error?.contractCode === undefined)) {
+      console.error('DIAG batched', batched.out, batched.err);
+      console.error('DIAG supervisor', await readFile(join(dataDir, 'logs', 'supervisor.log'), 'utf8').catch(() => 'none'));
+      console.error('DIAG status', (await run(['status'])).out);
+    }
     expect(batchLines.map((l) => [l.file, l.error?.contractCode]).sort()).toEqual([...readings.map((f) => [f, 'REPLAYED_SEQ']), [tampered, 'BAD_SIGNATURE']].sort());
     expect(new Set(batchLines.map((l) => l.error?.transactionId)).size).toBe(1);
   });
 
   it('chaincode commit is refused without Inmetro and a majority, then succeeds once they approved', async () => {
     const next = ['--sequence', '2', '--version', '1.1'];
-    expect((await run(['chaincode', 'approve', '--org', 'ptb', ...next])).code).toBe(0);
+    const ptb = await run(['chaincode', 'approve', '--org', 'ptb', ...next]);
+    expect([ptb.code, ptb.err]).toEqual([0, '']);
     const lasige = await run(['chaincode', 'approve', '--org', 'lasige', ...next]);
     expect([lasige.code, lasige.err]).toEqual([0, '']);
     const refused = await run(['chaincode', 'commit', '--org', 'ptb', ...next]);
