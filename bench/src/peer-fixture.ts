@@ -35,7 +35,7 @@ export interface PeerBench {
   readonly endorsers: readonly [Endorser, Endorser];
   readonly ledger: PeerLedger;
   readonly context: validation.ValidationContext;
-  /** SHA-256 of the lr-chaincode package the containers run. */
+  /** Fabric package id (`label:sha256`) of the lr-chaincode package the containers run. */
   readonly packageId: string;
   close(): Promise<void>;
 }
@@ -89,7 +89,7 @@ export async function startPeerBench(dir: string, packageFile = defaultPackageFi
     endorsers,
     ledger,
     context,
-    packageId: installed.sha256,
+    packageId: installed.packageId,
     async close() {
       for (const c of containers) c.container.close();
       await ledger.close();

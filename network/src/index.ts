@@ -20,7 +20,14 @@ export {
   connectionProfilePath, downNetwork, identityDir, killProcess, networkStatus, startProcess, type NetworkStatus,
 } from './runtime/network-control.js';
 export { readManifest, MANIFEST_FILE } from './runtime/manifest-store.js';
-export { memberHealth, type MemberHealth, type PeerChaincodeStatus, type PeerStatus } from './runtime/member-health.js';
+export { memberHealth, type MemberHealth, type MemberState, type PeerChaincodeStatus, type PeerStatus } from './runtime/member-health.js';
+export { purgeNetwork } from './runtime/purge-network.js';
+export { busyPorts, describeBusyPorts, portHolders, type BusyPort, type PortHolder, type PortNeed } from './runtime/port-check.js';
+export { certificateSha256, expectedIdentity, identityMismatch, probeIdentity, type ExpectedIdentity, type IdentityProbe } from './runtime/member-identity-check.js';
+export { checkChaincodePackage, parsePackageId, type CheckedPackage } from './runtime/package-check.js';
+export {
+  queryApproved, queryCommitted, queryInstalled, type ApprovedDefinition, type CommittedDefinition, type InstalledChaincode,
+} from './runtime/lifecycle-queries.js';
 export {
   approveDefinition, commitDefinition, commitReadiness, deployChaincode, installPackage, listDefinitions, packageFingerprint,
   LIFECYCLE_CHAINCODE, type ChaincodeDefinitionInput,

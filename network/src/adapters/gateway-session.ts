@@ -1,6 +1,7 @@
 import { createPrivateKey } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import { connect, GatewayError, hash, signers, type Gateway, type Network } from '@hyperledger/fabric-gateway';
+import * as protos from '@hyperledger/fabric-protos';
 import { readMspIdentity } from '@speedledger/orderer-bft';
 import { NetworkError } from '../errors/network-error.js';
 import type { NetworkManifest } from '../manifest/network-manifest.js';
@@ -14,14 +15,23 @@ export interface GatewaySession {
   submit(chaincode: string, transaction: string, args: readonly string[], endorsingOrganizations?: readonly string[]): Promise<string>;
   /** Evaluates a query on the gateway peer; returns the result as text. */
   evaluate(chaincode: string, transaction: string, args: readonly string[]): Promise<string>;
+  /**
+   * The block number and validation code of a committed transaction (the Gateway's
+   * CommitStatus, which real Fabric peers answer for any transaction in their ledger).
+   */
+  commitStatus(transactionId: string): Promise<{ readonly blockNumber: number; readonly code: number; readonly successful: boolean }>;
   close(): void;
 }
 
-/** The most specific message of a gateway failure (the peers' details, when there are any). */
+/**
+ * The most specific message of a gateway failure: the peers' details themselves, when there are
+ * any, in place of gRPC's "see attached details for more info" (issue 16).
+ */
 export function gatewayMessage(error: unknown): string {
   if (error instanceof GatewayError) {
     const details = error.details.map((d) => `${d.mspId}@${d.address}: ${d.message}`);
-    return details.length > 0 ? `${error.message} [${details.join('; ')}]` : error.message;
+    const message = error.message.replace(/,? see attached details for more info/, '');
+    return details.length > 0 ? `${message} [${details.join('; ')}]` : message;
   }
   const cause = (error as Error).cause;
   if (cause instanceof GatewayError) return `${(error as Error).message}: ${gatewayMessage(cause)}`;
@@ -79,6 +89,24 @@ export async function openGatewaySession(manifest: NetworkManifest, org: string,
         throw new NetworkError('GATEWAY_FAILED', `${chaincode} ${transaction} as ${identity.name} failed: ${gatewayMessage(cause)}`, {
           chaincode, transaction, org: organisation.dir,
         }, cause);
+      }
+    },
+    async commitStatus(transactionId) {
+      const request = new protos.gateway.CommitStatusRequest();
+      request.setTransactionId(transactionId);
+      request.setChannelId(manifest.channel);
+      const creator = new protos.msp.SerializedIdentity();
+      creator.setMspid(organisation.mspId);
+      creator.setIdBytes(new TextEncoder().encode(material.certPem));
+      request.setIdentity(creator.serializeBinary());
+      try {
+        // newCommit takes a SignedCommitStatusRequest; an unsigned one is signed by the gateway's signer.
+        const unsigned = new protos.gateway.SignedCommitStatusRequest();
+        unsigned.setRequest(request.serializeBinary());
+        const status = await gateway.newCommit(unsigned.serializeBinary()).getStatus({ deadline: Date.now() + 10_000 });
+        return { blockNumber: Number(status.blockNumber), code: status.code, successful: status.successful };
+      } catch (cause) {
+        throw new NetworkError('GATEWAY_FAILED', `commit status of ${transactionId} as ${identity.name} failed: ${gatewayMessage(cause)}`, { transactionId, org: organisation.dir }, cause);
       }
     },
     close() {

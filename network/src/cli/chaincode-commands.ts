@@ -2,17 +2,20 @@ import {
   approveDefinition, commitDefinition, installPackage, listDefinitions, packageFingerprint, type ChaincodeDefinitionInput,
 } from '../runtime/chaincode-lifecycle.js';
 import { readManifest } from '../runtime/manifest-store.js';
+import { checkChaincodePackage, parsePackageId } from '../runtime/package-check.js';
 import { defaultPackageFile } from '../runtime/up-network.js';
 import type { NetworkManifest } from '../manifest/network-manifest.js';
 import { DATA_DIR_OPTION, defaultDataDir, parseOrUsage, reportFailure, usageProblem, type NetworkCliCommand, type NetworkCliIo } from './cli-support.js';
 
 const DEFINITION_OPTIONS = {
-  ...DATA_DIR_OPTION, org: { type: 'string' }, package: { type: 'string' }, sha256: { type: 'string' }, name: { type: 'string' },
+  ...DATA_DIR_OPTION, org: { type: 'string' }, package: { type: 'string' }, 'package-id': { type: 'string' }, sha256: { type: 'string' }, name: { type: 'string' },
   version: { type: 'string' }, sequence: { type: 'string' }, policy: { type: 'string' },
 } as const;
 
 const DEFINITION_HELP = `  --org ORG        organisation whose Admin acts (inmetro, ptb, lasige, cityoperator)
-  --package FILE   package whose SHA-256 is approved (or --sha256 HEX); default: the deployed fingerprint
+  --package FILE   chaincode package whose SHA-256 is approved (refused unless it is a Fabric chaincode
+                   package: metadata.json with type and label, and code.tar.gz); or --package-id
+                   LABEL:SHA256 (as queryinstalled prints it) or --sha256 HEX; default: the deployed one
   --name, --version, --sequence, --policy   definition fields (default: the deployed definition)`;
 
 const APPROVE_USAGE = `speedledger chaincode approve --org ORG [--data-dir DIR] [definition options]
@@ -35,8 +38,10 @@ async function definitionFrom(values: DefinitionValues, manifest: NetworkManifes
   const sequence = values.sequence === undefined ? cc.sequence : Number(values.sequence);
   if (!Number.isSafeInteger(sequence) || sequence < 1) return '--sequence must be an integer ≥ 1';
   if (values.sha256 !== undefined && !/^[0-9a-f]{64}$/.test(values.sha256)) return '--sha256 must be 64 lower-case hex digits';
-  if (values.sha256 !== undefined && values.package !== undefined) return 'give --package or --sha256, not both';
-  const packageSha256 = values.sha256 ?? (values.package !== undefined ? await packageFingerprint(values.package) : cc.packageSha256);
+  const fromId = values['package-id'] === undefined ? undefined : parsePackageId(values['package-id']);
+  if (values['package-id'] !== undefined && fromId === undefined) return '--package-id must be LABEL:SHA256 (64 lower-case hex digits), as queryinstalled prints it';
+  if ([values.sha256, values.package, values['package-id']].filter((v) => v !== undefined).length > 1) return 'give one of --package, --package-id and --sha256';
+  const packageSha256 = values.sha256 ?? fromId?.sha256 ?? (values.package !== undefined ? await packageFingerprint(values.package) : cc.packageSha256);
   if (packageSha256 === undefined) return 'no deployed fingerprint yet: give --package or --sha256';
   return { name: values.name ?? cc.name, version: values.version ?? cc.version, sequence, packageSha256, endorsementPolicy: values.policy ?? cc.endorsementPolicy };
 }
@@ -94,30 +99,32 @@ export const chaincodeListCommand: NetworkCliCommand = {
       }
       return 0;
     } catch (error) {
-      return reportFailure(io, 'chaincode list', error);
+      return reportFailure(io, 'chaincode list', error, parsed.values.json === true);
     }
   },
 };
 
-const FINGERPRINT_USAGE = `speedledger chaincode fingerprint [--package FILE]
+const FINGERPRINT_USAGE = `speedledger chaincode fingerprint [--package FILE] [--json]
 
-Prints the SHA-256 of a chaincode package (default lr-chaincode/build/lr-chaincode.tar.gz): the
-fingerprint a definition pins and peers check before running a package.`;
+Checks that FILE is a Fabric chaincode package (default lr-chaincode/build/lr-chaincode.tar.gz)
+and prints its SHA-256 — the fingerprint a definition pins and peers check before running a
+package — then its package id LABEL:SHA256 and the file: "SHA256  PACKAGE-ID  FILE".`;
 
 /** `speedledger chaincode fingerprint`. */
 export const chaincodeFingerprintCommand: NetworkCliCommand = {
   path: ['chaincode', 'fingerprint'],
-  summary: 'SHA-256 fingerprint of a chaincode package',
+  summary: 'SHA-256 fingerprint and package id of a chaincode package',
   usage: FINGERPRINT_USAGE,
   async run(args, io) {
-    const parsed = parseOrUsage(args, { package: { type: 'string' } }, FINGERPRINT_USAGE, io);
+    const parsed = parseOrUsage(args, { package: { type: 'string' }, json: { type: 'boolean', default: false } }, FINGERPRINT_USAGE, io);
     if (parsed === undefined) return 2;
     const file = parsed.values.package ?? defaultPackageFile();
     try {
-      io.stdout.write(`${await packageFingerprint(file)}  ${file}\n`);
+      const pkg = await checkChaincodePackage(file);
+      io.stdout.write(parsed.values.json === true ? `${JSON.stringify(pkg)}\n` : `${pkg.sha256}  ${pkg.packageId}  ${file}\n`);
       return 0;
     } catch (error) {
-      return reportFailure(io, 'chaincode fingerprint', error);
+      return reportFailure(io, 'chaincode fingerprint', error, parsed.values.json === true);
     }
   },
 };

@@ -1,4 +1,8 @@
 import { chaincodeApproveCommand, chaincodeCommitCommand, chaincodeFingerprintCommand, chaincodeListCommand } from './chaincode-commands.js';
+import {
+  chaincodeCheckCommitReadinessCommand, chaincodeQueryApprovedCommand, chaincodeQueryCommittedCommand, chaincodeQueryInstalledCommand,
+} from './chaincode-query-commands.js';
+import { readingListCommand, violationListCommand } from './reading-list-commands.js';
 import { downCommand, logsCommand, statusCommand, upCommand } from './lifecycle-commands.js';
 import { meterRegisterCommand, meterRevokeCommand, meterShowCommand } from './meter-commands.js';
 import { readingShowCommand, readingSubmitCommand } from './reading-commands.js';
@@ -8,8 +12,9 @@ import type { NetworkCliCommand } from './cli-support.js';
 export const commands: readonly NetworkCliCommand[] = [
   upCommand, downCommand, statusCommand, logsCommand,
   chaincodeApproveCommand, chaincodeCommitCommand, chaincodeListCommand, chaincodeFingerprintCommand,
+  chaincodeQueryInstalledCommand, chaincodeQueryApprovedCommand, chaincodeCheckCommitReadinessCommand, chaincodeQueryCommittedCommand,
   meterRegisterCommand, meterRevokeCommand, meterShowCommand,
-  readingSubmitCommand, readingShowCommand,
+  readingSubmitCommand, readingShowCommand, readingListCommand, violationListCommand,
 ];
 export { defaultDataDir, type NetworkCliCommand, type NetworkCliIo } from './cli-support.js';
 export { formatStatus } from './lifecycle-commands.js';

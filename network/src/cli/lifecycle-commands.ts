@@ -1,11 +1,13 @@
 import { open, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { resolveMember } from '../runtime/identity-lookup.js';
 import { readManifest } from '../runtime/manifest-store.js';
 import { downNetwork, networkStatus, type NetworkStatus } from '../runtime/network-control.js';
+import { purgeNetwork } from '../runtime/purge-network.js';
 import { upNetwork } from '../runtime/up-network.js';
 import { DATA_DIR_OPTION, defaultDataDir, parseOrUsage, reportFailure, usageProblem, type NetworkCliCommand, type NetworkCliIo } from './cli-support.js';
 
-const UP_USAGE = `speedledger up [--data-dir DIR] [--orderers 4] [--base-port 7050] [--package FILE] [--skip-deploy]
+const UP_USAGE = `speedledger up [--data-dir DIR] [--orderers 4] [--base-port 7050|auto] [--package FILE] [--skip-deploy]
 
 Starts the embedded network on loopback: four organisations (Inmetro and PTB — notified bodies —,
 LaSIGE, CityOperator), one BFT orderer replica per organisation (--orderers 3f+1; beyond four,
@@ -13,8 +15,14 @@ assigned round-robin) and one peer each, as detached processes (logs in DIR/logs
 The first time it generates crypto material in Fabric's layout (DIR/organizations/<org>), the
 channel genesis block, DIR/connection-<org>.json and DIR/network.json, then installs, approves,
 commits and initialises lr-chaincode (default package: lr-chaincode/build/lr-chaincode.tar.gz).
-On an existing DIR it restarts what is not running; nothing is regenerated. --skip-deploy starts
-the members without deploying the chaincode (a later "up" deploys it).
+On an existing DIR it restarts what is not running; nothing is regenerated, and --orderers or
+--base-port other than DIR's are refused (OPTION_NOT_APPLICABLE). --skip-deploy starts the
+members without deploying the chaincode (a later "up" deploys it).
+Before starting anything, every port the network needs is checked: a taken port is refused
+(PORTS_BUSY) with the pid and command holding it, and nothing is sent anywhere; --base-port auto
+picks a free block for a new DIR. A member counts as started only when its own process is alive
+and its operations port answers with the name, MSP id and certificate DIR/network.json expects;
+a member that fails is reported with the last lines of its log.
 DIR defaults to $SPEEDLEDGER_DATA_DIR or ./speedledger-network. Ports: organisation slot k uses
 base+10k (orderer), +1 (peer), +2 (orderer metrics), +3 (peer operations).`;
 
@@ -41,9 +49,11 @@ export const upCommand: NetworkCliCommand = {
     if (parsed === undefined) return 2;
     const { values } = parsed;
     const orderers = values.orderers === undefined ? undefined : Number(values.orderers);
-    const basePort = values['base-port'] === undefined ? undefined : Number(values['base-port']);
+    const basePort = values['base-port'] === undefined ? undefined : values['base-port'] === 'auto' ? 'auto' as const : Number(values['base-port']);
     if (orderers !== undefined && !(Number.isInteger(orderers) && orderers >= 4 && orderers % 3 === 1)) return usageProblem(io, '--orderers must be 3f+1 ≥ 4 (4, 7, 10, …)', UP_USAGE);
-    if (basePort !== undefined && !(Number.isInteger(basePort) && basePort >= 1024 && basePort < 65_000)) return usageProblem(io, '--base-port must be an integer in 1024..64999', UP_USAGE);
+    if (basePort !== undefined && basePort !== 'auto' && !(Number.isInteger(basePort) && basePort >= 1024 && basePort < 65_000)) {
+      return usageProblem(io, '--base-port must be an integer in 1024..64999 or auto', UP_USAGE);
+    }
     try {
       const manifest = await upNetwork({
         dataDir: values['data-dir'] ?? defaultDataDir(),
@@ -60,10 +70,12 @@ export const upCommand: NetworkCliCommand = {
   },
 };
 
-const DOWN_USAGE = `speedledger down [--data-dir DIR]
+const DOWN_USAGE = `speedledger down [--data-dir DIR] [--purge]
 
 Stops every peer, then every orderer: SIGTERM, SIGKILL after 10 s. Idempotent. Data is kept
-("speedledger up" restarts the same network).`;
+("speedledger up" restarts the same network) unless --purge: then DIR is deleted, but only if
+its network.json is a speedledger manifest naming DIR itself (PURGE_REFUSED otherwise, nothing
+deleted).`;
 
 /** `speedledger down`. */
 export const downCommand: NetworkCliCommand = {
@@ -71,11 +83,13 @@ export const downCommand: NetworkCliCommand = {
   summary: 'Stop the embedded network (data kept)',
   usage: DOWN_USAGE,
   async run(args, io) {
-    const parsed = parseOrUsage(args, DATA_DIR_OPTION, DOWN_USAGE, io);
+    const parsed = parseOrUsage(args, { ...DATA_DIR_OPTION, purge: { type: 'boolean', default: false } }, DOWN_USAGE, io);
     if (parsed === undefined) return 2;
     try {
-      const stopped = await downNetwork(parsed.values['data-dir'] ?? defaultDataDir());
+      const dataDir = parsed.values['data-dir'] ?? defaultDataDir();
+      const stopped = parsed.values.purge === true ? await purgeNetwork(dataDir) : await downNetwork(dataDir);
       io.stdout.write(stopped.length === 0 ? 'nothing was running\n' : `stopped ${stopped.join(', ')}\n`);
+      if (parsed.values.purge === true) io.stdout.write(`deleted ${resolve(dataDir)}\n`);
       return 0;
     } catch (error) {
       return reportFailure(io, 'down', error);
@@ -88,6 +102,13 @@ const STATUS_USAGE = `speedledger status [--data-dir DIR] [--json]
 Channel, chaincode (name, version, package SHA-256) and every orderer and peer endpoint with its
 health and ledger height (peers' /status, orderers' /metrics). Exit 1 if any member is unhealthy.`;
 
+/** `healthy`, `degraded`, or in capitals with the reason: `DOWN (not running)`, `NOT OURS (…)`, `UNHEALTHY (…)`. */
+function memberStateText(m: NetworkStatus['members'][number]): string {
+  const state = m.state ?? (m.healthy ? 'healthy' : 'down');
+  if (m.healthy && (state === 'healthy' || state === 'degraded')) return state;
+  return `${state.toUpperCase()}${m.error === undefined ? '' : ` (${m.error})`}`;
+}
+
 /** Human-readable rendering of a {@link NetworkStatus}. */
 export function formatStatus(status: NetworkStatus): string {
   const c = status.chaincode;
@@ -97,7 +118,7 @@ export function formatStatus(status: NetworkStatus): string {
     `chaincode  ${c.name} ${c.version} sequence ${c.sequence} sha256 ${c.packageSha256 ?? '-'}${c.deployed ? '' : ' (not deployed)'}`,
   ];
   for (const m of status.members) {
-    const health = !m.healthy ? `DOWN${m.error === undefined ? '' : ` (${m.error})`}` : m.state === 'degraded' ? 'degraded' : 'healthy';
+    const health = memberStateText(m);
     const hash = m.currentBlockHash === undefined ? '' : ` hash ${m.currentBlockHash.slice(0, 16)}…`;
     const view = m.view === undefined ? '' : ` view ${m.view}`;
     lines.push(`${m.kind.padEnd(8)} ${m.name.padEnd(42)} ${m.address.padEnd(16)} ${health.padEnd(8)} height ${m.height ?? '-'}${view}${hash}${m.pid === undefined ? '' : ` pid ${m.pid}`}`);
@@ -122,7 +143,7 @@ export const statusCommand: NetworkCliCommand = {
       io.stdout.write(parsed.values.json === true ? `${JSON.stringify(status, null, 2)}\n` : formatStatus(status));
       return status.members.every((m) => m.healthy) ? 0 : 1;
     } catch (error) {
-      return reportFailure(io, 'status', error);
+      return reportFailure(io, 'status', error, parsed.values.json === true);
     }
   },
 };

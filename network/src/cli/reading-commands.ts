@@ -2,8 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { connectGateway, LedgerError, MAX_BATCH, type LedgerClient } from '@speedledger/ledger-client';
 import { connectionProfilePath, identityDir } from '../runtime/network-control.js';
 import { resolveOrg } from '../runtime/identity-lookup.js';
+import { openGatewaySession } from '../adapters/gateway-session.js';
 import { readManifest } from '../runtime/manifest-store.js';
-import { DATA_DIR_OPTION, defaultDataDir, parseOrUsage, reportFailure, usageProblem, type NetworkCliCommand } from './cli-support.js';
+import { DATA_DIR_OPTION, defaultDataDir, failureShape, parseOrUsage, reportFailure, usageProblem, type NetworkCliCommand } from './cli-support.js';
 
 const SUBMIT_USAGE = `speedledger reading submit [--org cityoperator] [--user User1] [--concurrency 8] [--batch 1] [--data-dir DIR] FILE...
 
@@ -16,7 +17,9 @@ chaincode's own code). Exit 1 if any reading was not committed.`;
 
 const SHOW_USAGE = `speedledger reading show --meter ID --seq N [--org cityoperator] [--data-dir DIR]
 
-Prints the measurement record of one reading (meter id, sequence number) as ORG's peer has it.`;
+Prints the measurement record of one reading (meter id, sequence number) as ORG's peer has it,
+with the transaction that recorded it and that transaction's block, as one JSON document in
+the shape "reading submit" prints: {"transactionId", "blockNumber", "measurement"}.`;
 
 async function connectAs(dataDir: string, org: string, user: string): Promise<LedgerClient> {
   const manifest = await readManifest(dataDir);
@@ -34,7 +37,7 @@ function errorLine(file: string, error: unknown): Record<string, unknown> {
   if (error instanceof LedgerError) {
     return { file, error: { code: error.code, stage: error.stage, contractCode: error.contractCode, transactionId: error.transactionId, message: error.message } };
   }
-  return { file, error: { message: (error as Error).message } };
+  return { file, error: failureShape(error) };
 }
 
 async function submitOne(client: LedgerClient, file: string, write: (line: Record<string, unknown>) => void): Promise<void> {
@@ -129,11 +132,21 @@ export const readingShowCommand: NetworkCliCommand = {
     const { meter, seq } = parsed.values;
     if (meter === undefined || seq === undefined || !/^\d+$/.test(seq)) return usageProblem(io, '--meter and a decimal --seq are required', SHOW_USAGE);
     try {
-      const client = await connectAs(parsed.values['data-dir'] ?? defaultDataDir(), parsed.values.org!, 'User1');
+      const dataDir = parsed.values['data-dir'] ?? defaultDataDir();
+      const client = await connectAs(dataDir, parsed.values.org!, 'User1');
+      let measurement;
       try {
-        io.stdout.write(`${JSON.stringify(await client.getMeasurement(meter, seq))}\n`);
+        measurement = await client.getMeasurement(meter, seq);
       } finally {
         await client.close();
+      }
+      // The record names its transaction; the Gateway's CommitStatus gives that transaction's block.
+      const session = await openGatewaySession(await readManifest(dataDir), parsed.values.org!, 'User1');
+      try {
+        const { blockNumber } = await session.commitStatus(measurement.txId);
+        io.stdout.write(`${JSON.stringify({ transactionId: measurement.txId, blockNumber, measurement })}\n`);
+      } finally {
+        session.close();
       }
       return 0;
     } catch (error) {

@@ -1,11 +1,11 @@
-import { createHash } from 'node:crypto';
-import { copyFile, mkdir, readFile } from 'node:fs/promises';
+import { copyFile, mkdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { openGatewaySession, type GatewaySession } from '../adapters/gateway-session.js';
-import { NetworkError } from '../errors/network-error.js';
 import type { NetworkManifest } from '../manifest/network-manifest.js';
 import { GOVERNANCE } from '../plan/network-orgs.js';
 import { resolveOrg } from './identity-lookup.js';
+import { explainRetry } from './lifecycle-retry.js';
+import { checkChaincodePackage } from './package-check.js';
 
 /** The `_lifecycle` definition an organisation approves and the channel commits. */
 export interface ChaincodeDefinitionInput {
@@ -19,17 +19,12 @@ export interface ChaincodeDefinitionInput {
 /** The lifecycle system chaincode's name. */
 export const LIFECYCLE_CHAINCODE = '_lifecycle';
 
-/** Lower-case hex SHA-256 of a chaincode package file (the fingerprint the definition pins). */
+/**
+ * Lower-case hex SHA-256 of a chaincode package file (the fingerprint the definition pins), once
+ * the file is checked to be a chaincode package (PACKAGE_MISSING, PACKAGE_INVALID).
+ */
 export async function packageFingerprint(packageFile: string): Promise<string> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(packageFile);
-  } catch (cause) {
-    throw new NetworkError('PACKAGE_MISSING', `chaincode package ${packageFile} cannot be read (build it with "npm run package -w lr-chaincode")`, {
-      packageFile,
-    }, cause);
-  }
-  return createHash('sha256').update(bytes).digest('hex');
+  return (await checkChaincodePackage(packageFile)).sha256;
 }
 
 /**
@@ -38,7 +33,7 @@ export async function packageFingerprint(packageFile: string): Promise<string> {
  */
 export async function installPackage(manifest: NetworkManifest, packageFile: string, org?: string): Promise<string[]> {
   const only = org === undefined ? undefined : resolveOrg(manifest, org).dir;
-  await packageFingerprint(packageFile);
+  await checkChaincodePackage(packageFile);
   const installed: string[] = [];
   for (const peer of manifest.processes.filter((p) => p.kind === 'peer' && (only === undefined || p.org === only))) {
     const dir = peer.chaincodePackagesDir ?? join(peer.dataDir, 'chaincodes');
@@ -99,7 +94,8 @@ async function retry<T>(what: string, attempts: number, action: () => Promise<T>
     } catch (error) {
       if (attempt >= attempts) throw error;
       // Other peers may not have committed the previous block yet: give them a moment.
-      log(`${what}: attempt ${attempt} failed (${(error as Error).message}); retrying`);
+      const note = explainRetry(what, attempt, 1000 * attempt, error);
+      log(note.level === 'warn' ? `warning: ${note.line}` : note.line);
       await new Promise((resolve) => setTimeout(resolve, 1000 * attempt));
     }
   }

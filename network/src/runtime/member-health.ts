@@ -1,5 +1,6 @@
 import type { ManifestProcess } from '../manifest/network-manifest.js';
 import { httpGet } from './http-probe.js';
+import { probeIdentity, type ExpectedIdentity } from './member-identity-check.js';
 
 /** A chaincode as a peer's `/status` reports it. */
 export interface PeerChaincodeStatus {
@@ -15,12 +16,16 @@ export interface PeerChaincodeStatus {
 export interface PeerStatus {
   readonly name: string;
   readonly mspId: string;
+  readonly certSha256?: string;
   readonly channel: string;
   readonly height: number;
   readonly currentBlockHash: string;
   readonly orderer?: string;
   readonly chaincodes: readonly PeerChaincodeStatus[];
 }
+
+/** A member's state in `status`. */
+export type MemberState = 'healthy' | 'degraded' | 'unhealthy' | 'down' | 'not ours';
 
 /** One member's health as `status` shows it. */
 export interface MemberHealth {
@@ -36,10 +41,12 @@ export interface MemberHealth {
   readonly currentBlockHash?: string;
   readonly view?: number;
   /**
+   * `down`: no live process of ours (whatever answers on its ports); `not ours`: its operations
+   * port is answered by another process (another network, issue 16); `unhealthy`: ours but red.
    * Orderers: `degraded` while behind the quorum's height or view, or alone in a higher view
-   * (issue 17: a wedged replica was reported healthy); `down` when not answering.
+   * (issue 17: a wedged replica was reported healthy).
    */
-  readonly state?: 'healthy' | 'degraded' | 'down';
+  readonly state?: MemberState;
   /** Orderers: why degraded. */
   readonly degraded?: string;
   /** Orderers: the height (with genesis) and view the replica sees f+1 peers at. */
@@ -77,12 +84,22 @@ export async function probeHealthy(member: ManifestProcess): Promise<boolean> {
  * A member's health and height: a peer's `/healthz` and `/status`, an orderer's `/metrics`
  * (`orderer_ledger_height` counts delivered blocks without the genesis block, hence + 1).
  */
-export async function memberHealth(member: ManifestProcess, pid: number | undefined): Promise<MemberHealth> {
+export async function memberHealth(member: ManifestProcess, pid: number | undefined, expected?: ExpectedIdentity): Promise<MemberHealth> {
   const base = { name: member.name, kind: member.kind, org: member.org, address: member.address, operations: member.operations, ...(pid === undefined ? {} : { pid }) };
+  if (expected !== undefined) {
+    // Issue 16: another network on these ports was reported as this one, healthy. Only a live
+    // pid of ours whose port answers with our identity counts.
+    const who = await probeIdentity(member, expected);
+    if (who.kind === 'not-ours') return { ...base, healthy: false, state: 'not ours', error: `${member.operations} is answered by another process: ${who.why}` };
+    if (pid === undefined) {
+      const error = who.kind === 'silent' ? 'not running' : 'answers as this member, but no process of ours is alive (pid file missing or stale)';
+      return { ...base, healthy: false, state: 'down', error };
+    }
+  }
   try {
     if (member.kind === 'orderer') {
       const metrics = await httpGet(member.operations, '/metrics');
-      if (metrics.status !== 200) return { ...base, healthy: false, error: `/metrics answered ${metrics.status}` };
+      if (metrics.status !== 200) return { ...base, healthy: false, state: 'unhealthy', error: `/metrics answered ${metrics.status}` };
       const delivered = prometheusValue(metrics.body, 'orderer_ledger_height');
       const view = prometheusValue(metrics.body, 'orderer_view');
       const quorumHeight = prometheusValue(metrics.body, 'orderer_quorum_height');
@@ -96,15 +113,15 @@ export async function memberHealth(member: ManifestProcess, pid: number | undefi
     }
     const health = await httpGet(member.operations, '/healthz');
     const status = await httpGet(member.operations, '/status');
-    if (status.status !== 200) return { ...base, healthy: health.status === 200, error: `/status answered ${status.status}` };
+    if (status.status !== 200) return { ...base, healthy: false, state: 'unhealthy', error: `/status answered ${status.status}` };
     const doc = JSON.parse(status.body) as PeerStatus;
     const healthy = health.status === 200;
     return {
-      ...base, healthy, height: doc.height, currentBlockHash: doc.currentBlockHash, chaincodes: doc.chaincodes ?? [],
+      ...base, healthy, state: healthy ? 'healthy' : 'unhealthy', height: doc.height, currentBlockHash: doc.currentBlockHash, chaincodes: doc.chaincodes ?? [],
       ...(healthy ? {} : { error: `/healthz answered ${health.status}${health.body === '' ? '' : `: ${health.body.slice(0, 200)}`}` }),
     };
   } catch (error) {
-    return { ...base, healthy: false, error: (error as Error).message };
+    return { ...base, healthy: false, state: 'down', error: (error as Error).message };
   }
 }
 
@@ -128,7 +145,7 @@ export function withOrdererStates(members: readonly MemberHealth[]): MemberHealt
   const quorumView = [...views].find(([, count]) => count >= 2 * f + 1)?.[0];
   return members.map((m) => {
     if (m.kind !== 'orderer') return m;
-    if (!m.healthy) return { ...m, state: 'down' };
+    if (!m.healthy) return { ...m, state: m.state ?? 'down' };
     const reasons: string[] = [];
     if (quorumHeight !== undefined && (m.height ?? 0) < quorumHeight - HEIGHT_SLACK) reasons.push(`height ${m.height ?? '-'} against the quorum's ${quorumHeight}`);
     if (quorumView !== undefined && m.view !== quorumView) {

@@ -4,6 +4,7 @@ import { openGatewaySession } from '../adapters/gateway-session.js';
 import { NetworkError } from '../errors/network-error.js';
 import type { NetworkManifest } from '../manifest/network-manifest.js';
 import { GOVERNANCE } from '../plan/network-orgs.js';
+import { meterDifferences, type LedgerMeter } from './meter-compare.js';
 
 /** One meter line of `fleet.json` (`speedledger-fleet/1`). */
 export interface FleetEntry {
@@ -15,7 +16,11 @@ export interface FleetEntry {
 /** Outcome of registering one meter. */
 export interface MeterRegistration {
   readonly meterId: string;
-  readonly outcome: 'registered' | 'already-registered' | 'failed';
+  /**
+   * `already-registered`: the ledger holds this id with the same key and site; `conflict`: it
+   * holds this id with another key or site (a failure: the meter's readings would be refused).
+   */
+  readonly outcome: 'registered' | 'already-registered' | 'conflict' | 'failed';
   readonly detail?: string;
 }
 
@@ -35,7 +40,8 @@ export async function readFleet(path: string): Promise<FleetEntry[]> {
 /**
  * Registers every meter of the fleet as the organisation's registrar (`MeterRegistry:RegisterMeter`),
  * endorsed by the notified bodies' peers (the key-level policy later changes need). A meter already
- * on the ledger is reported, not an error; other failures are reported per meter.
+ * on the ledger is read back: with the same key and site it is reported, not an error; with
+ * another key or site it is a `conflict` naming the differences. Other failures are reported per meter.
  */
 export async function registerFleet(manifest: NetworkManifest, org: string, fleet: readonly FleetEntry[], chaincode = manifest.chaincode.name): Promise<MeterRegistration[]> {
   const session = await openGatewaySession(manifest, org, 'Registrar');
@@ -47,7 +53,20 @@ export async function registerFleet(manifest: NetworkManifest, org: string, flee
         results.push({ meterId: meter.meterId, outcome: 'registered' });
       } catch (error) {
         const message = (error as Error).message;
-        results.push({ meterId: meter.meterId, outcome: /ALREADY_EXISTS/.test(message) ? 'already-registered' : 'failed', detail: message });
+        if (!/ALREADY_EXISTS/.test(message)) {
+          results.push({ meterId: meter.meterId, outcome: 'failed', detail: message });
+          continue;
+        }
+        try {
+          const ledger = JSON.parse(await session.evaluate(chaincode, 'MeterRegistry:GetMeter', [meter.meterId])) as LedgerMeter;
+          // A revoked meter stays revoked: its readings are refused, so it is not "on the ledger as in the fleet".
+          const differences = [...meterDifferences(meter, ledger), ...(ledger.status === undefined || ledger.status === 'ACTIVE' ? [] : [`it is ${ledger.status} on the ledger`])];
+          results.push(differences.length === 0
+            ? { meterId: meter.meterId, outcome: 'already-registered' }
+            : { meterId: meter.meterId, outcome: 'conflict', detail: differences.join('; ') });
+        } catch (readError) {
+          results.push({ meterId: meter.meterId, outcome: 'failed', detail: `already registered, but its ledger record cannot be read to compare: ${(readError as Error).message}` });
+        }
       }
     }
   } finally {

@@ -4,6 +4,7 @@ import { userMspDir } from '../plan/network-plan.js';
 import { NetworkError } from '../errors/network-error.js';
 import { resolveMember } from './identity-lookup.js';
 import { readManifest } from './manifest-store.js';
+import { expectedIdentity } from './member-identity-check.js';
 import { memberHealth, withOrdererStates, type MemberHealth } from './member-health.js';
 import { livePid, signalPid, spawnMember, stopMember } from './process-control.js';
 import { stopSupervisor } from './supervisor.js';
@@ -35,7 +36,8 @@ export interface NetworkStatus {
 /** Every member's health and height (peers' `/status`, orderers' `/metrics`) plus the channel and chaincode. */
 export async function networkStatus(dataDir: string): Promise<NetworkStatus> {
   const manifest = await readManifest(dataDir);
-  const members = withOrdererStates(await Promise.all(manifest.processes.map(async (member) => memberHealth(member, await livePid(member)))));
+  const members = withOrdererStates(await Promise.all(manifest.processes.map(async (member) =>
+    memberHealth(member, await livePid(member), await expectedIdentity(member, manifest.channel)))));
   const { name, deployed } = manifest.chaincode;
   // The ledger's committed definition (as the most advanced healthy peer reports it) wins over
   // what `up` deployed: `chaincode approve/commit` may have moved it on since.

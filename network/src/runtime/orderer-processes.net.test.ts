@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -69,6 +69,10 @@ describe('orderer processes of a generated network', { timeout: 120_000 }, () =>
   it('kill -9 of one orderer is seen by status; startProcess brings it back', async () => {
     expect(await killProcess(dataDir, 'orderer0.ptb', 'SIGKILL')).toBe(true);
     await waitForHealthy(3, 30_000);
+    // A dead member is never reported healthy, nor given a pid.
+    const dead = (await networkStatus(dataDir)).members.find((m) => m.name === 'orderer0.ptb.speedledger.local')!;
+    expect(dead).toMatchObject({ healthy: false, state: 'down', error: 'not running' });
+    expect(dead.pid).toBeUndefined();
     await startProcess(dataDir, 'orderer0.ptb');
     await waitForHealthy(4, 60_000);
   });
@@ -80,5 +84,20 @@ describe('orderer processes of a generated network', { timeout: 120_000 }, () =>
     expect(pids.some(isAlive)).toBe(false);
     expect(await downNetwork(dataDir)).toEqual([]);
     expect(await killProcess(dataDir, 'orderer0.inmetro', 'SIGKILL')).toBe(false);
+  });
+
+  it("a failed up names the member that failed and prints the last lines of its log", async () => {
+    const manifest = await readManifest(dataDir);
+    const broken = manifest.processes.find((p) => p.name === 'orderer0.inmetro.speedledger.local')!;
+    const config = JSON.parse(await readFile(broken.configFile, 'utf8')) as Record<string, unknown>;
+    await writeFile(broken.configFile, JSON.stringify({ ...config, channel: 42 }));
+    const attempt = upNetwork({ dataDir, deploy: false, supervise: false, healthTimeoutMs: 60_000 });
+    await expect(attempt).rejects.toMatchObject({ code: 'NOT_HEALTHY' });
+    const message = await attempt.then(() => "", (error: Error) => error.message);
+    expect(message).toMatch(new RegExp(`^orderer0\\.inmetro\\.speedledger\\.local exited \\(last lines of ${broken.logFile.replaceAll('.', '\\.')}\\):\n`));
+    const tail = (await readFile(broken.logFile, 'utf8')).trim().split('\n').slice(-3).join('\n');
+    expect(tail).not.toBe('');
+    expect(message.endsWith(tail)).toBe(true);
+    await writeFile(broken.configFile, JSON.stringify(config));
   });
 });

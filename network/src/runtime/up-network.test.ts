@@ -1,10 +1,13 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { access, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parsePeerConfig } from '@speedledger/peer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectionProfilePath, identityDir } from './network-control.js';
 import { readManifest } from './manifest-store.js';
+import { portSpan } from '../plan/network-plan.js';
+import { freeBasePort } from './free-base-port.js';
 import { upNetwork } from './up-network.js';
 
 let dir: string;
@@ -17,14 +20,16 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe('upNetwork without starting (generation and idempotency)', () => {
+// Generating material (keys for 4 organisations) takes seconds on a loaded machine: not a speed target.
+describe('upNetwork without starting (generation and idempotency)', { timeout: 30_000 }, () => {
   it('generates once: a second call keeps the same certificates, genesis block and manifest', async () => {
     const dataDir = join(dir, 'net');
     const first = await upNetwork({ dataDir, basePort: 31_000, start: false });
     const cert = await readFile(join(identityDir(dataDir, 'inmetro', 'Admin'), 'signcerts', 'Admin@inmetro.speedledger.local-cert.pem'), 'utf8');
     const genesis = await readFile(first.genesisBlock);
-    const second = await upNetwork({ dataDir, basePort: 42_000, orderers: 7, start: false });
+    const second = await upNetwork({ dataDir, start: false });
     expect(second).toEqual(first);
+    expect(await upNetwork({ dataDir, basePort: 31_000, orderers: 4, start: false })).toEqual(first);
     expect(await readFile(join(identityDir(dataDir, 'InmetroMSP', 'admin'), 'signcerts', 'Admin@inmetro.speedledger.local-cert.pem'), 'utf8')).toBe(cert);
     expect(await readFile(second.genesisBlock)).toEqual(genesis);
     expect(await readManifest(dataDir)).toEqual(first);
@@ -100,5 +105,49 @@ describe('upNetwork without starting (generation and idempotency)', () => {
     await expect(readManifest(foreign)).rejects.toMatchObject({ code: 'MANIFEST_INVALID' });
     await writeFile(join(foreign, 'network.json'), 'not json');
     await expect(readManifest(foreign)).rejects.toMatchObject({ code: 'MANIFEST_INVALID' });
+  });
+
+  it('refuses options an existing network cannot take (another --base-port or --orderers), naming them, instead of ignoring them', async () => {
+    const dataDir = join(dir, 'net');
+    const attempt = upNetwork({ dataDir, basePort: 42_000, orderers: 7, start: false });
+    await expect(attempt).rejects.toMatchObject({ code: 'OPTION_NOT_APPLICABLE' });
+    await expect(attempt).rejects.toThrow(/--base-port 42000 \(it uses base port 31000\) and --orderers 7 \(it has 4\) cannot apply/);
+    await expect(upNetwork({ dataDir, basePort: 'auto', start: false })).rejects.toMatchObject({ code: 'OPTION_NOT_APPLICABLE' });
+  });
+
+  it('refuses to start on busy ports, naming port, member and holder, before generating, spawning or sending anything', async () => {
+    const base = await freeBasePort(portSpan(4));
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(base + 3, '127.0.0.1', resolve));
+    try {
+      const dataDir = join(dir, 'busy');
+      const attempt = upNetwork({ dataDir, basePort: base, healthTimeoutMs: 1000 });
+      await expect(attempt).rejects.toMatchObject({ code: 'PORTS_BUSY' });
+      await expect(attempt).rejects.toThrow(`127.0.0.1:${base + 3} (operations of peer0.inmetro.speedledger.local) is held by pid ${process.pid}`);
+      await expect(access(dataDir)).rejects.toThrow();
+    } finally {
+      await new Promise((resolve) => holder.close(resolve));
+    }
+  });
+
+  it('refuses busy ports on restart of an existing network too', async () => {
+    const base = await freeBasePort(portSpan(4));
+    const dataDir = join(dir, 'busy-restart');
+    await upNetwork({ dataDir, basePort: base, start: false });
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(base, '127.0.0.1', resolve));
+    try {
+      await expect(upNetwork({ dataDir, healthTimeoutMs: 1000 })).rejects.toMatchObject({ code: 'PORTS_BUSY' });
+      const manifest = await readManifest(dataDir);
+      for (const member of manifest.processes) await expect(access(member.pidFile)).rejects.toThrow();
+    } finally {
+      await new Promise((resolve) => holder.close(resolve));
+    }
+  });
+
+  it('--base-port auto picks a block of free ports for a new network', async () => {
+    const manifest = await upNetwork({ dataDir: join(dir, 'auto'), basePort: 'auto', start: false });
+    expect(manifest.basePort).not.toBe(7050);
+    expect(manifest.processes[0]!.address).toBe(`127.0.0.1:${manifest.basePort}`);
   });
 });

@@ -7,21 +7,27 @@ import { NetworkError } from '../errors/network-error.js';
 import { buildManifest, type ManifestProcess, type NetworkManifest } from '../manifest/network-manifest.js';
 import { generateMaterial } from '../material/generate-material.js';
 import { NETWORK_ORGS } from '../plan/network-orgs.js';
-import { planNetwork } from '../plan/network-plan.js';
+import { planNetwork, portSpan, type NetworkPlan } from '../plan/network-plan.js';
 import { deployChaincode } from './chaincode-lifecycle.js';
 import { pollUntil } from './http-probe.js';
 import { readManifest, writeManifest } from './manifest-store.js';
 import { probeHealthy } from './member-health.js';
-import { isAlive, spawnMember } from './process-control.js';
+import { freeBasePort } from './free-base-port.js';
+import { expectedIdentity, probeIdentity } from './member-identity-check.js';
+import { isAlive, livePid, spawnMember } from './process-control.js';
+import { portNeeds, refuseBusyPorts, refuseInapplicableOptions } from './up-preflight.js';
 import { startSupervisor } from './supervisor.js';
 
 /** Options of {@link upNetwork}. */
 export interface UpOptions {
   readonly dataDir: string;
-  /** Orderer replicas, 3f+1 ≥ 4 (default 4); ignored when the data directory already holds a network. */
+  /** Orderer replicas, 3f+1 ≥ 4 (default 4); OPTION_NOT_APPLICABLE if it differs from an existing network's. */
   readonly orderers?: number;
-  /** First port of the network's block of ports (default 7050); ignored for an existing network. */
-  readonly basePort?: number;
+  /**
+   * First port of the network's block of ports (default 7050), or `auto` for a block that is free
+   * now; OPTION_NOT_APPLICABLE if it differs from an existing network's.
+   */
+  readonly basePort?: number | 'auto';
   /** Chaincode package to deploy (default: lr-chaincode's `build/lr-chaincode.tar.gz`). */
   readonly packageFile?: string;
   /** Progress lines (default: none). */
@@ -59,8 +65,13 @@ async function writeJson(path: string, value: unknown): Promise<void> {
   await writeFile(path, `${JSON.stringify(value, null, 2)}\n`);
 }
 
-async function createNetwork(dataDir: string, options: UpOptions, log: (line: string) => void): Promise<NetworkManifest> {
-  const plan = planNetwork({ ...(options.orderers === undefined ? {} : { orderers: options.orderers }), ...(options.basePort === undefined ? {} : { basePort: options.basePort }) });
+async function planFor(options: UpOptions): Promise<NetworkPlan> {
+  const orderers = options.orderers ?? 4;
+  const basePort = options.basePort === 'auto' ? await freeBasePort(portSpan(orderers)) : options.basePort;
+  return planNetwork({ orderers, ...(basePort === undefined ? {} : { basePort }) });
+}
+
+async function createNetwork(dataDir: string, plan: NetworkPlan, log: (line: string) => void): Promise<NetworkManifest> {
   if (await exists(join(dataDir, 'organizations'))) {
     throw new NetworkError('MATERIAL_FAILED', `${dataDir} holds crypto material but no network.json (an interrupted first run?): remove it or choose another --data-dir`, { dataDir });
   }
@@ -75,12 +86,12 @@ async function createNetwork(dataDir: string, options: UpOptions, log: (line: st
   return manifest;
 }
 
-async function logTail(file: string, lines = 5): Promise<string> {
+async function logTail(file: string, lines = 12): Promise<string> {
   const text = await readFile(file, 'utf8').catch(() => '');
   return text.split('\n').filter((l) => l !== '').slice(-lines).join('\n');
 }
 
-async function startAndWait(dataDir: string, members: readonly ManifestProcess[], timeoutMs: number, log: (line: string) => void): Promise<void> {
+async function startAndWait(dataDir: string, channel: string, members: readonly ManifestProcess[], timeoutMs: number, log: (line: string) => void): Promise<void> {
   const pids = new Map<string, number>();
   for (const member of members) {
     const pid = await spawnMember(dataDir, member);
@@ -88,14 +99,20 @@ async function startAndWait(dataDir: string, members: readonly ManifestProcess[]
     log(`${member.kind} ${member.name}: pid ${pid}, grpc ${member.address}, log ${member.logFile}`);
   }
   await Promise.all(members.map(async (member) => {
-    // A member that exits while we wait fails the wait at once, with the end of its log.
+    // Started means: our own pid alive and its port answering with the identity the manifest
+    // expects (issue 16: another network's healthy members were taken for ours). A member that
+    // exits while we wait fails the wait at once, with the end of its log.
+    const expected = await expectedIdentity(member, channel);
     const ready = await pollUntil(async () => {
-      if (await probeHealthy(member)) return 'healthy';
-      return isAlive(pids.get(member.name)!) ? undefined : 'exited';
+      if (!isAlive(pids.get(member.name)!)) return 'exited';
+      const who = await probeIdentity(member, expected);
+      if (who.kind === 'not-ours') return `is not answering its own port ${member.operations}: ${who.why}`;
+      return who.kind === 'ours' && (await probeHealthy(member)) ? 'healthy' : undefined;
     }, timeoutMs);
     if (ready === 'healthy') return;
-    const why = ready === 'exited' ? 'exited' : `did not become healthy on ${member.operations} within ${timeoutMs} ms`;
-    throw new NetworkError('NOT_HEALTHY', `${member.name} ${why} (see ${member.logFile}):\n${await logTail(member.logFile)}`, { name: member.name });
+    const why = ready ?? `did not become healthy on ${member.operations} within ${timeoutMs} ms`;
+    const code = ready?.startsWith('is not answering') === true ? 'NOT_OURS' : 'NOT_HEALTHY';
+    throw new NetworkError(code, `${member.name} ${why} (last lines of ${member.logFile}):\n${await logTail(member.logFile)}`, { name: member.name });
   }));
 }
 
@@ -109,18 +126,32 @@ async function startAndWait(dataDir: string, members: readonly ManifestProcess[]
 export async function upNetwork(options: UpOptions): Promise<NetworkManifest> {
   const log = options.log ?? (() => undefined);
   const dataDir = resolve(options.dataDir);
+  const start = options.start !== false;
   let manifest: NetworkManifest;
   if (await exists(join(dataDir, 'network.json'))) {
     manifest = await readManifest(dataDir);
+    refuseInapplicableOptions(manifest, options);
     log(`restarting the existing network in ${dataDir}`);
+    if (start) {
+      // Members of ours still running hold their own ports; every other port must be free.
+      const processes = manifest.processes;
+      const stoppedNeeds = async (): Promise<ReturnType<typeof portNeeds>> => {
+        const stopped = [];
+        for (const member of processes) if ((await livePid(member)) === undefined) stopped.push(member);
+        return portNeeds(stopped);
+      };
+      await refuseBusyPorts(stoppedNeeds, `stop the process(es) holding them, or "speedledger down --purge --data-dir ${options.dataDir}" and "up --base-port auto"`);
+    }
   } else {
+    const plan = await planFor(options);
+    if (start) await refuseBusyPorts(portNeeds([...plan.orderers, ...plan.peers]), 'choose another --base-port, or --base-port auto for a free block');
     await mkdir(dataDir, { recursive: true });
-    manifest = await createNetwork(dataDir, options, log);
+    manifest = await createNetwork(dataDir, plan, log);
   }
-  if (options.start === false) return manifest;
+  if (!start) return manifest;
   const timeoutMs = options.healthTimeoutMs ?? 60_000;
-  await startAndWait(dataDir, manifest.processes.filter((p) => p.kind === 'orderer'), timeoutMs, log);
-  await startAndWait(dataDir, manifest.processes.filter((p) => p.kind === 'peer'), timeoutMs, log);
+  await startAndWait(dataDir, manifest.channel, manifest.processes.filter((p) => p.kind === 'orderer'), timeoutMs, log);
+  await startAndWait(dataDir, manifest.channel, manifest.processes.filter((p) => p.kind === 'peer'), timeoutMs, log);
   if (options.supervise !== false) log(`supervisor: pid ${await startSupervisor(dataDir)}, log ${join(dataDir, 'logs', 'supervisor.log')}`);
   if (!manifest.chaincode.deployed && options.deploy !== false) {
     const packageFile = resolve(options.packageFile ?? defaultPackageFile());

@@ -1,5 +1,5 @@
 /** The orderer process runtime: storage, replica host, replica links, AtomicBroadcast gRPC, metrics. */
-export { startOrdererNode, clusterGenesisData, type OrdererNodeOptions, type RunningOrderer } from './orderer-node.js';
+export { startOrdererNode, clusterGenesisData, type OrdererNodeOptions, type OrdererStatus, type RunningOrderer } from './orderer-node.js';
 export {
   loadNodeConfig, parseNodeConfig, RUNTIME_TIMING, ALLOW_BYZANTINE_ENV, type ClusterMember, type FabricNodeConfig, type OrdererNodeConfig,
 } from './node-config.js';

@@ -41,4 +41,16 @@ describe('ReplicaMetrics', () => {
       await new Promise((resolve) => server.close(resolve));
     }
   });
+
+  it('serves /status (who answers on this port) only when given one, 404 otherwise', async () => {
+    const metrics = new ReplicaMetrics(0, () => ({ height: 1, view: 0, poolSize: 0, isLeader: true }));
+    const withStatus = await metrics.listen('127.0.0.1', 0, undefined, () => ({ kind: 'orderer', id: 0, channel: 'c', certSha256: 'ab' }));
+    const without = await metrics.listen('127.0.0.1', 0);
+    try {
+      expect(await (await fetch(`http://127.0.0.1:${withStatus.port}/status`)).json()).toEqual({ kind: 'orderer', id: 0, channel: 'c', certSha256: 'ab' });
+      expect((await fetch(`http://127.0.0.1:${without.port}/status`)).status).toBe(404);
+    } finally {
+      await Promise.all([withStatus, without].map(({ server }) => new Promise((resolve) => server.close(resolve))));
+    }
+  });
 });

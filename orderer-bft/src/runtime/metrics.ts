@@ -102,12 +102,15 @@ export class ReplicaMetrics {
   }
 
   /**
-   * Serves `GET /metrics` and `GET /healthz` (200 or 503 with `health()`'s detail, JSON) on
-   * host:port; resolves with the bound port.
+   * Serves `GET /metrics`, `GET /healthz` (200 or 503 with `health()`'s detail, JSON) and, given
+   * `status`, `GET /status` (JSON: who this replica is) on host:port; resolves with the bound port.
    */
-  listen(host: string, port: number, health: () => HealthCheck = () => ({ ok: true })): Promise<{ server: Server; port: number }> {
+  listen(host: string, port: number, health: () => HealthCheck = () => ({ ok: true }), status?: () => unknown): Promise<{ server: Server; port: number }> {
     const server = createServer((req, res) => {
-      if (req.method === 'GET' && req.url === '/metrics') {
+      if (req.method === 'GET' && req.url === '/status' && status !== undefined) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(`${JSON.stringify(status())}\n`);
+      } else if (req.method === 'GET' && req.url === '/metrics') {
         res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
         res.end(this.render());
       } else if (req.method === 'GET' && req.url === '/healthz') {

@@ -1,3 +1,4 @@
+import { createHash, X509Certificate } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Server as HttpServer } from 'node:http';
@@ -35,6 +36,19 @@ export interface OrdererNodeOptions {
   readonly log?: { write(text: string): unknown };
   readonly createLedgerFormat?: (config: OrdererNodeConfig) => LedgerFormat;
   readonly createIdentity?: (config: OrdererNodeConfig) => { signer: Signer; verifier: Verifier };
+}
+
+/** The orderer's `GET /status` document (on its metrics address): which replica of which channel answers. */
+export interface OrdererStatus {
+  readonly kind: 'orderer';
+  /** Replica index in the consenter list. */
+  readonly id: number;
+  readonly channel: string;
+  /** Lower-case hex SHA-256 of the DER of the consenter's certificate (Fabric mode only). */
+  readonly certSha256?: string;
+  /** Blocks durably delivered (without genesis). */
+  readonly height: number;
+  readonly view: number;
 }
 
 /** A running replica process's handles. */
@@ -159,7 +173,13 @@ export async function startOrdererNode(config: OrdererNodeConfig, options: Order
   let metricsPort: number | undefined;
   if (config.listen.metrics !== undefined) {
     const [metricsHost, port] = splitAddress(config.listen.metrics);
-    ({ server: metricsServer, port: metricsPort } = await metrics.listen(metricsHost, port, () => watchdog.health()));
+    // Who answers here: lets `speedledger status` tell this replica from another process on the port.
+    const certSha256 = config.fabric === undefined ? undefined : createHash('sha256').update(new X509Certificate(config.fabric.certPem).raw).digest('hex');
+    const status = (): OrdererStatus => ({
+      kind: 'orderer', id: config.id, channel: config.channel, ...(certSha256 === undefined ? {} : { certSha256 }),
+      height: blocks.height, view: running.status.view,
+    });
+    ({ server: metricsServer, port: metricsPort } = await metrics.listen(metricsHost, port, () => watchdog.health(), status));
   }
   logger.log('info', 'listening', { grpc: grpcPort, metrics: metricsPort ?? null, n });
 

@@ -1,6 +1,6 @@
 /** `_lifecycle`: chaincode definitions approved per organisation and committed as ledger transactions. */
 export type { ChaincodeDefinition } from './chaincode-definition.js';
-export { createLifecycleChaincode, LIFECYCLE_FUNCTIONS, type LifecycleOptions } from './lifecycle-chaincode.js';
+export { createLifecycleChaincode, LIFECYCLE_FUNCTIONS, type InstalledPackageInfo, type LifecycleOptions } from './lifecycle-chaincode.js';
 export { createLifecycleNamespacePolicy, type LifecyclePolicyOptions } from './namespace-policy.js';
 export {
   decodeDefinition, encodeApproval, encodeDefinition, parseDefinitionParameters, readDefinition, type DefinitionParameters,

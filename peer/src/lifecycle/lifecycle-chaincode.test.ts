@@ -167,3 +167,48 @@ describe('_lifecycle package refusals', () => {
     expect(state.values.size).toBe(before);
   });
 });
+
+describe('_lifecycle peer-local queries (queryapproved, queryinstalled)', () => {
+  const installed = [{ packageId: `lr-chaincode_0.1.0:${SHA}`, label: 'lr-chaincode_0.1.0', sha256: SHA }];
+  const withPackages = createLifecycleChaincode({
+    organizations: ORGS, compilePolicy: (dsl) => new TextEncoder().encode(dsl), approvalsSatisfy: () => true, installedPackages: () => installed,
+  });
+  async function call(state: MemoryState, creator: Identity, fn: string, arg: unknown): Promise<ChaincodeResponse> {
+    const simulator = state.simulator();
+    const args = [new TextEncoder().encode(fn), new TextEncoder().encode(JSON.stringify(arg))];
+    const response = await withPackages.invoke({ channelId: 'speedledger', txId: simulator.txId, args, creator, simulator, timestamp: new Date(0) });
+    if (response.status === 200) state.commit(simulator.writes);
+    return response;
+  }
+
+  it("answers the caller's organisation's approval (highest sequence by number by default) with the package id label:sha256 when installed", async () => {
+    const state = new MemoryState();
+    for (let sequence = 1; sequence <= 10; sequence += 1) {
+      // Approvals of sequences above committed+1 are refused, so commit each one first.
+      expect((await call(state, admin('PTBMSP'), 'ApproveChaincodeDefinitionForMyOrg', definition({ sequence, packageSha256: sequence === 10 ? SHA : OTHER_SHA }))).status).toBe(200);
+      expect((await call(state, admin('PTBMSP'), 'CommitChaincodeDefinition', definition({ sequence, packageSha256: sequence === 10 ? SHA : OTHER_SHA }))).status).toBe(200);
+    }
+    const latest = json(await call(state, admin('PTBMSP'), 'QueryApprovedChaincodeDefinition', { name: 'lr-chaincode' }));
+    expect(latest).toEqual({ ...definition({ sequence: 10 }), approvedBy: 'PTBMSP', source: { packageId: `lr-chaincode_0.1.0:${SHA}` } });
+    const ninth = json(await call(state, admin('PTBMSP'), 'QueryApprovedChaincodeDefinition', { name: 'lr-chaincode', sequence: 9 }));
+    expect(ninth).toMatchObject({ sequence: 9, packageSha256: OTHER_SHA, source: { unavailable: true } });
+    const none = await call(state, admin('LaSIGEMSP'), 'QueryApprovedChaincodeDefinition', { name: 'lr-chaincode' });
+    expect([none.status, none.message]).toEqual([500, expect.stringMatching(/^NOT_FOUND/)]);
+    const bad = await call(state, admin('PTBMSP'), 'QueryApprovedChaincodeDefinition', { name: 'lr-chaincode', sequence: 0 });
+    expect(bad.message).toMatch(/^BAD_REQUEST/);
+  });
+
+  it('lists installed packages with the committed definitions that pin them, to admins only', async () => {
+    const state = new MemoryState();
+    expect(json(await call(state, admin('InmetroMSP'), 'QueryInstalledChaincodes', {}))).toEqual({
+      installedChaincodes: [{ packageId: `lr-chaincode_0.1.0:${SHA}`, label: 'lr-chaincode_0.1.0', references: [] }],
+    });
+    await call(state, admin('InmetroMSP'), 'ApproveChaincodeDefinitionForMyOrg', definition());
+    await call(state, admin('InmetroMSP'), 'CommitChaincodeDefinition', definition());
+    expect(json(await call(state, admin('InmetroMSP'), 'QueryInstalledChaincodes', {}))).toEqual({
+      installedChaincodes: [{ packageId: `lr-chaincode_0.1.0:${SHA}`, label: 'lr-chaincode_0.1.0', references: [{ name: 'lr-chaincode', version: '1.0', sequence: 1 }] }],
+    });
+    const client = await call(state, fakeIdentity('InmetroMSP', 'client'), 'QueryInstalledChaincodes', {});
+    expect(client.message).toMatch(/^FORBIDDEN/);
+  });
+});

@@ -16,12 +16,24 @@ export interface LifecycleOptions {
   compilePolicy(dsl: string): Uint8Array;
   /** True when approvals by exactly these organisations meet the channel's lifecycle approval rule. */
   approvalsSatisfy(approving: readonly string[]): boolean;
+  /**
+   * The packages installed on this peer (peer-local, as Fabric's QueryInstalledChaincodes);
+   * without it that query answers an empty list.
+   */
+  installedPackages?(): readonly InstalledPackageInfo[];
+}
+
+/** A package installed on the peer: Fabric's package id `label:sha256`. */
+export interface InstalledPackageInfo {
+  readonly packageId: string;
+  readonly label: string;
+  readonly sha256: string;
 }
 
 /** The function names `_lifecycle` answers (args[0]). */
 export const LIFECYCLE_FUNCTIONS = [
   'ApproveChaincodeDefinitionForMyOrg', 'CommitChaincodeDefinition', 'QueryChaincodeDefinition', 'QueryChaincodeDefinitions',
-  'CheckCommitReadiness', 'RecordPackageRefusal',
+  'CheckCommitReadiness', 'RecordPackageRefusal', 'QueryApprovedChaincodeDefinition', 'QueryInstalledChaincodes',
 ] as const;
 
 const PEER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -145,6 +157,56 @@ export function createLifecycleChaincode(options: LifecycleOptions): SystemChain
       compile(parameters);
       await expectNextSequence(call.simulator, parameters);
       return ok({ approvals: await approvals(call.simulator, parameters) });
+    },
+
+    /**
+     * The definition the caller's organisation approved for `name` at `sequence` (default: its
+     * highest approved sequence), with `source.packageId` (`label:sha256`) when this peer holds
+     * that package, as Fabric's `peer lifecycle chaincode queryapproved`.
+     */
+    async QueryApprovedChaincodeDefinition(call) {
+      const json = argument(call);
+      const name = field(json, 'name', isString, 'a chaincode name');
+      const given = (json as { sequence?: unknown }).sequence;
+      if (given !== undefined && !isSequence(given)) throw new LifecycleRefusal('BAD_REQUEST', 'sequence must be an integer ≥ 1', { field: 'sequence' });
+      const mspId = call.creator.mspId;
+      let bytes: Uint8Array | undefined;
+      if (given !== undefined) {
+        bytes = await call.simulator.getState(LIFECYCLE_NAMESPACE, approvalKey(mspId, name, given));
+      } else {
+        let highest = 0;
+        // Keys sort as text ('10' before '9'): compare the sequences as numbers.
+        for await (const entry of call.simulator.rangeScan(LIFECYCLE_NAMESPACE, `approvals/${mspId}/${name}/`, `approvals/${mspId}/${name}0`)) {
+          const sequence = Number(entry.key.slice(entry.key.lastIndexOf('/') + 1));
+          if (sequence > highest) [highest, bytes] = [sequence, entry.value];
+        }
+      }
+      if (bytes === undefined) {
+        throw new LifecycleRefusal('NOT_FOUND', `${mspId} has approved no definition of ${name}${given === undefined ? '' : ` at sequence ${given}`}`, { name });
+      }
+      const approved = JSON.parse(new TextDecoder().decode(bytes)) as { packageSha256: string };
+      const installed = options.installedPackages?.().find((p) => p.sha256 === approved.packageSha256);
+      return ok({ ...approved, approvedBy: mspId, source: installed === undefined ? { unavailable: true } : { packageId: installed.packageId } });
+    },
+
+    /**
+     * The packages installed on this peer (Fabric's QueryInstalledChaincodes): package id
+     * `label:sha256`, label, and the committed definitions that pin each. Admins only, as in Fabric.
+     */
+    async QueryInstalledChaincodes(call) {
+      if (call.creator.role !== 'admin') {
+        throw new LifecycleRefusal('FORBIDDEN', `only an admin may query installed chaincodes (creator role: ${call.creator.role ?? 'none'})`, { mspId: call.creator.mspId });
+      }
+      const definitions: { name: string; version: string; sequence: number; packageSha256: string }[] = [];
+      for await (const entry of call.simulator.rangeScan(LIFECYCLE_NAMESPACE, 'definitions/', 'definitions0')) {
+        const { name, version, sequence, packageSha256 } = decodeDefinition(entry.value);
+        definitions.push({ name, version, sequence, packageSha256 });
+      }
+      const installedChaincodes = (options.installedPackages?.() ?? []).map((p) => ({
+        packageId: p.packageId, label: p.label,
+        references: definitions.filter((d) => d.packageSha256 === p.sha256).map(({ name, version, sequence }) => ({ name, version, sequence })),
+      }));
+      return ok({ installedChaincodes });
     },
 
     async RecordPackageRefusal(call) {

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { common } from '@hyperledger/fabric-protos';
 import type { SystemChaincode } from '../chaincode/chaincode-response.js';
+import { openPackageStore } from '../chaincode/index.js';
 import { channelMspManager, readPeerChannelConfig, type PeerChannelConfig } from '../channel/index.js';
 import {
   approvalRuleFromDsl, approvalRuleFromEnvelope, compileEndorsementPolicy, createLifecycleChaincode, createLifecycleNamespacePolicy,
@@ -72,7 +73,10 @@ export async function loadChannelContext(peerConfig: PeerNodeConfig): Promise<Ch
     config,
     msp: channelMspManager(config),
     evaluateChannelPolicy: createChannelPolicyEvaluator(config),
-    lifecycle: createLifecycleChaincode({ organizations, compilePolicy: compileEndorsementPolicy, approvalsSatisfy }),
+    lifecycle: createLifecycleChaincode({
+      organizations, compilePolicy: compileEndorsementPolicy, approvalsSatisfy,
+      installedPackages: () => openPackageStore(peerConfig.chaincodePackagesDir).list().packages,
+    }),
     namespacePolicy: createLifecycleNamespacePolicy({ compilePolicy: compileEndorsementPolicy }),
     orderers,
   };

@@ -1,3 +1,4 @@
+import { createHash, X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
 import type { Server } from '@grpc/grpc-js';
 import { common, peer } from '@hyperledger/fabric-protos';
@@ -102,6 +103,7 @@ export async function startPeerNode(config: PeerNodeConfig, io: { readonly log: 
   };
   try {
     const identity = await loadSigningIdentity(config.mspDir, config.mspId);
+    const certSha256 = createHash('sha256').update(new X509Certificate(identity.certificatePem).raw).digest('hex');
     const channel = await loadChannelContext(config);
     try {
       ledger = await PeerLedger.open(join(config.dataDir, 'ledger'), { channelId: channel.config.channelId });
@@ -223,6 +225,7 @@ export async function startPeerNode(config: PeerNodeConfig, io: { readonly log: 
     const status = async (): Promise<PeerStatus> => ({
       name: config.name,
       mspId: config.mspId,
+      certSha256,
       channel: channel.config.channelId,
       height: opened.height(),
       currentBlockHash: Buffer.from(opened.lastBlockHash() ?? new Uint8Array()).toString('hex'),

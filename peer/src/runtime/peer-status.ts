@@ -19,6 +19,8 @@ export interface ChaincodeStatus {
 export interface PeerStatus {
   readonly name: string;
   readonly mspId: string;
+  /** Lower-case hex SHA-256 of the DER of the peer's signing certificate: lets a tool tell this peer from another that answers on the same port. */
+  readonly certSha256: string;
   readonly channel: string;
   readonly height: number;
   readonly currentBlockHash: string;
