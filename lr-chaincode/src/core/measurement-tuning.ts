@@ -121,6 +121,11 @@ export const PROFILE_TUNING = Object.freeze({
   densityLeadM: 0.6,
   /** Half-length of travel (m) over which the signal's slope is taken for the density. */
   densitySlopeHalfM: 0.1,
+  /**
+   * Largest travel per sample (m) at which the density is reconstructed: half the narrowest
+   * fringe blur (2 × 0.2 m). Coarser (100 Hz above 72 km/h), 1.1.0's raw-valley test decides.
+   */
+  densityMaxTravelPerSampleM: 0.2,
   /** Grid step of the density along the vehicle, metres (a tenth of the shortest fringe span). */
   densityStepM: 0.05,
   /** Most grid points of a density profile (cost bound: 32 m of vehicle plus margins is ~800). */

@@ -43,7 +43,8 @@ function notArticulated(body: BodyGaps): string | null {
  * its axle groups as deep as that, but its chassis is continuous metal, so its density stays at
  * the floor level and no common gap appears: one vehicle, whatever the raw signal's valleys.
  * Bodies separated by air are one vehicle only as a tractor with its trailer. When the
- * reconstruction cannot be had or is not trustworthy (markedly negative density), 1.1.0's test
+ * reconstruction cannot be had, is too coarse (a low sample rate at high speed) or is not
+ * trustworthy (markedly negative density), 1.1.0's test
  * (a deep dip of the raw signal that no tractor/trailer geometry explains) decides.
  */
 export function checkMergedPairs(
@@ -56,7 +57,10 @@ export function checkMergedPairs(
   spacingM: number,
   loopLengthM: number,
 ): Rejection<'MULTIPLE_VEHICLES'> | null {
-  const density = vehicleDensity(resA, resB, pair, shift, spacingM, loopLengthM);
+  // Sampled coarser than half the narrowest fringe blur, the density cannot show a gap of air.
+  const travelPerSample = (kin.frontSpeed + kin.rearSpeed) / 2 / sampleRateHz;
+  const resolved = travelPerSample <= P.densityMaxTravelPerSampleM;
+  const density = resolved ? vehicleDensity(resA, resB, pair, shift, spacingM, loopLengthM) : null;
   // A body must give each loop what detection would see of a vehicle on its own.
   const levels = {
     a: Math.max(T.onSigmas * resA.sigma, P.minBodyPeakFraction * pair.a.peak),
@@ -66,7 +70,11 @@ export function checkMergedPairs(
   if (body === null || body.minFraction < -P.densityTrustFraction) {
     const valley = checkMergedVehicles(resA, resB, pair, shift, kin, sampleRateHz);
     if (valley === null) return null;
-    const why = body === null ? 'metal density not reconstructable' : `metal density not trusted (lowest ${Math.round(body.minFraction * 100)} % of the median)`;
+    const why = !resolved
+      ? `metal density not resolved (${travelPerSample.toFixed(2)} m of travel per sample)`
+      : body === null
+        ? 'metal density not reconstructable'
+        : `metal density not trusted (lowest ${Math.round(body.minFraction * 100)} % of the median)`;
     return reject('MULTIPLE_VEHICLES', `${valley.detail}; ${why}`);
   }
   if (body.gaps.length === 0) return null;
