@@ -37,15 +37,26 @@ interface LoopGapProfile {
   readonly density: Float64Array;
 }
 
-/** Min of `v` over [k − t, k + t] for every k (fixed order). */
-function windowMin(v: Float64Array, t: number): Float64Array {
-  const out = new Float64Array(v.length);
-  for (let k = 0; k < v.length; k++) {
-    let m = Infinity;
-    const lo = k - t < 0 ? 0 : k - t;
-    const hi = k + t > v.length - 1 ? v.length - 1 : k + t;
-    for (let i = lo; i <= hi; i++) if (v[i]! < m) m = v[i]!;
-    out[k] = m;
+/**
+ * Extremum of `v` over [k − behind, k + ahead] (clamped) for every k: a monotonic queue, O(n),
+ * exact (only comparisons), so the same on every machine as the naive double loop.
+ */
+function windowExtremum(v: Float64Array, behind: number, ahead: number, max: boolean): Float64Array {
+  const n = v.length;
+  const out = new Float64Array(n);
+  const queue = new Int32Array(n);
+  let head = 0;
+  let tail = 0;
+  let next = 0;
+  for (let k = 0; k < n; k++) {
+    const hi = k + ahead < n - 1 ? k + ahead : n - 1;
+    while (next <= hi) {
+      const x = v[next]!;
+      while (tail > head && (max ? v[queue[tail - 1]!]! <= x : v[queue[tail - 1]!]! >= x)) tail--;
+      queue[tail++] = next++;
+    }
+    while (queue[head]! < k - behind) head++;
+    out[k] = v[queue[head]!]!;
   }
   return out;
 }
@@ -70,20 +81,18 @@ function loopProfile(raw: Float64Array, stepM: number, span: readonly [number, n
   if (!(medianDensity > 0)) return null;
   // Highest density within the shoulder reach behind (left) and ahead (right) of each point.
   const w = Math.max(1, Math.round(P.gapShoulderM / stepM));
+  const leftMax = windowExtremum(d, w, 0, true);
+  const rightMax = windowExtremum(d, 0, w, true);
   const ratio = new Float64Array(n);
   const ofMedian = new Float64Array(n);
   for (let k = 0; k < n; k++) {
-    let left = -Infinity;
-    let right = -Infinity;
-    for (let i = k - w < 0 ? 0 : k - w; i <= k; i++) if (d[i]! > left) left = d[i]!;
-    for (let i = k; i <= k + w && i < n; i++) if (d[i]! > right) right = d[i]!;
-    const shoulder = left < right ? left : right;
+    const shoulder = leftMax[k]! < rightMax[k]! ? leftMax[k]! : rightMax[k]!;
     const level = d[k]! > 0 ? d[k]! : 0;
     ratio[k] = shoulder >= bodyLevel ? level / shoulder : 1;
     ofMedian[k] = d[k]! / medianDensity;
   }
   const t = Math.round(P.gapAgreementM / stepM);
-  return { ratio: windowMin(ratio, t), ofMedian: windowMin(ofMedian, t), first, last, medianDensity, density: d };
+  return { ratio: windowExtremum(ratio, t, t, false), ofMedian: windowExtremum(ofMedian, t, t, false), first, last, medianDensity, density: d };
 }
 
 function piecesMedian(d: Float64Array, bounds: number[]): number[] {
