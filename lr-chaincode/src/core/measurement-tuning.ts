@@ -128,6 +128,13 @@ export const PROFILE_TUNING = Object.freeze({
   densityMaxTravelPerSampleM: 0.2,
   /** Grid step of the density along the vehicle, metres (a tenth of the shortest fringe span). */
   densityStepM: 0.05,
+  /**
+   * A loop's effective magnetic length is searched from the surveyed length less this slack
+   * (survey error) up to the surveyed length plus `densityLengthSearchM` (the field reaching
+   * past the wires: up to twice a 0.5 m fringe).
+   */
+  densityLengthSlackM: 0.1,
+  densityLengthSearchM: 1.0,
   /** Most grid points of a density profile (cost bound: 32 m of vehicle plus margins is ~800). */
   densityMaxPoints: 1500,
   /** Half-length (m) of the moving average over the density before gaps are looked for. */

@@ -68,6 +68,31 @@ function resample(r: Float64Array, x: Float64Array, startM: number, stepM: numbe
 }
 
 /**
+ * Inverts one loop's integration with the loop's effective magnetic length, which is not its
+ * surveyed length: the field reaches past the wires, by an amount that depends on the loop and
+ * its pavement. The wrong length leaves echoes one length apart, with negative lobes that metal
+ * cannot have, so each loop's effective length is the candidate (from the surveyed length up
+ * by `densityLengthSearchM`, in grid steps) whose density is least negative in total; ties go
+ * to the shorter. Fixed order throughout.
+ */
+function invertLoop(r: Float64Array, count: number, loopLengthM: number, stepM: number, half: number): Float64Array {
+  let best: Float64Array | null = null;
+  let bestNegative = Infinity;
+  const lo = Math.round((loopLengthM - P.densityLengthSlackM) / stepM);
+  const hi = Math.round((loopLengthM + P.densityLengthSearchM) / stepM);
+  for (let delay = lo; delay <= hi; delay++) {
+    const rho = reconstructDensity(r, 0, count - 1, delay, half);
+    let negative = 0;
+    for (let k = 0; k < count; k++) if (rho[k]! < 0) negative -= rho[k]!;
+    if (negative < bestNegative) {
+      bestNegative = negative;
+      best = rho;
+    }
+  }
+  return best!;
+}
+
+/**
  * Reconstructs the metal density along the vehicle from both loops, in the position domain.
  * Each loop's residual is first read at uniform steps of the vehicle's travel (from the fitted
  * warp, so a mildly accelerating vehicle is not stretched), where a loop of length L is a
@@ -99,7 +124,6 @@ export function vehicleDensity(
   const endM = endA > endB ? endA : endB;
   const count = Math.floor((endM - startM) / stepM) + 1;
   if (!(count > 0) || count > P.densityMaxPoints) return null;
-  const delay = loopLengthM / stepM;
   const half = P.densitySlopeHalfM / stepM;
   // Read a little past the end: the slope of the last points needs samples beyond them.
   const extra = Math.ceil(half) + 1;
@@ -113,8 +137,8 @@ export function vehicleDensity(
   return {
     stepM,
     startM,
-    a: reconstructDensity(rA, 0, count - 1, delay, half),
-    b: reconstructDensity(rB, 0, count - 1, delay, half),
+    a: invertLoop(rA, count, loopLengthM, stepM, half),
+    b: invertLoop(rB, count, loopLengthM, stepM, half),
     spanA: span(x[pair.a.footOn]!, endA),
     spanB: span(x[pair.b.footOn]! - spacingM, endB),
   };
