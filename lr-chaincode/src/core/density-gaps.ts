@@ -154,8 +154,9 @@ export function findBodyGaps(density: VehicleDensity, loopLengthM: number, level
       k++;
       continue;
     }
-    // One gap per contiguous run; its position is the run's lowest point.
-    let best = k;
+    // One gap per contiguous run; it lies in the run's middle (the ± tolerance minima widen the
+    // run symmetrically around the air), with the run's lowest ratio.
+    const runStart = k;
     let bestRatio = r;
     let bestOfMedian = m;
     while (k <= last - margin) {
@@ -163,12 +164,12 @@ export function findBodyGaps(density: VehicleDensity, loopLengthM: number, level
       const mk = a.ofMedian[k]! > b.ofMedian[k]! ? a.ofMedian[k]! : b.ofMedian[k]!;
       if (!(rk < P.gapRatio && mk < P.gapOfMedian)) break;
       if (rk < bestRatio) {
-        best = k;
         bestRatio = rk;
         bestOfMedian = mk;
       }
       k++;
     }
+    const best = (runStart + k - 1) >> 1;
     gaps.push({ atM: (best - first) * density.stepM, ratio: bestRatio, ofMedian: bestOfMedian });
     at.push(best);
   }
