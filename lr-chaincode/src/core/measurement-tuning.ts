@@ -161,6 +161,12 @@ export const PROFILE_TUNING = Object.freeze({
    */
   minBodyPeakFraction: 0.03,
   /**
+   * Shortest towing unit ahead of a single coupling gap, measured on the density from the
+   * body's start to the gap's middle (m): tractor units are ≥ 5.5 m, plus half the gap. 1.1.0's
+   * 5 m allowed for its coarser raw-valley timing; a car (≤ 4.9 m) ahead of a bus is not one.
+   */
+  minTractorPieceM: 5.5,
+  /**
    * A reconstructed density below −this × the median is a model error (the loop's edges do not
    * respond alike, or the position mapping is off): the reconstruction is not used.
    */

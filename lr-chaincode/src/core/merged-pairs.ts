@@ -22,7 +22,7 @@ function notArticulated(body: BodyGaps): string | null {
   if (body.gaps.length > 1) return `${body.gaps.length} gaps of air: more bodies than a tractor and its trailer`;
   if (body.lengthM < T.mergedMaxLengthM) return `${f1(body.lengthM)} m is too short for an articulated vehicle (< ${T.mergedMaxLengthM} m)`;
   const [tractor, trailer] = body.pieces as [number, number];
-  if (tractor < T.minTractorM) return `the part ahead of the gap (${f1(tractor)} m) is shorter than any tractor (${T.minTractorM} m)`;
+  if (tractor < P.minTractorPieceM) return `the part ahead of the gap (${f1(tractor)} m) is shorter than any tractor (${P.minTractorPieceM} m)`;
   if (tractor > T.maxTractorM) return `the part ahead of the gap (${f1(tractor)} m) is longer than any towing unit (${T.maxTractorM} m)`;
   if (trailer < T.minTrailerM) return `the part behind the gap (${f1(trailer)} m) is shorter than any trailer (${T.minTrailerM} m)`;
   for (const [name, m] of [['A', body.pieceMediansA], ['B', body.pieceMediansB]] as const) {
