@@ -74,9 +74,10 @@ describe('merged pairs and long single vehicles (dlr1-speed/1.2.0, independent g
       fc.property(
         fc.integer({ min: 1, max: 1_000_000 }),
         fc.constantFrom(...classes),
-        // Followers shorter than any trailer: a ≥ 5 m vehicle closely followed by a bus or a truck
-        // of comparable metal density has the geometry of a tractor with its trailer (a known limit).
-        fc.constantFrom('car', 'motorcycle', 'van' as const),
+        // Followers shorter than any trailer even with half the gap: a ≥ 5.5 m vehicle closely
+        // followed by a van, bus or truck of comparable metal density has the geometry of a
+        // tractor with its trailer (a known limit, README).
+        fc.constantFrom('car', 'motorcycle' as const),
         fc.double({ min: 0.3, max: 1.5, noNaN: true }),
         fc.double({ min: 15, max: 150, noNaN: true }),
         fc.double({ min: 0.2, max: 0.5, noNaN: true }),
