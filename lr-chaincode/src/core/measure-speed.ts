@@ -114,7 +114,7 @@ function measure(signal: LoopSignal, site: SiteParameters, version: LrAlgorithmV
     if (unsteady) return unsteady;
   }
   const merged = v12
-    ? checkMergedPairs(resA, resB, pair, shift, kin, sampleRateHz, site.loopLengthMm / 1000)
+    ? checkMergedPairs(resA, resB, pair, shift, kin, sampleRateHz, spacingM, site.loopLengthMm / 1000)
     : checkMergedVehicles(resA, resB, pair, shift, kin, sampleRateHz);
   if (merged) return merged;
 

@@ -122,23 +122,53 @@ export const PROFILE_TUNING = Object.freeze({
   /** Half-length of travel (m) over which the signal's slope is taken for the density. */
   densitySlopeHalfM: 0.1,
   /**
-   * A density gap closer than this (m) to either end is not between two vehicles: the shortest
-   * road vehicle (a motorcycle, ≥ 1.9 m) plus half the air to it is longer.
+   * Largest travel per sample (m) at which the density is reconstructed: half the narrowest
+   * fringe blur (2 × 0.2 m). Coarser (100 Hz above 72 km/h), 1.1.0's raw-valley test decides.
    */
-  minDensityPieceM: 2.0,
-  /** Metal density below this fraction of the body's median is a gap between two vehicles. */
-  gapDensityFraction: 0.2,
+  densityMaxTravelPerSampleM: 0.2,
+  /** Grid step of the density along the vehicle, metres (a tenth of the shortest fringe span). */
+  densityStepM: 0.05,
+  /**
+   * A loop's effective magnetic length is searched from the surveyed length less this slack
+   * (survey error) up to the surveyed length plus `densityLengthSearchM` (the field reaching
+   * past the wires: up to twice a 0.5 m fringe).
+   */
+  densityLengthSlackM: 0.1,
+  densityLengthSearchM: 1.0,
+  /** Most grid points of a density profile (cost bound: 32 m of vehicle plus margins is ~800). */
+  densityMaxPoints: 1500,
+  /** Half-length (m) of the moving average over the density before gaps are looked for. */
+  gapSmoothHalfM: 0.1,
+  /** The body is where the density exceeds this fraction of its peak; shoulders must reach it too. */
+  bodyFraction: 0.05,
+  /** How far (m) ahead and behind a point its neighbouring body levels are looked for. */
+  gapShoulderM: 2.0,
+  /**
+   * Air between two vehicles: density under this fraction of the lower neighbouring body level.
+   * A 0.3 m gap blurred by a 0.5 m fringe (the widest) leaves ≈ 44 % of it.
+   */
+  gapRatio: 0.45,
+  /** ... and under this fraction of the body's median (a bus floor between axle groups stays above). */
+  gapOfMedian: 0.55,
+  /** A gap closer than this (m) to either end of the body is edge texture: no vehicle is that short. */
+  minGapPieceM: 1.2,
+  /** The gap must be at the same point of the vehicle on both loops, within this many metres. */
+  gapAgreementM: 0.3,
+  /**
+   * A body beside a gap must alone give each loop at least this fraction of the pass's peak
+   * (and `onSigmas` noise sigmas): a motorcycle behind a truck gives ~5 %, the reconstruction's
+   * noise past a vehicle's end far less.
+   */
+  minBodyPeakFraction: 0.03,
+  /**
+   * Shortest towing unit ahead of a single coupling gap, measured on the density from the
+   * body's start to the gap's middle (m): tractor units are ≥ 5.5 m, plus half the gap. 1.1.0's
+   * 5 m allowed for its coarser raw-valley timing; a car (≤ 4.9 m) ahead of a bus is not one.
+   */
+  minTractorPieceM: 5.5,
   /**
    * A reconstructed density below −this × the median is a model error (the loop's edges do not
-   * respond alike, so echoes one loop length apart): the reconstruction is not used.
+   * respond alike, or the position mapping is off): the reconstruction is not used.
    */
-  densityTrustFraction: 0.08,
-  /**
-   * A body whose density never falls below this fraction of its median on one loop, or below
-   * `chassisBothFraction` on both, is one chassis (a bus floor sits at 40–80 % of the frame).
-   */
-  chassisDensityFraction: 0.35,
-  chassisBothFraction: 0.2,
-  /** The gap must be at the same point of the vehicle on both loops, within this many metres. */
-  gapAgreementM: 0.8,
+  densityTrustFraction: 0.3,
 });

@@ -1,49 +1,51 @@
 import type { LoopResidual } from './baseline.js';
-import { PROFILE_TUNING as P } from './measurement-tuning.js';
+import { findBodyGaps, type BodyGaps } from './density-gaps.js';
+import { MEASUREMENT_TUNING as T, PROFILE_TUNING as P } from './measurement-tuning.js';
 import { checkMergedVehicles } from './merged-vehicles.js';
-import { findDensityGaps, reconstructDensity, type DensityGap } from './metal-density.js';
 import type { PairedPass } from './pairing.js';
 import { reject, type Rejection } from './rejection.js';
 import type { ShiftEstimate } from './shift-estimation.js';
 import type { PassKinematics } from './validity.js';
+import { vehicleDensity } from './vehicle-density.js';
 
 function f1(x: number): string {
   return x.toFixed(1);
 }
 
-interface LoopProfile {
-  readonly rho: Float64Array;
-  readonly gaps: DensityGap[];
-  /** Lowest interior density over the median density. */
-  readonly minFraction: number;
-  /** Sample offset (into rho) of the front reference. */
-  readonly front: number;
-}
-
-function profile(loop: LoopResidual, seg: PairedPass['a'], frontTime: number, rearTime: number, metresPerSample: number, loopLengthM: number): LoopProfile {
-  // Start ahead of the foot (where the signal is still at baseline) so the whole front ramp counts.
-  const start = Math.max(0, seg.footOn - Math.ceil(P.densityLeadM / metresPerSample));
-  const rho = reconstructDensity(loop.residual, start, seg.footOff, loopLengthM / metresPerSample, P.densitySlopeHalfM / metresPerSample);
-  // The edge-level crossings are timed with the front about half a loop in; the density at the
-  // front enters at the loop's leading edge, half a loop earlier.
-  const half = loopLengthM / 2 / metresPerSample;
-  const front = frontTime - start - half;
-  const rear = rearTime - start - half;
-  const { gaps, minFraction } = findDensityGaps(rho, front, rear, metresPerSample, P.minDensityPieceM, P.gapDensityFraction);
-  return { rho, gaps, minFraction, front };
+/**
+ * Why bodies separated by air cannot be one articulated vehicle (a tractor and its trailer,
+ * whose coupling is a metal-free gap too), or null when they can: exactly one coupling, long
+ * enough overall, a towing unit and a trailer of plausible lengths, and bodies of comparable
+ * density on both loops (both chassis ride at the same height over the loop).
+ */
+function notArticulated(body: BodyGaps): string | null {
+  if (body.gaps.length > 1) return `${body.gaps.length} gaps of air: more bodies than a tractor and its trailer`;
+  if (body.lengthM < T.mergedMaxLengthM) return `${f1(body.lengthM)} m is too short for an articulated vehicle (< ${T.mergedMaxLengthM} m)`;
+  const [tractor, trailer] = body.pieces as [number, number];
+  if (tractor < P.minTractorPieceM) return `the part ahead of the gap (${f1(tractor)} m) is shorter than any tractor (${P.minTractorPieceM} m)`;
+  if (tractor > T.maxTractorM) return `the part ahead of the gap (${f1(tractor)} m) is longer than any towing unit (${T.maxTractorM} m)`;
+  if (trailer < T.minTrailerM) return `the part behind the gap (${f1(trailer)} m) is shorter than any trailer (${T.minTrailerM} m)`;
+  for (const [name, m] of [['A', body.pieceMediansA], ['B', body.pieceMediansB]] as const) {
+    const lower = m[0]! < m[1]! ? m[0]! : m[1]!;
+    const higher = m[0]! < m[1]! ? m[1]! : m[0]!;
+    if (!(higher > 0) || lower / higher < T.minHumpBalance) {
+      return `the bodies beside the gap differ too much in metal density for tractor and trailer on loop ${name} (${Math.round((100 * lower) / higher)} % < ${Math.round(T.minHumpBalance * 100)} %)`;
+    }
+  }
+  return null;
 }
 
 /**
  * `dlr1-speed/1.2.0`'s separation of merged pairs from long single vehicles, on physical
- * grounds. 1.1.0's test (a deep dip of the raw signal that no tractor/trailer geometry
- * explains) finds every candidate; 1.2.0 then reconstructs the metal density along the vehicle
- * from each loop (see {@link reconstructDensity}). Two vehicles leave air between them, so the
- * density falls toward zero, on BOTH loops at the same point of the vehicle. A bus's or coach's
- * signal dips between its axle groups as deep, but its chassis is continuous metal: no common
- * gap, the density stays at the floor level, so it is one vehicle. The density only ever
- * clears a 1.1.0 refusal, never adds one: on a loop whose edges respond differently than the
- * model assumes, its echoes must not refuse a clean car. When the reconstruction is not
- * trustworthy (markedly negative density) 1.1.0's verdict stands.
+ * grounds. The metal density along the vehicle is reconstructed from each loop (see
+ * {@link vehicleDensity}). Two vehicles leave air between them, so the density falls toward
+ * zero on BOTH loops at the same point of the vehicle; a bus's or coach's signal dips between
+ * its axle groups as deep as that, but its chassis is continuous metal, so its density stays at
+ * the floor level and no common gap appears: one vehicle, whatever the raw signal's valleys.
+ * Bodies separated by air are one vehicle only as a tractor with its trailer. When the
+ * reconstruction cannot be had, is too coarse (a low sample rate at high speed) or is not
+ * trustworthy (markedly negative density), 1.1.0's test
+ * (a deep dip of the raw signal that no tractor/trailer geometry explains) decides.
  */
 export function checkMergedPairs(
   resA: LoopResidual,
@@ -52,30 +54,35 @@ export function checkMergedPairs(
   shift: ShiftEstimate,
   kin: PassKinematics,
   sampleRateHz: number,
+  spacingM: number,
   loopLengthM: number,
 ): Rejection<'MULTIPLE_VEHICLES'> | null {
-  const metresPerSample = (kin.frontSpeed + kin.rearSpeed) / 2 / sampleRateHz;
-  if (!(metresPerSample > 0)) return null;
-  const frontA = shift.front.timeA;
-  const rearA = shift.rear.timeA;
-  const a = profile(resA, pair.a, frontA, rearA, metresPerSample, loopLengthM);
-  const b = profile(resB, pair.b, frontA + shift.front.shift, rearA + shift.rear.shift, metresPerSample, loopLengthM);
-  // The recursion is exact only for a loop whose two edges respond alike; where the density it
-  // gives goes markedly negative (impossible for metal), it is not trusted: 1.1.0's verdict stands.
-  const trusted = a.minFraction >= -P.densityTrustFraction && b.minFraction >= -P.densityTrustFraction;
-  const common = trusted ? a.gaps.filter((g) => b.gaps.some((h) => Math.abs(h.atM - g.atM) <= P.gapAgreementM)) : [];
-  // 1.1.0's test: a deep dip of the raw signal that the geometry cannot explain.
-  const valley = checkMergedVehicles(resA, resB, pair, shift, kin, sampleRateHz);
-  if (valley === null) return null;
-  // A dip without air on both loops at the same point of the vehicle, over a chassis that never
-  // falls below the floor level (clearly on one loop, or moderately on both), is a bus's or
-  // coach's axle groups.
-  const lower = a.minFraction < b.minFraction ? a.minFraction : b.minFraction;
-  const higher = a.minFraction < b.minFraction ? b.minFraction : a.minFraction;
-  if (trusted && common.length === 0 && (higher >= P.chassisDensityFraction || lower >= P.chassisBothFraction)) return null;
-  const density = trusted
-    ? `metal density lowest ${Math.round(a.minFraction * 100)} % (A), ${Math.round(b.minFraction * 100)} % (B) of the body` +
-      (common.length > 0 ? `, falling toward zero on both loops at ${common.map((g) => `${f1(g.atM)} m`).join(', ')}` : '')
-    : 'metal density not reconstructable';
-  return reject('MULTIPLE_VEHICLES', `${valley.detail}; ${density}`);
+  // Sampled coarser than half the narrowest fringe blur, the density cannot show a gap of air.
+  const travelPerSample = (kin.frontSpeed + kin.rearSpeed) / 2 / sampleRateHz;
+  const resolved = travelPerSample <= P.densityMaxTravelPerSampleM;
+  const density = resolved ? vehicleDensity(resA, resB, pair, shift, spacingM, loopLengthM) : null;
+  // A body must give each loop what detection would see of a vehicle on its own.
+  const levels = {
+    a: Math.max(T.onSigmas * resA.sigma, P.minBodyPeakFraction * pair.a.peak),
+    b: Math.max(T.onSigmas * resB.sigma, P.minBodyPeakFraction * pair.b.peak),
+  };
+  const body = density === null ? null : findBodyGaps(density, loopLengthM, levels);
+  if (body === null || body.minFraction < -P.densityTrustFraction) {
+    const valley = checkMergedVehicles(resA, resB, pair, shift, kin, sampleRateHz);
+    if (valley === null) return null;
+    const why = !resolved
+      ? `metal density not resolved (${travelPerSample.toFixed(2)} m of travel per sample)`
+      : body === null
+        ? 'metal density not reconstructable'
+        : `metal density not trusted (lowest ${Math.round(body.minFraction * 100)} % of the median)`;
+    return reject('MULTIPLE_VEHICLES', `${valley.detail}; ${why}`);
+  }
+  if (body.gaps.length === 0) return null;
+  const why = notArticulated(body);
+  if (why === null) return null;
+  const where = body.gaps.map((g) => `${f1(g.atM)} m (${Math.round(g.ratio * 100)} % of the bodies beside it)`).join(', ');
+  return reject(
+    'MULTIPLE_VEHICLES',
+    `two vehicles merged into one occupancy: metal density falls toward zero on both loops at ${where} behind the front; ${why}; parts ${body.pieces.map(f1).join(' + ')} m`,
+  );
 }

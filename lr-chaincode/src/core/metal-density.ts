@@ -1,5 +1,3 @@
-import { median } from './baseline.js';
-
 /**
  * Reconstructs the metal density along the vehicle from one loop's residual. A loop integrates
  * the density over its length L, so the signal's slope is density entering minus density
@@ -29,62 +27,4 @@ export function reconstructDensity(r: Float64Array, from: number, to: number, de
     rho[k] = slope + earlier;
   }
   return rho;
-}
-
-/** A stretch where the reconstructed density falls toward zero inside the vehicle. */
-export interface DensityGap {
-  /** Metres behind the front reference of the lowest point. */
-  readonly atM: number;
-  /** Lowest density as a fraction of the body's median density. */
-  readonly fraction: number;
-}
-
-/**
- * Finds the gaps of a density profile: local minima below `fraction` × the median density of
- * the interior (at least `marginM` from either end), one per dip, in order from the front.
- * `metresPerSample` converts sample offsets to metres behind `frontIndex`. Also returns the
- * interior's lowest density as a fraction of the median.
- */
-export function findDensityGaps(
-  rho: Float64Array,
-  frontIndex: number,
-  rearIndex: number,
-  metresPerSample: number,
-  marginM: number,
-  fraction: number,
-): { gaps: DensityGap[]; medianDensity: number; minFraction: number } {
-  const margin = Math.ceil(marginM / metresPerSample);
-  const lo = Math.max(0, Math.floor(frontIndex) + margin);
-  const hi = Math.min(rho.length - 1, Math.ceil(rearIndex) - margin);
-  const body = rho.subarray(Math.max(0, Math.floor(frontIndex)), Math.min(rho.length, Math.ceil(rearIndex) + 1));
-  const medianDensity = body.length > 0 ? median(body) : 0;
-  const gaps: DensityGap[] = [];
-  if (!(medianDensity > 0) || hi <= lo) return { gaps, medianDensity, minFraction: 1 };
-  const level = fraction * medianDensity;
-  let minimum = Infinity;
-  let k = lo;
-  while (k <= hi) {
-    if (rho[k]! < minimum) minimum = rho[k]!;
-    if (rho[k]! >= level) {
-      k++;
-      continue;
-    }
-    // Hysteresis: a gap ends only when the density is back above twice the gap level, so noise
-    // around the level does not cut one gap into many.
-    let lowest = k;
-    while (k <= hi && rho[k]! < 2 * level) {
-      if (rho[k]! < rho[lowest]!) lowest = k;
-      if (rho[k]! < minimum) minimum = rho[k]!;
-      k++;
-    }
-    gaps.push({ atM: (lowest - frontIndex) * metresPerSample, fraction: rho[lowest]! / medianDensity });
-  }
-  return { gaps, medianDensity, minFraction: minimum / medianDensity };
-}
-
-/** Median density of rho between two sample offsets (clamped), or 0 when empty. */
-export function medianDensityBetween(rho: Float64Array, from: number, to: number): number {
-  const lo = Math.max(0, Math.floor(from));
-  const hi = Math.min(rho.length, Math.ceil(to));
-  return hi > lo ? median(rho.subarray(lo, hi)) : 0;
 }
