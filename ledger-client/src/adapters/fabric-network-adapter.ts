@@ -157,7 +157,9 @@ class FabricNetworkTransport implements LedgerTransport {
 
   /**
    * Over the contract listener (full blocks from the peer's Deliver service; fabric-network keeps
-   * only VALID transactions' events and reconnects by itself, so this stream ends only on close).
+   * only VALID transactions' events). Unlike fabric-gateway's stream this one never fails:
+   * fabric-network reconnects to an unreachable peer by itself, forever, without telling the
+   * listener — so it ends only on close, and a consumer must not rely on hearing of a gap.
    */
   async chaincodeEvents(chaincode: string, startBlock?: bigint): Promise<ChaincodeEventStream> {
     const contract = this.#contract(chaincode);
@@ -172,6 +174,7 @@ class FabricNetworkTransport implements LedgerTransport {
     try {
       await contract.addContractListener(listener, { type: 'full', ...(startBlock === undefined ? {} : { startBlock: Number(startBlock) }) });
     } catch (error) {
+      queue.close();
       throw fromFabricNetworkError(error, { stage: 'events', chaincode, fn: 'addContractListener' });
     }
     return queue;

@@ -2,6 +2,7 @@ import { connectGateway } from '@speedledger/ledger-client';
 import { Prng } from '@speedledger/orderer-bft/sim';
 import { pino, type Level } from 'pino';
 import { startIngestService, redisConnection } from '../runtime/ingest-service.js';
+import { followRegistryEvents } from '../runtime/registry-event-follower.js';
 import { startIngestWorker } from '../worker/ingest-worker.js';
 import { parseOrUsage, positiveInt, reportFailure, usageProblem, type IngestCliCommand } from './cli-support.js';
 
@@ -63,7 +64,10 @@ export const serveCommand: IngestCliCommand = {
       const service = await startIngestService({
         redisUrl: v.redis!, prefix: v.prefix!, host: listen[1]!, port: Number(listen[2]), ledger, log,
         limits: { highWater: numbers.highWater!, maxBatchItems: numbers.maxBatch! },
-        registryCache: { positiveTtlMs: 5_000 },
+        // Revocations arrive as ledger events within a block; the TTL is the slow safety net
+        // (every cached meter re-read at least every 5 minutes) for anything the stream missed.
+        registryEvents: followRegistryEvents(ledger),
+        registryCache: { positiveTtlMs: 300_000 },
         allowWeakDurability: v['allow-weak-durability']!,
         ...(v['api-only'] ? {} : {
           startWorker: ({ store, queue, prefix }) => startIngestWorker(store, queue, ledger, {

@@ -31,7 +31,10 @@ describe.skipIf(missing !== undefined)('ingest → embedded network: readings go
 
   beforeAll(async () => {
     // A 1.5 s batching window so a batch POSTed at once reaches the chaincode as one transaction.
-    live = await startLiveIngest({ meters: 4, register: 3, readings: 60, seed: 20_261_204, worker: { maxWaitMs: 1_500 } });
+    // TTLs far beyond the test: only the ledger's registry events can change what the edge believes.
+    live = await startLiveIngest({
+      meters: 4, register: 3, readings: 60, seed: 20_261_204, worker: { maxWaitMs: 1_500 }, registryCache: { positiveTtlMs: 600_000, negativeTtlMs: 600_000 },
+    });
   }, 300_000);
 
   afterEach((context) => {
@@ -157,5 +160,33 @@ describe.skipIf(missing !== undefined)('ingest → embedded network: readings go
     expect(await live.operator.getMeasurement(good1!.truth.meterId, BigInt(good1!.truth.seq))).toMatchObject({ txId: s1.transactionId, rawSha256: sha256Hex(good1!.bytes) });
     expect(await live.operator.getMeasurement(onLedgerTwin!.truth.meterId, BigInt(onLedgerTwin!.truth.seq))).not.toMatchObject({ rawSha256: sha256Hex(onLedgerTwin!.bytes) });
     await notOnLedger(ofRevoked!.truth.meterId, ofRevoked!.truth.seq);
+  });
+
+  it('a revoked meter is refused at the edge within seconds of its revocation committing; a new registration is seen as fast', async () => {
+    const meterId = live.fleet[1]!.meterId;
+    const [probe, after] = ofMeter(1).slice(5, 7);
+    // The edge has this meter cached as ACTIVE (earlier tests): only the MeterRevoked event can change that.
+    await live.registrar.revokeMeter(meterId, 'live test: key compromised');
+    const committedAt = Date.now();
+    await eventually(async () => {
+      const answer = await postReading(live.apiUrl, probe!.bytes);
+      return answer.status === 400 && answer.body.error === 'REVOKED_METER' ? answer : undefined;
+    }, 5_000, `edge refuses ${meterId} after its revocation`);
+    const lagMs = Date.now() - committedAt;
+    expect(lagMs).toBeLessThan(5_000);
+    const refused = await postReading(live.apiUrl, after!.bytes);
+    expect(refused).toMatchObject({ status: 400, body: { error: 'REVOKED_METER', meterId } });
+    expect(await live.status(meterId, after!.truth.seq)).toBeUndefined();
+
+    // Meter 3 was "not registered" at the edge (cached for 10 minutes); its registration event clears that.
+    const newcomer = live.fleet[3]!;
+    const reading = ofMeter(3)[1]!;
+    expect(await postReading(live.apiUrl, reading.bytes)).toMatchObject({ status: 400, body: { error: 'UNKNOWN_METER' } });
+    await live.registerMeters([newcomer]);
+    await eventually(async () => {
+      const answer = await postReading(live.apiUrl, reading.bytes);
+      return answer.status === 202 ? answer : undefined;
+    }, 5_000, `edge accepts ${newcomer.meterId} after its registration`);
+    await settled(reading.truth.meterId, reading.truth.seq, 'committed');
   });
 });

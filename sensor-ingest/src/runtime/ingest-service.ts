@@ -89,7 +89,11 @@ export async function startIngestService(options: IngestServiceOptions & { allow
   const registry = new MeterRegistryCache(options.ledger, options.registryCache);
   const operators = new OperatorKeys(redis, store.operatorsKey);
   const subscription = options.registryEvents
-    ? await options.registryEvents.subscribe((event) => registry.apply(event), (error) => options.log.warn({ err: error }, 'registry event stream failed'))
+    ? await options.registryEvents.subscribe(
+      (event) => registry.apply(event),
+      (error) => options.log.warn({ err: error }, 'registry event stream failed; reconnecting'),
+      () => registry.clear(),
+    )
     : undefined;
   const app = await buildApi(
     { store, queue, registry, operators, log: options.log, ledgerReachable: async () => void (await options.ledger.getMeter('__readyz__').catch((e: unknown) => notFoundIsFine(e))) },

@@ -12,6 +12,7 @@ import type { ApiLimits } from '../api/build-api.js';
 import type { RegistryCacheOptions } from '../edge/meter-registry-cache.js';
 import type { ReadingLedger, RegistryEvents } from '../ledger/reading-ledger.js';
 import { startIngestService, type IngestService } from '../runtime/ingest-service.js';
+import { followRegistryEvents } from '../runtime/registry-event-follower.js';
 import { startIngestWorker, type IngestWorker, type WorkerOptions } from '../worker/ingest-worker.js';
 import { redisMissing, startRedis, type LiveRedis } from './redis-server.js';
 
@@ -52,7 +53,7 @@ export interface LiveIngestOptions {
   /** Overrides of the worker options; `false` starts the API without workers. */
   readonly worker?: Partial<Omit<WorkerOptions, 'connection' | 'random'>> | false;
   readonly registryCache?: RegistryCacheOptions;
-  /** Builds registry events from the operator's ledger client (default: none — the cache relies on its TTLs). */
+  /** Registry events from the operator's ledger client (default: {@link followRegistryEvents}, as `ingest serve`; return undefined for TTLs only). */
   readonly registryEvents?: (operator: LedgerClient) => RegistryEvents | undefined;
   /** Per-stage timeouts of the operator's ledger client. */
   readonly timeouts?: Partial<StageTimeouts>;
@@ -145,7 +146,7 @@ export async function startLiveIngest(options: LiveIngestOptions = {}): Promise<
     const prng = new Prng(options.seed ?? 20_261_204);
     const workerOptions = options.worker;
     let worker: IngestWorker | undefined;
-    const events = options.registryEvents?.(operator);
+    const events = options.registryEvents ? options.registryEvents(operator) : followRegistryEvents(operator);
     const start = (): Promise<IngestService> => startIngestService({
       redisUrl: redis.url, prefix, host: '127.0.0.1', port: 0, ledger: operator as ReadingLedger, log,
       ...(events ? { registryEvents: events } : {}),
