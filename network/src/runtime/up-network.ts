@@ -9,6 +9,7 @@ import { generateMaterial } from '../material/generate-material.js';
 import { NETWORK_ORGS } from '../plan/network-orgs.js';
 import { planNetwork } from '../plan/network-plan.js';
 import { deployChaincode } from './chaincode-lifecycle.js';
+import { startExtraServices, type ExtraServicesProvider } from './extra-services.js';
 import { pollUntil } from './http-probe.js';
 import { readManifest, writeManifest } from './manifest-store.js';
 import { probeHealthy } from './member-health.js';
@@ -37,6 +38,12 @@ export interface UpOptions {
   readonly supervise?: boolean;
   /** How long to wait for each member's health endpoint (default 60 s). */
   readonly healthTimeoutMs?: number;
+  /**
+   * Extra services to start once the chaincode is deployed (Redis, the ingest API, the dashboard),
+   * supplied by the composer; supervised, shown by `status` and stopped by `down` like members.
+   * Omitted: services recorded by an earlier `up` are left as they are.
+   */
+  readonly services?: ExtraServicesProvider;
 }
 
 /** lr-chaincode's package file, where `npm run package -w lr-chaincode` writes it. */
@@ -72,6 +79,7 @@ async function createNetwork(dataDir: string, options: UpOptions, log: (line: st
   for (const org of NETWORK_ORGS) await writeJson(join(dataDir, connectionProfileFile(org)), connectionProfile(plan, org, dataDir));
   const manifest = buildManifest(plan, dataDir, now);
   await writeManifest(manifest);
+  if (options.services !== undefined) await startExtraServices(dataDir, manifest, options.services, log);
   return manifest;
 }
 
