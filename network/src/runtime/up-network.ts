@@ -79,7 +79,6 @@ async function createNetwork(dataDir: string, options: UpOptions, log: (line: st
   for (const org of NETWORK_ORGS) await writeJson(join(dataDir, connectionProfileFile(org)), connectionProfile(plan, org, dataDir));
   const manifest = buildManifest(plan, dataDir, now);
   await writeManifest(manifest);
-  if (options.services !== undefined) await startExtraServices(dataDir, manifest, options.services, log);
   return manifest;
 }
 
@@ -141,5 +140,6 @@ export async function upNetwork(options: UpOptions): Promise<NetworkManifest> {
       throw new NetworkError('DEPLOY_FAILED', `deploying ${manifest.chaincode.name} failed: ${(cause as Error).message}`, { dataDir }, cause);
     }
   }
+  if (options.services !== undefined) await startExtraServices(dataDir, manifest, options.services, log);
   return manifest;
 }
