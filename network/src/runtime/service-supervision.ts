@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { probeService, readServices, servicePid, spawnService } from './extra-services.js';
 import { isAlive, signalPid } from './process-control.js';
 import type { RestartPolicy } from './restart-policy.js';
@@ -5,7 +6,8 @@ import type { RestartPolicy } from './restart-policy.js';
 /**
  * One supervisor round over the extra services of `DIR/services.json`, with the members' policy:
  * a service whose health stays red or times out is killed -9 and respawned (and an exited one
- * respawned when the policy says so). Policy keys are `service:<name>`.
+ * respawned when the policy says so). Policy keys are `service:<name>`. A service is left alone
+ * for its start timeout after its pid file was written.
  */
 export async function superviseServices(
   dataDir: string, policy: RestartPolicy, graceUntil: Map<string, number>, graceMs: number, timeoutMs: number,
@@ -15,6 +17,10 @@ export async function superviseServices(
   await Promise.all(services.map(async (service) => {
     const key = `service:${service.name}`;
     if ((graceUntil.get(key) ?? 0) > Date.now()) return;
+    // A process `up` has just started is still coming up (up waits for its health itself): its
+    // pid file's age tells, whoever started it.
+    const started = await stat(service.pidFile).then((s) => s.mtimeMs, () => 0);
+    if (Date.now() - started < Math.max(graceMs, service.startTimeoutMs ?? 60_000)) return;
     const pid = await servicePid(service);
     const probe = await probeService(service, pid, timeoutMs);
     if (probe !== 'healthy' && probe !== 'exited') say('service-unhealthy', { name: service.name, probe, consecutive: policy.failuresOf(key) + 1 });

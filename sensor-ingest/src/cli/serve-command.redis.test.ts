@@ -1,4 +1,5 @@
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateOrganization, identityMspDir, writeOrganization } from '@speedledger/orderer-bft';
@@ -95,4 +96,22 @@ describe.skipIf(redisMissing())('ingest serve with the ledger unreachable', () =
     expect(err).toContain(`ingest API on ${base}`);
     await expect(fetch(`${base}/healthz`)).rejects.toThrow();
   }, 60_000);
+
+  it('a start that fails (listen port taken) reports EADDRINUSE and exits 1', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as AddressInfo).port;
+    let err = '';
+    const io = { stdout: { write: () => true }, stderr: { write: (t: string) => (err += t) } };
+    try {
+      const code = await serveCommand.run([
+        '--connection-profile', profile, '--msp-id', 'CityOperatorMSP', '--msp-dir', mspDir, '--redis', live.url,
+        '--listen', `127.0.0.1:${port}`, '--log-level', 'silent', '--api-only',
+      ], io);
+      expect(code).toBe(1);
+      expect(err).toContain('EADDRINUSE');
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
+  }, 30_000);
 });
