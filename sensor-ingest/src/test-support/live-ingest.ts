@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createDataset, type Dataset, type FleetMeter, type GeneratedReading } from '@speedledger/datasets';
-import { connectGateway, type ConnectOptions, type LedgerClient, type StageTimeouts } from '@speedledger/ledger-client';
+import { connectGateway, LedgerError, type ConnectOptions, type LedgerClient, type StageTimeouts } from '@speedledger/ledger-client';
 import { connectionProfilePath, downNetwork, findOrg, freeBasePort, identityDir, portSpan, upNetwork, type NetworkManifest } from '@speedledger/network';
 import { Prng } from '@speedledger/orderer-bft/sim';
 import { pino, type Logger } from 'pino';
@@ -139,7 +139,18 @@ export async function startLiveIngest(options: LiveIngestOptions = {}): Promise<
     const operator = await connect('cityoperator', 'User1', options.timeouts);
     cleanups.push(() => operator.close());
     const registerMeters = async (meters: readonly FleetMeter[]): Promise<void> => {
-      for (const meter of meters) await registrar.registerMeter(meter.meterId, meter.publicKeyHex, meter.site);
+      for (const meter of meters) {
+        // UNAVAILABLE means nothing was ordered (a peer the supervisor restarts on a loaded machine): safe to send again.
+        for (let attempt = 1; ; attempt += 1) {
+          try {
+            await registrar.registerMeter(meter.meterId, meter.publicKeyHex, meter.site);
+            break;
+          } catch (error) {
+            if (!(error instanceof LedgerError && error.code === 'UNAVAILABLE') || attempt >= 5) throw error;
+            await new Promise((resolve) => setTimeout(resolve, 1_000 * attempt));
+          }
+        }
+      }
     };
     await registerMeters(fleet.slice(0, options.register ?? fleet.length));
 
