@@ -32,7 +32,9 @@ describe.skipIf(missing !== undefined)('ingest → embedded network: readings go
   beforeAll(async () => {
     // A 1.5 s batching window so a batch POSTed at once reaches the chaincode as one transaction.
     // TTLs far beyond the test: only the ledger's registry events can change what the edge believes.
+    // No supervisor: on this shared 2-core machine it restarts "stalled" peers mid-test (a crash test of its own).
     live = await startLiveIngest({
+      supervise: false,
       meters: 4, register: 3, readings: 60, seed: 20_261_204, worker: { maxWaitMs: 1_500 }, registryCache: { positiveTtlMs: 600_000, negativeTtlMs: 600_000 },
     });
   }, 300_000);

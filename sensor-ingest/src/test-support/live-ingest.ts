@@ -59,6 +59,12 @@ export interface LiveIngestOptions {
   readonly timeouts?: Partial<StageTimeouts>;
   /** Orderer replicas (default 4). */
   readonly orderers?: number;
+  /**
+   * false: no network supervisor. Default true, as `up`; on a machine loaded far past its cores
+   * the supervisor restarts peers whose event loop it sees stalled, which tests of other things
+   * may not want.
+   */
+  readonly supervise?: boolean;
   /** pino level of the API and workers (default `$INGEST_TEST_LOG` or `silent`). */
   readonly logLevel?: string;
 }
@@ -131,7 +137,7 @@ export async function startLiveIngest(options: LiveIngestOptions = {}): Promise<
   try {
     const basePort = await freeBasePort(portSpan(options.orderers ?? 4));
     cleanups.push(() => downNetwork(dataDir, 5_000));
-    const manifest = await upNetwork({ dataDir, basePort, healthTimeoutMs: 120_000, ...(options.orderers ? { orderers: options.orderers } : {}) });
+    const manifest = await upNetwork({ dataDir, basePort, healthTimeoutMs: 120_000, supervise: options.supervise ?? true, ...(options.orderers ? { orderers: options.orderers } : {}) });
     const redis = await startRedis();
     cleanups.push(() => redis.stop());
     const registrar = await connect('inmetro', 'Registrar');
