@@ -6,8 +6,11 @@ import { commands as ordererCommands } from '@speedledger/orderer-bft/cli';
 import { commands as peerCommands } from '@speedledger/peer/cli';
 import { commands as ingestCommands } from '@speedledger/sensor-ingest/cli';
 import type { CliCommand } from './command.js';
+import { upWithServices } from './up-services.js';
 
 /** Every package's subcommands, in the order `--help` lists them. */
 export function allCommands(): readonly CliCommand[] {
-  return [...datasetCommands, ...lrCommands, ...ordererCommands, ...peerCommands, ...networkCommands, ...ingestCommands, ...analyticsCommands];
+  // The network's `up`, plus the ingest tier and the dashboard (network must not depend on them).
+  const network = networkCommands.map((c) => (c.path.length === 1 && c.path[0] === 'up' ? upWithServices() : c));
+  return [...datasetCommands, ...lrCommands, ...ordererCommands, ...peerCommands, ...network, ...ingestCommands, ...analyticsCommands];
 }

@@ -23,4 +23,5 @@ export { selectBatch, type Waiting } from './worker/batch-selection.js';
 export { classifyFailure, type FailureClass } from './worker/failure-class.js';
 export { ReadingBatcher, RetryLater, type BatcherOptions } from './worker/reading-batcher.js';
 export { startIngestWorker, DEFAULT_BATCHER, type IngestWorker, type WorkerOptions } from './worker/ingest-worker.js';
+export { followRegistryEvents, registryEventOf, type ChaincodeEventSource, type FollowOptions } from './runtime/registry-event-follower.js';
 export { startIngestService, redisConnection, type IngestService, type IngestServiceOptions, type ServiceWorker } from './runtime/ingest-service.js';

@@ -43,6 +43,25 @@ for (const [library, connectTo] of adapters) {
       await expect(client.listViolations()).rejects.toMatchObject({ code: 'UNAVAILABLE' });
     });
 
+    it('chaincode events from an unreachable peer: fabric-gateway fails the stream with UNAVAILABLE; fabric-network retries silently until closed', async () => {
+      const client = await connectTo({ connectionProfile: profileFor(fixture.mspId, port, port), mspId: fixture.mspId, mspDir: fixture.userMspDir });
+      const events = await client.chaincodeEvents({ startBlock: 0n });
+      try {
+        const next = events[Symbol.asyncIterator]().next().then((r) => r, (error: unknown) => error);
+        if (library === '@hyperledger/fabric-gateway') {
+          expect(await next).toMatchObject({ name: 'LedgerError', code: 'UNAVAILABLE', stage: 'events' });
+        } else {
+          const pending = await Promise.race([next, new Promise((resolve) => setTimeout(() => resolve('still waiting'), 3_000))]);
+          expect(pending).toBe('still waiting');
+          events.close();
+          expect(await next).toEqual({ value: undefined, done: true });
+        }
+      } finally {
+        events.close();
+        await client.close();
+      }
+    });
+
     it('refuses INVALID_ARGUMENT before any call, and INVALID_CONFIG at connect', async () => {
       const client = await connectTo({ connectionProfile: profileFor(fixture.mspId, port, port), mspId: fixture.mspId, mspDir: fixture.userMspDir });
       await expect(client.submitReadings([])).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });

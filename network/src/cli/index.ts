@@ -18,3 +18,5 @@ export const commands: readonly NetworkCliCommand[] = [
 ];
 export { defaultDataDir, type NetworkCliCommand, type NetworkCliIo } from './cli-support.js';
 export { formatStatus } from './lifecycle-commands.js';
+export { createUpCommand } from './up-extension.js';
+export type { UpExtension } from './up-extension.js';

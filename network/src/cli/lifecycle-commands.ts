@@ -5,6 +5,8 @@ import { readManifest } from '../runtime/manifest-store.js';
 import { downNetwork, networkStatus, type NetworkStatus } from '../runtime/network-control.js';
 import { purgeNetwork } from '../runtime/purge-network.js';
 import { upNetwork } from '../runtime/up-network.js';
+import type { ExtraServicesProvider } from '../runtime/extra-services.js';
+import { formatServices } from './services-format.js';
 import { DATA_DIR_OPTION, defaultDataDir, parseOrUsage, reportFailure, usageProblem, type NetworkCliCommand, type NetworkCliIo } from './cli-support.js';
 
 const UP_USAGE = `speedledger up [--data-dir DIR] [--orderers 4] [--base-port 7050|auto] [--package FILE] [--skip-deploy]
@@ -39,12 +41,12 @@ function printWhere(io: NetworkCliIo, manifest: Awaited<ReturnType<typeof upNetw
   io.stdout.write(`${lines.join('\n')}\n`);
 }
 
-/** `speedledger up`. */
-export const upCommand: NetworkCliCommand = {
+/** `speedledger up`; `services` come from a composer (see up-extension.ts), never from the command line here. */
+export const upCommand: NetworkCliCommand & { run(args: string[], io: NetworkCliIo, services?: ExtraServicesProvider): Promise<number> } = {
   path: ['up'],
   summary: 'Start (or restart) the embedded multi-organisation network',
   usage: UP_USAGE,
-  async run(args, io) {
+  async run(args, io, services?: ExtraServicesProvider) {
     const parsed = parseOrUsage(args, { ...DATA_DIR_OPTION, orderers: { type: 'string' }, 'base-port': { type: 'string' }, package: { type: 'string' }, 'skip-deploy': { type: 'boolean', default: false } }, UP_USAGE, io);
     if (parsed === undefined) return 2;
     const { values } = parsed;
@@ -61,6 +63,7 @@ export const upCommand: NetworkCliCommand = {
         ...(values.package === undefined ? {} : { packageFile: values.package }),
         deploy: values['skip-deploy'] !== true,
         log: (line) => io.stderr.write(`${line}\n`),
+        ...(services === undefined ? {} : { services }),
       });
       printWhere(io, manifest);
       return 0;
@@ -127,6 +130,7 @@ export function formatStatus(status: NetworkStatus): string {
       lines.push(`         ${cc.name} ${cc.version} seq ${cc.sequence} ${cc.running ? 'running' : 'not running'}${cc.refusal === undefined ? '' : ` refused: ${cc.refusal}`}`);
     }
   }
+  lines.push(...formatServices(status.services ?? []));
   return `${lines.join('\n')}\n`;
 }
 
@@ -141,7 +145,7 @@ export const statusCommand: NetworkCliCommand = {
     try {
       const status = await networkStatus(parsed.values['data-dir'] ?? defaultDataDir());
       io.stdout.write(parsed.values.json === true ? `${JSON.stringify(status, null, 2)}\n` : formatStatus(status));
-      return status.members.every((m) => m.healthy) ? 0 : 1;
+      return status.members.every((m) => m.healthy) && (status.services ?? []).every((s) => s.healthy) ? 0 : 1;
     } catch (error) {
       return reportFailure(io, 'status', error, parsed.values.json === true);
     }

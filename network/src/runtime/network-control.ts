@@ -8,6 +8,7 @@ import { expectedIdentity } from './member-identity-check.js';
 import { memberHealth, withOrdererStates, type MemberHealth } from './member-health.js';
 import { livePid, signalPid, spawnMember, stopMember } from './process-control.js';
 import { stopSupervisor } from './supervisor.js';
+import { servicesStatus, stopServices, type ServiceHealthStatus } from './extra-services.js';
 import { connectionProfileFile } from '../config/connection-profile.js';
 
 /** `speedledger down`: SIGTERM every member (orderers last), SIGKILL after `graceMs`. Idempotent. Returns the names it stopped. */
@@ -15,7 +16,8 @@ export async function downNetwork(dataDir: string, graceMs = 10_000): Promise<st
   const manifest = await readManifest(dataDir);
   // First, or it would restart the members being stopped.
   await stopSupervisor(manifest.dataDir);
-  const stopped: string[] = [];
+  // Then the extra services (the ingest API drains its in-flight transactions while peers still run).
+  const stopped: string[] = await stopServices(manifest.dataDir);
   const peers = manifest.processes.filter((p) => p.kind === 'peer');
   const orderers = manifest.processes.filter((p) => p.kind === 'orderer');
   for (const group of [peers, orderers]) {
@@ -31,6 +33,8 @@ export interface NetworkStatus {
   readonly channel: string;
   readonly chaincode: { readonly name: string; readonly version: string; readonly sequence: number; readonly packageSha256?: string; readonly deployed: boolean };
   readonly members: readonly MemberHealth[];
+  /** The extra services `up` started (ingest tier, dashboard), if any. */
+  readonly services?: readonly ServiceHealthStatus[];
 }
 
 /** Every member's health and height (peers' `/status`, orderers' `/metrics`) plus the channel and chaincode. */
@@ -51,6 +55,7 @@ export async function networkStatus(dataDir: string): Promise<NetworkStatus> {
     dataDir: manifest.dataDir, channel: manifest.channel,
     chaincode: { name, version, sequence, deployed, ...(packageSha256 === undefined ? {} : { packageSha256 }) },
     members,
+    services: await servicesStatus(manifest.dataDir),
   };
 }
 

@@ -58,20 +58,39 @@ export function isAlive(pid: number): boolean {
 export async function spawnMember(dataDir: string, member: ManifestProcess, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const running = await livePid(member);
   if (running !== undefined) return running;
-  await mkdir(dirname(member.logFile), { recursive: true });
-  await mkdir(dirname(member.pidFile), { recursive: true });
-  const log = await open(member.logFile, 'a');
+  return spawnDetached({ name: member.name, program: process.execPath, args: memberCommand(member), cwd: dataDir, logFile: member.logFile, pidFile: member.pidFile, env });
+}
+
+/** What {@link spawnDetached} starts. */
+export interface DetachedProcess {
+  readonly name: string;
+  readonly program: string;
+  readonly args: readonly string[];
+  readonly cwd: string;
+  readonly logFile: string;
+  readonly pidFile: string;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+/**
+ * Starts a process detached (own process group, survives the caller), stdout and stderr
+ * appended to its log file, pid written to its pid file: members and extra services alike.
+ */
+export async function spawnDetached(what: DetachedProcess): Promise<number> {
+  await mkdir(dirname(what.logFile), { recursive: true });
+  await mkdir(dirname(what.pidFile), { recursive: true });
+  const log = await open(what.logFile, 'a');
   try {
-    const child = spawn(process.execPath, memberCommand(member), { cwd: dataDir, detached: true, stdio: ['ignore', log.fd, log.fd], env });
+    const child = spawn(what.program, [...what.args], { cwd: what.cwd, detached: true, stdio: ['ignore', log.fd, log.fd], env: what.env });
     const pid = await new Promise<number>((resolve, reject) => {
       child.once('error', reject);
       child.once('spawn', () => resolve(child.pid!));
     });
     child.unref();
-    await writeFile(member.pidFile, `${pid}\n`);
+    await writeFile(what.pidFile, `${pid}\n`);
     return pid;
   } catch (cause) {
-    throw new NetworkError('PROCESS_FAILED', `cannot start ${member.name}: ${(cause as Error).message}`, { name: member.name }, cause);
+    throw new NetworkError('PROCESS_FAILED', `cannot start ${what.name}: ${(cause as Error).message}`, { name: what.name }, cause);
   } finally {
     await log.close();
   }

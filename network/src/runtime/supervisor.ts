@@ -7,6 +7,7 @@ import { httpGet } from './http-probe.js';
 import { readManifest } from './manifest-store.js';
 import { isAlive, livePid, signalPid, spawnMember } from './process-control.js';
 import { RestartPolicy, type ProbeResult, type RestartPolicyOptions } from './restart-policy.js';
+import { superviseServices } from './service-supervision.js';
 
 /** Tuning of {@link runSupervisor}. */
 export interface SupervisorOptions extends RestartPolicyOptions {
@@ -86,6 +87,7 @@ export async function runSupervisor(dataDir: string, options: SupervisorOptions 
       graceUntil.set(member.name, Date.now() + grace);
       say('member-restarted', { name: member.name, reason: decision === 'respawn' ? 'exited' : probe, oldPid: pid ?? null, pid: fresh });
     }));
+    await superviseServices(dataDir, policy, graceUntil, grace, timeout, say);
     await new Promise((resolve) => setTimeout(resolve, interval));
   }
 }

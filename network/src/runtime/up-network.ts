@@ -9,6 +9,7 @@ import { generateMaterial } from '../material/generate-material.js';
 import { NETWORK_ORGS } from '../plan/network-orgs.js';
 import { planNetwork, portSpan, type NetworkPlan } from '../plan/network-plan.js';
 import { deployChaincode } from './chaincode-lifecycle.js';
+import { startExtraServices, type ExtraServicesProvider } from './extra-services.js';
 import { pollUntil } from './http-probe.js';
 import { readManifest, writeManifest } from './manifest-store.js';
 import { probeHealthy } from './member-health.js';
@@ -43,6 +44,12 @@ export interface UpOptions {
   readonly supervise?: boolean;
   /** How long to wait for each member's health endpoint (default 60 s). */
   readonly healthTimeoutMs?: number;
+  /**
+   * Extra services to start once the chaincode is deployed (Redis, the ingest API, the dashboard),
+   * supplied by the composer; supervised, shown by `status` and stopped by `down` like members.
+   * Omitted: services recorded by an earlier `up` are left as they are.
+   */
+  readonly services?: ExtraServicesProvider;
 }
 
 /** lr-chaincode's package file, where `npm run package -w lr-chaincode` writes it. */
@@ -164,5 +171,6 @@ export async function upNetwork(options: UpOptions): Promise<NetworkManifest> {
       throw new NetworkError('DEPLOY_FAILED', `deploying ${manifest.chaincode.name} failed: ${(cause as Error).message}`, { dataDir }, cause);
     }
   }
+  if (options.services !== undefined) await startExtraServices(dataDir, manifest, options.services, log);
   return manifest;
 }

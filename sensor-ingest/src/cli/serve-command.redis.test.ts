@@ -1,4 +1,5 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateOrganization, identityMspDir, writeOrganization } from '@speedledger/orderer-bft';
@@ -57,7 +58,7 @@ describe.skipIf(redisMissing())('ingest serve with the ledger unreachable', () =
     const io = { stdout: { write: () => true }, stderr: { write: (t: string) => (err += t) } };
     const running = serveCommand.run([
       '--connection-profile', profile, '--msp-id', 'CityOperatorMSP', '--msp-dir', mspDir, '--redis', live.url,
-      '--listen', `127.0.0.1:${port}`, '--log-level', 'silent', '--api-only',
+      '--listen', `127.0.0.1:${port}`, '--log-level', 'silent', '--api-only', '--operator-key-file', join(dir, 'keys', 'operator-key'),
     ], io);
     const base = `http://127.0.0.1:${port}`;
     try {
@@ -70,6 +71,18 @@ describe.skipIf(redisMissing())('ingest serve with the ledger unreachable', () =
       expect(posted.status).toBe(503);
       expect(posted.headers.get('retry-after')).toBe('2');
       expect(((await posted.json()) as { error: string }).error).toBe('REGISTRY_UNAVAILABLE');
+      // The operator key it created at start: only its owner can read it, and it opens the operator routes.
+      await waitFor(`${base}/healthz`);
+      const keyFile = join(dir, 'keys', 'operator-key');
+      let key = '';
+      for (let i = 0; i < 100 && key === ''; i += 1) {
+        key = (await readFile(keyFile, 'utf8').catch(() => '')).trim();
+        if (key === '') await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(key).toMatch(/^sl_/);
+      expect((await stat(keyFile)).mode & 0o777).toBe(0o600);
+      expect((await fetch(`${base}/v1/stats`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(200);
+      expect((await fetch(`${base}/v1/stats`, { headers: { authorization: 'Bearer sl_nope' } })).status).toBe(401);
       const client = live.client();
       try {
         expect(await client.scard('ingest:open')).toBe(0);
@@ -83,4 +96,22 @@ describe.skipIf(redisMissing())('ingest serve with the ledger unreachable', () =
     expect(err).toContain(`ingest API on ${base}`);
     await expect(fetch(`${base}/healthz`)).rejects.toThrow();
   }, 60_000);
+
+  it('a start that fails (listen port taken) reports EADDRINUSE and exits 1', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as AddressInfo).port;
+    let err = '';
+    const io = { stdout: { write: () => true }, stderr: { write: (t: string) => (err += t) } };
+    try {
+      const code = await serveCommand.run([
+        '--connection-profile', profile, '--msp-id', 'CityOperatorMSP', '--msp-dir', mspDir, '--redis', live.url,
+        '--listen', `127.0.0.1:${port}`, '--log-level', 'silent', '--api-only',
+      ], io);
+      expect(code).toBe(1);
+      expect(err).toContain('EADDRINUSE');
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
+  }, 30_000);
 });

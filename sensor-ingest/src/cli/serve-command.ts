@@ -1,7 +1,11 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { connectGateway } from '@speedledger/ledger-client';
 import { Prng } from '@speedledger/orderer-bft/sim';
-import { pino, type Level } from 'pino';
-import { startIngestService, redisConnection } from '../runtime/ingest-service.js';
+import { pino, type Level, type Logger } from 'pino';
+import { hashApiKey, newApiKey } from '../auth/operator-keys.js';
+import { startIngestService, redisConnection, type IngestService } from '../runtime/ingest-service.js';
+import { followRegistryEvents } from '../runtime/registry-event-follower.js';
 import { startIngestWorker } from '../worker/ingest-worker.js';
 import { parseOrUsage, positiveInt, reportFailure, usageProblem, type IngestCliCommand } from './cli-support.js';
 
@@ -10,13 +14,16 @@ const USAGE = `speedledger ingest serve --connection-profile FILE --msp-id ID --
     [--channel speedledger] [--chaincode lr-chaincode] [--peer NAME]
     [--high-water 100000] [--max-batch 100] [--max-wait-ms 200] [--concurrent-batches 4]
     [--max-attempts 8] [--api-only] [--allow-weak-durability] [--log-level info]
+    [--operator-key-file FILE]
 
 Runs the ingest API (POST /v1/readings, GET /v1/readings/:meterId/:seq, /v1/openapi.json,
 /healthz, /readyz, /metrics) and, unless --api-only, the workers that commit the queued readings
 in SubmitReadings transactions through the gateway peer of the given connection profile (any
 Fabric network: the embedded one or a real one). Redis must run with appendonly yes and
 appendfsync always (what "202" promises); --allow-weak-durability starts anyway. Logs are JSON
-lines (pino) on stdout. SIGINT/SIGTERM drain in-flight transactions and stop.`;
+lines (pino) on stdout. SIGINT/SIGTERM drain in-flight transactions and stop.
+--operator-key-file: when FILE does not exist, an operator key ("operator") is created at start
+and written there (mode 0600) — what "speedledger up" uses; an existing FILE is left alone.`;
 
 const LEVELS: readonly string[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -33,6 +40,7 @@ export const serveCommand: IngestCliCommand = {
       'high-water': { type: 'string', default: '100000' }, 'max-batch': { type: 'string', default: '100' }, 'max-wait-ms': { type: 'string', default: '200' },
       'concurrent-batches': { type: 'string', default: '4' }, 'max-attempts': { type: 'string', default: '8' },
       'api-only': { type: 'boolean', default: false }, 'allow-weak-durability': { type: 'boolean', default: false }, 'log-level': { type: 'string', default: 'info' },
+      'operator-key-file': { type: 'string' },
     }, USAGE, io);
     if (parsed === undefined) return 2;
     const v = parsed.values;
@@ -63,7 +71,10 @@ export const serveCommand: IngestCliCommand = {
       const service = await startIngestService({
         redisUrl: v.redis!, prefix: v.prefix!, host: listen[1]!, port: Number(listen[2]), ledger, log,
         limits: { highWater: numbers.highWater!, maxBatchItems: numbers.maxBatch! },
-        registryCache: { positiveTtlMs: 5_000 },
+        // Revocations arrive as ledger events within a block; the TTL is the slow safety net
+        // (every cached meter re-read at least every 5 minutes) for anything the stream missed.
+        registryEvents: followRegistryEvents(ledger),
+        registryCache: { positiveTtlMs: 300_000 },
         allowWeakDurability: v['allow-weak-durability']!,
         ...(v['api-only'] ? {} : {
           startWorker: ({ store, queue, prefix }) => startIngestWorker(store, queue, ledger, {
@@ -72,6 +83,7 @@ export const serveCommand: IngestCliCommand = {
           }, log),
         }),
       });
+      if (v['operator-key-file'] !== undefined) await ensureOperatorKeyFile(v['operator-key-file'], service, log);
       io.stderr.write(`ingest API on ${service.url} (Redis ${v.redis}, prefix ${v.prefix})\n`);
       await new Promise<void>((resolve) => {
         const stop = (): void => resolve();
@@ -88,3 +100,19 @@ export const serveCommand: IngestCliCommand = {
     }
   },
 };
+
+/**
+ * The operator key of `file` (0600), created when the file does not exist, registered (by its
+ * hash, idempotently) in this Redis either way — a fresh Redis behind an old data dir still
+ * accepts it. The key itself never reaches a log.
+ */
+async function ensureOperatorKeyFile(file: string, service: IngestService, log: Logger): Promise<void> {
+  let key = (await readFile(file, 'utf8').catch(() => '')).trim();
+  if (key === '') {
+    key = newApiKey();
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, `${key}\n`, { mode: 0o600 });
+    log.info({ file }, 'operator API key created');
+  }
+  await service.operators.addHash('operator', hashApiKey(key));
+}

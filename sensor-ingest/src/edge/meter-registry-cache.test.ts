@@ -73,4 +73,18 @@ describe('MeterRegistryCache', () => {
     fail = false;
     expect((await cache.lookup(a.meterId))?.status).toBe('ACTIVE');
   });
+
+  it('clear forgets every entry: each meter is read from the ledger again', async () => {
+    const ledger = new MemoryLedger();
+    ledger.register(a);
+    const { calls, source } = counting(ledger);
+    const cache = new MeterRegistryCache(source, { now: () => 0 });
+    await cache.lookup(a.meterId);
+    await cache.lookup(a.meterId);
+    expect(calls).toEqual([a.meterId]);
+    cache.clear();
+    expect(cache.size).toBe(0);
+    await cache.lookup(a.meterId);
+    expect(calls).toEqual([a.meterId, a.meterId]);
+  });
 });

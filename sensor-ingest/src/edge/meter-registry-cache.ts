@@ -76,6 +76,11 @@ export class MeterRegistryCache {
     }
   }
 
+  /** Forgets every entry (events may have been missed): each meter is re-read on its next reading. */
+  clear(): void {
+    this.#entries.clear();
+  }
+
   /** Number of cached entries (for /metrics). */
   get size(): number {
     return this.#entries.size;

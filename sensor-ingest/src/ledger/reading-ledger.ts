@@ -18,7 +18,11 @@ export interface RegistryEvent {
   readonly meterId: string;
 }
 
-/** A source of registry events; `close` stops delivery. */
+/**
+ * A source of registry events; `close` stops delivery. `onError` reports a lost stream (the
+ * source reconnects by itself); `onResync` says events may have been missed (reconnected without
+ * a known position), so everything cached from the registry must be re-read.
+ */
 export interface RegistryEvents {
-  subscribe(onEvent: (event: RegistryEvent) => void, onError: (error: unknown) => void): Promise<{ close(): void }>;
+  subscribe(onEvent: (event: RegistryEvent) => void, onError: (error: unknown) => void, onResync?: () => void): Promise<{ close(): void }>;
 }

@@ -88,23 +88,41 @@ export async function startIngestService(options: IngestServiceOptions & { allow
   queue.queue.on('error', (error) => options.log.warn({ err: error }, 'queue connection error'));
   const registry = new MeterRegistryCache(options.ledger, options.registryCache);
   const operators = new OperatorKeys(redis, store.operatorsKey);
-  const subscription = options.registryEvents
-    ? await options.registryEvents.subscribe((event) => registry.apply(event), (error) => options.log.warn({ err: error }, 'registry event stream failed'))
-    : undefined;
-  const app = await buildApi(
-    { store, queue, registry, operators, log: options.log, ledgerReachable: async () => void (await options.ledger.getMeter('__readyz__').catch((e: unknown) => notFoundIsFine(e))) },
-    { ...DEFAULT_API_LIMITS, ...options.limits },
-  );
-  const worker = options.startWorker ? await options.startWorker({ store, queue, redisUrl: options.redisUrl, prefix }) : undefined;
-  await app.listen({ host: options.host, port: options.port });
-  const address = app.server.address();
+  let subscription: { close(): void } | undefined;
+  let app: FastifyInstance | undefined;
+  let worker: ServiceWorker | undefined;
+  try {
+    subscription = options.registryEvents
+      ? await options.registryEvents.subscribe(
+        (event) => registry.apply(event),
+        (error) => options.log.warn({ err: error }, 'registry event stream failed; reconnecting'),
+        () => registry.clear(),
+      )
+      : undefined;
+    app = await buildApi(
+      { store, queue, registry, operators, log: options.log, ledgerReachable: async () => void (await options.ledger.getMeter('__readyz__').catch((e: unknown) => notFoundIsFine(e))) },
+      { ...DEFAULT_API_LIMITS, ...options.limits },
+    );
+    worker = options.startWorker ? await options.startWorker({ store, queue, redisUrl: options.redisUrl, prefix }) : undefined;
+    await app.listen({ host: options.host, port: options.port });
+  } catch (error) {
+    // A failed start (port taken, ledger events refused …) must not leave timers and sockets that keep the process alive.
+    await app?.close().catch(() => undefined);
+    await worker?.close().catch(() => undefined);
+    subscription?.close();
+    await queue.close().catch(() => undefined);
+    redis.disconnect();
+    throw error;
+  }
+  const api = app;
+  const address = api.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : options.port;
   const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
   options.log.info({ url, prefix, worker: worker !== undefined }, 'ingest API listening');
   return {
-    app, store, queue, operators, url, port,
+    app: api, store, queue, operators, url, port,
     async close() {
-      await app.close();
+      await api.close();
       await worker?.close();
       subscription?.close();
       await queue.close();
