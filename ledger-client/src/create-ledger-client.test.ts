@@ -2,6 +2,7 @@ import { deriveMeterSigner, encodeSignedDlr1 } from '@speedledger/datasets';
 import { describe, expect, it } from 'vitest';
 import { createLedgerClient } from './create-ledger-client.js';
 import { LedgerError } from './errors/ledger-error.js';
+import { EventQueue } from './events/event-queue.js';
 import type { Committed } from './ledger-client.js';
 import type { LedgerCall, LedgerTransport } from './ledger-transport.js';
 
@@ -22,6 +23,10 @@ function scriptedTransport(answer: (call: LedgerCall) => Uint8Array | Error): Le
       const result = answer(call);
       if (result instanceof Error) throw result;
       return { transactionId: 'tx1', blockNumber: 9n, result };
+    },
+    async chaincodeEvents(chaincode: string, startBlock?: bigint) {
+      transport.calls.push({ chaincode, fn: 'events', args: startBlock === undefined ? [] : [String(startBlock)] });
+      return new EventQueue(() => undefined);
     },
     async close() {
       transport.closed += 1;

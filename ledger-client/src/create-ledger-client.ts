@@ -89,6 +89,13 @@ export function createLedgerClient(transport: LedgerTransport, chaincode: string
     async submit(fn, args, options) {
       return submit(requireFn(fn), [...args], options?.chaincode);
     },
+    async chaincodeEvents(request = {}) {
+      live();
+      if (request.startBlock !== undefined && (typeof request.startBlock !== 'bigint' || request.startBlock < 0n)) {
+        throw new LedgerError('INVALID_ARGUMENT', `startBlock must be a non-negative bigint, got ${String(request.startBlock)}`, { stage: 'events' });
+      }
+      return transport.chaincodeEvents(request.chaincode ?? chaincode, request.startBlock);
+    },
     async close() {
       if (closed) return;
       closed = true;

@@ -8,6 +8,7 @@ export type {
   SubmittedReading, TimeWindow,
 } from './ledger-client.js';
 export { DEFAULT_TIMEOUTS } from './ledger-client.js';
+export type { ChaincodeEventsRequest, ChaincodeEventStream, LedgerChaincodeEvent } from './events/chaincode-events.js';
 export { LEDGER_ERROR_CODES, LedgerError, type LedgerErrorCode, type LedgerErrorDetails, type LedgerStage } from './errors/ledger-error.js';
 export { fromGatewayError, validationCodeName, type FailureContext } from './errors/gateway-error-mapping.js';
 export { fromFabricNetworkError } from './errors/fabric-network-error-mapping.js';

@@ -1,5 +1,6 @@
 import type { ContractErrorCode, MeasurementRecord, MeterRecord } from '@speedledger/lr-chaincode/contract';
 import type { SiteParameters } from '@speedledger/lr-chaincode/core';
+import type { ChaincodeEventsRequest, ChaincodeEventStream } from './events/chaincode-events.js';
 
 /** A chaincode argument: text, or raw bytes passed unchanged (e.g. a DLR1 reading). */
 export type LedgerArgument = string | Uint8Array;
@@ -88,6 +89,11 @@ export interface LedgerClient {
   evaluate(fn: string, args: readonly LedgerArgument[], options?: CallOptions): Promise<Uint8Array>;
   /** Submits any chaincode function and waits for its VALID commit. */
   submit(fn: string, args: readonly LedgerArgument[], options?: CallOptions): Promise<Committed<Uint8Array>>;
+  /**
+   * Follows the chaincode's events (`MeterRegistered`, `MeterRevoked`, `ReadingsSubmitted`, …) of
+   * VALID transactions as the client's peer commits them; see {@link ChaincodeEventStream}.
+   */
+  chaincodeEvents(request?: ChaincodeEventsRequest): Promise<ChaincodeEventStream>;
   /** Closes the connection; calls after close fail. Idempotent. */
   close(): Promise<void>;
 }

@@ -1,3 +1,4 @@
+import type { ChaincodeEventStream } from './events/chaincode-events.js';
 import type { Committed, LedgerArgument } from './ledger-client.js';
 
 /** One chaincode invocation. */
@@ -17,5 +18,7 @@ export interface LedgerTransport {
   readonly library: string;
   evaluate(call: LedgerCall): Promise<Uint8Array>;
   submit(call: LedgerCall): Promise<Committed<Uint8Array>>;
+  /** Chaincode events of `chaincode` from `startBlock` (default: the next commit), from the client's peer. */
+  chaincodeEvents(chaincode: string, startBlock?: bigint): Promise<ChaincodeEventStream>;
   close(): Promise<void>;
 }

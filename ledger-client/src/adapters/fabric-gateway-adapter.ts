@@ -1,10 +1,11 @@
 import { createPrivateKey } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
-import { connect, hash, signers, type Contract, type Gateway, type Network } from '@hyperledger/fabric-gateway';
+import { connect, hash, signers, type ChaincodeEvent, type CloseableAsyncIterable, type Contract, type Gateway, type Network } from '@hyperledger/fabric-gateway';
 import { selectPeer, type GrpcEndpoint } from '../connection-profile.js';
 import { createLedgerClient } from '../create-ledger-client.js';
 import { fromGatewayError, type FailureContext } from '../errors/gateway-error-mapping.js';
 import { DEFAULT_TIMEOUTS, type ConnectOptions, type LedgerClient, type StageTimeouts } from '../ledger-client.js';
+import type { ChaincodeEventStream, LedgerChaincodeEvent } from '../events/chaincode-events.js';
 import type { LedgerCall, LedgerTransport } from '../ledger-transport.js';
 import { loadClientIdentity, loadConnectionProfile } from './load-connection.js';
 
@@ -72,6 +73,32 @@ class FabricGatewayTransport implements LedgerTransport {
     } catch (error) {
       throw fromGatewayError(error, context(stage));
     }
+  }
+
+  async chaincodeEvents(chaincode: string, startBlock?: bigint): Promise<ChaincodeEventStream> {
+    const context: FailureContext = { stage: 'events', chaincode, fn: 'ChaincodeEvents' };
+    let events: CloseableAsyncIterable<ChaincodeEvent>;
+    try {
+      events = await this.#network.getChaincodeEvents(chaincode, startBlock === undefined ? {} : { startBlock });
+    } catch (error) {
+      throw fromGatewayError(error, context);
+    }
+    return {
+      close: () => events.close(),
+      async *[Symbol.asyncIterator](): AsyncGenerator<LedgerChaincodeEvent> {
+        try {
+          for await (const event of events) {
+            yield { blockNumber: event.blockNumber, transactionId: event.transactionId, chaincode: event.chaincodeName, eventName: event.eventName, payload: event.payload };
+          }
+        } catch (error) {
+          // close() cancels the call: that is the end of the stream, not a failure.
+          if ((error as { code?: unknown }).code === grpc.status.CANCELLED) return;
+          throw fromGatewayError(error, context);
+        } finally {
+          events.close();
+        }
+      },
+    };
   }
 
   async close(): Promise<void> {

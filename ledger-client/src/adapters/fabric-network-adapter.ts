@@ -1,10 +1,12 @@
-import type { CommitListener, Contract, Gateway, Network, QueryHandler, QueryHandlerFactory } from 'fabric-network';
+import type { CommitListener, Contract, ContractEvent, Gateway, Network, QueryHandler, QueryHandlerFactory } from 'fabric-network';
 import type { TxEventHandler, TxEventHandlerFactory } from 'fabric-network/lib/impl/event/transactioneventhandler.js';
 import { organizationOf, withStaticChannel } from '../connection-profile.js';
 import { createLedgerClient } from '../create-ledger-client.js';
 import type { FailureContext } from '../errors/gateway-error-mapping.js';
 import { fromFabricNetworkError } from '../errors/fabric-network-error-mapping.js';
 import { LedgerError } from '../errors/ledger-error.js';
+import type { ChaincodeEventStream } from '../events/chaincode-events.js';
+import { EventQueue } from '../events/event-queue.js';
 import { DEFAULT_TIMEOUTS, type ConnectOptions, type LedgerClient, type StageTimeouts } from '../ledger-client.js';
 import type { LedgerCall, LedgerTransport } from '../ledger-transport.js';
 import { loadClientIdentity, loadConnectionProfile } from './load-connection.js';
@@ -151,6 +153,28 @@ class FabricNetworkTransport implements LedgerTransport {
       throw new LedgerError('COMMIT_FAILED', `no commit event seen for ${transactionId}`, { stage: 'commit', transactionId, ids: { chaincode: call.chaincode, fn: call.fn } });
     }
     return { transactionId, blockNumber: watch.blockNumber, result: new Uint8Array(result) };
+  }
+
+  /**
+   * Over the contract listener (full blocks from the peer's Deliver service; fabric-network keeps
+   * only VALID transactions' events and reconnects by itself, so this stream ends only on close).
+   */
+  async chaincodeEvents(chaincode: string, startBlock?: bigint): Promise<ChaincodeEventStream> {
+    const contract = this.#contract(chaincode);
+    const listener = async (event: ContractEvent): Promise<void> => {
+      const transaction = event.getTransactionEvent();
+      queue.push({
+        blockNumber: BigInt(transaction.getBlockEvent().blockNumber.toString()), transactionId: transaction.transactionId,
+        chaincode: event.chaincodeId, eventName: event.eventName, payload: new Uint8Array(event.payload ?? Buffer.alloc(0)),
+      });
+    };
+    const queue = new EventQueue(() => contract.removeContractListener(listener));
+    try {
+      await contract.addContractListener(listener, { type: 'full', ...(startBlock === undefined ? {} : { startBlock: Number(startBlock) }) });
+    } catch (error) {
+      throw fromFabricNetworkError(error, { stage: 'events', chaincode, fn: 'addContractListener' });
+    }
+    return queue;
   }
 
   async close(): Promise<void> {

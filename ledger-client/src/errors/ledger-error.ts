@@ -30,7 +30,7 @@ export const LEDGER_ERROR_CODES = [
 export type LedgerErrorCode = (typeof LEDGER_ERROR_CODES)[number];
 
 /** Where in a transaction's life the failure happened. */
-export type LedgerStage = 'connect' | 'evaluate' | 'endorse' | 'submit' | 'commit' | 'decode';
+export type LedgerStage = 'connect' | 'evaluate' | 'endorse' | 'submit' | 'commit' | 'decode' | 'events';
 
 /** Optional facts attached to a {@link LedgerError}. */
 export interface LedgerErrorDetails {

@@ -37,6 +37,8 @@ async function waitForPing(port: number, proc: ChildProcess, output: () => strin
   while (Date.now() < deadline) {
     if (proc.exitCode !== null) throw new Error(`redis-server exited ${proc.exitCode}:\n${output()}`);
     const client = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    // Refused connections while it starts are expected; connect() reports them.
+    client.on('error', () => undefined);
     try {
       await client.connect();
       if ((await client.ping()) === 'PONG') return;
