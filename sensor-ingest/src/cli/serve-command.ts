@@ -9,14 +9,17 @@ const USAGE = `speedledger ingest serve --connection-profile FILE --msp-id ID --
     [--listen 127.0.0.1:8787] [--redis redis://127.0.0.1:6379] [--prefix ingest]
     [--channel speedledger] [--chaincode lr-chaincode] [--peer NAME]
     [--high-water 100000] [--max-batch 100] [--max-wait-ms 200] [--concurrent-batches 4]
-    [--max-attempts 8] [--api-only] [--allow-weak-durability] [--log-level info]
+    [--max-attempts 8] [--lease-ms 130000] [--lock-ms 30000] [--api-only]
+    [--allow-weak-durability] [--log-level info]
 
 Runs the ingest API (POST /v1/readings, GET /v1/readings/:meterId/:seq, /v1/openapi.json,
 /healthz, /readyz, /metrics) and, unless --api-only, the workers that commit the queued readings
 in SubmitReadings transactions through the gateway peer of the given connection profile (any
 Fabric network: the embedded one or a real one). Redis must run with appendonly yes and
 appendfsync always (what "202" promises); --allow-weak-durability starts anyway. Logs are JSON
-lines (pino) on stdout. SIGINT/SIGTERM drain in-flight transactions and stop.`;
+lines (pino) on stdout. SIGINT/SIGTERM drain in-flight transactions and stop. A worker killed
+outright leaves its per-meter leases (--lease-ms) and job locks (--lock-ms) behind: the other
+workers take its readings over once those expire; keep --lease-ms above the longest submit.`;
 
 const LEVELS: readonly string[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -32,6 +35,7 @@ export const serveCommand: IngestCliCommand = {
       channel: { type: 'string', default: 'speedledger' }, chaincode: { type: 'string', default: 'lr-chaincode' }, peer: { type: 'string' },
       'high-water': { type: 'string', default: '100000' }, 'max-batch': { type: 'string', default: '100' }, 'max-wait-ms': { type: 'string', default: '200' },
       'concurrent-batches': { type: 'string', default: '4' }, 'max-attempts': { type: 'string', default: '8' },
+      'lease-ms': { type: 'string', default: '130000' }, 'lock-ms': { type: 'string', default: '30000' },
       'api-only': { type: 'boolean', default: false }, 'allow-weak-durability': { type: 'boolean', default: false }, 'log-level': { type: 'string', default: 'info' },
     }, USAGE, io);
     if (parsed === undefined) return 2;
@@ -42,6 +46,7 @@ export const serveCommand: IngestCliCommand = {
     const numbers = {
       highWater: positiveInt(v['high-water']), maxBatch: positiveInt(v['max-batch'], 100), maxWaitMs: positiveInt(v['max-wait-ms'], 60_000),
       maxConcurrentBatches: positiveInt(v['concurrent-batches'], 64), maxAttempts: positiveInt(v['max-attempts'], 1000),
+      leaseMs: positiveInt(v['lease-ms'], 3_600_000), lockMs: positiveInt(v['lock-ms'], 3_600_000),
     };
     const bad = Object.entries(numbers).find(([, n]) => n === undefined);
     if (bad) return usageProblem(io, `--${bad[0].replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} must be a positive integer in range`, USAGE);
@@ -69,6 +74,7 @@ export const serveCommand: IngestCliCommand = {
           startWorker: ({ store, queue, prefix }) => startIngestWorker(store, queue, ledger, {
             connection: redisConnection(v.redis!), bullPrefix: `${prefix}:bull`, random: () => prng.float(),
             maxBatch: numbers.maxBatch!, maxWaitMs: numbers.maxWaitMs!, maxConcurrentBatches: numbers.maxConcurrentBatches!, maxAttempts: numbers.maxAttempts!,
+            leaseMs: numbers.leaseMs!, lockDurationMs: numbers.lockMs!,
           }, log),
         }),
       });

@@ -72,6 +72,8 @@ export interface FeedFigures {
 /** What {@link runFeed} returns. */
 export interface FeedResult {
   readonly reconciliation: FeedReconciliation;
+  /** Every generated reading and its hand-off (for a check against the ledger itself). */
+  readonly readings: readonly FedReading[];
   readonly figures: FeedFigures;
 }
 
@@ -237,7 +239,7 @@ export async function runFeed(options: FeedOptions): Promise<FeedResult> {
   const feedS = (feedEnd - started) / 1000;
   const commitSpanS = firstReceiptAt !== undefined && lastCommitAt > firstReceiptAt ? (lastCommitAt - firstReceiptAt) / 1000 : null;
   return {
-    reconciliation,
+    reconciliation, readings: fed,
     figures: {
       feedS, offeredPerS: fed.length / Math.max(feedS, 1e-3), acceptedPerS: accepted / Math.max(feedS, 1e-3),
       committedPerS: commitSpanS ? reconciliation.committed / commitSpanS : 0,

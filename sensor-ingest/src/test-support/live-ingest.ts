@@ -58,6 +58,8 @@ export interface LiveIngestOptions {
   readonly timeouts?: Partial<StageTimeouts>;
   /** Orderer replicas (default 4). */
   readonly orderers?: number;
+  /** false: no network supervisor (a test that stops members must not see them respawned). Default true. */
+  readonly supervise?: boolean;
   /** pino level of the API and workers (default `$INGEST_TEST_LOG` or `silent`). */
   readonly logLevel?: string;
 }
@@ -130,7 +132,7 @@ export async function startLiveIngest(options: LiveIngestOptions = {}): Promise<
   try {
     const basePort = await freeBasePort(portSpan(options.orderers ?? 4));
     cleanups.push(() => downNetwork(dataDir, 5_000));
-    const manifest = await upNetwork({ dataDir, basePort, healthTimeoutMs: 120_000, ...(options.orderers ? { orderers: options.orderers } : {}) });
+    const manifest = await upNetwork({ dataDir, basePort, healthTimeoutMs: 120_000, ...(options.supervise === false ? { supervise: false } : {}), ...(options.orderers ? { orderers: options.orderers } : {}) });
     const redis = await startRedis();
     cleanups.push(() => redis.stop());
     const registrar = await connect('inmetro', 'Registrar');
