@@ -52,6 +52,11 @@ describe.skipIf(missing !== undefined)('ingest fault suite: every 202 committed 
   const clients: Redis[] = [];
   const children: ServeProcess[] = [];
   let scenarioNumber = 0;
+  // Meter ids follow the fleet index (SP-000001 …) whatever the seed, so all scenarios share one
+  // registered fleet and keep apart by seq: scenario n numbers its readings from n·10^6.
+  const METERS = 3;
+  const SEED = 101;
+  let registered = false;
 
   beforeAll(async () => {
     live = await startLiveIngest({ meters: 1, readings: 1, register: 0, worker: false, supervise: false });
@@ -72,12 +77,13 @@ describe.skipIf(missing !== undefined)('ingest fault suite: every 202 committed 
    * Runs one scenario: registers a fresh fleet, starts the API (`--api-only`) and one worker
    * process on a fresh prefix, feeds it while `fault` runs, then reconciles with the ledger.
    */
-  async function scenario(options: { seed: number; durationMs: number; speedup: number; highWater?: number; workerArgs?: string[] }, fault: (s: Scenario) => Promise<void>): Promise<FeedResult> {
+  async function scenario(options: { jitterSeed: number; durationMs: number; speedup: number; highWater?: number; workerArgs?: string[] }, fault: (s: Scenario) => Promise<void>): Promise<FeedResult> {
     const n = ++scenarioNumber;
     const prefix = `fault${n}`;
-    const meters = 3;
-    const fleet = createReadingStream({ meters, seed: options.seed, speedup: Infinity }).fleet;
-    await live.registerMeters(fleet.meters);
+    const meters = METERS;
+    const fleet = createReadingStream({ meters, seed: SEED, speedup: Infinity }).fleet;
+    if (!registered) await live.registerMeters(fleet.meters);
+    registered = true;
     const redis = live.redis.client();
     clients.push(redis);
     const store = new ReadingStore(redis, prefix);
@@ -101,11 +107,11 @@ describe.skipIf(missing !== undefined)('ingest fault suite: every 202 committed 
       },
     };
     const client = new IngestHttpClient(api.url, operatorKey, 16, 10_000);
-    const prng = new Prng(options.seed);
+    const prng = new Prng(options.jitterSeed);
     try {
       const [result] = await Promise.all([
         runFeed({
-          meters, seed: options.seed, firstSeq: 1, client, random: () => prng.float(), ...realClock,
+          meters, seed: SEED, firstSeq: n * 1_000_000, client, random: () => prng.float(), ...realClock,
           plan: { profile: 'saopaulo', startTime: RUSH_HOUR, speedup: options.speedup, durationMs: options.durationMs },
           drainTimeoutMs: 300_000, settleTimeoutMs: 120_000,
         }),
@@ -120,7 +126,7 @@ describe.skipIf(missing !== undefined)('ingest fault suite: every 202 committed 
       expect(r.committed).toBe(r.generated);
       expect({ lost: ledger.lost, duplicated: ledger.duplicated, otherBytes: ledger.otherBytes }).toEqual({ lost: [], duplicated: [], otherBytes: [] });
       expect(ledger.exactlyOnce).toBe(r.accepted);
-      console.log(`fault scenario ${n} (seed ${options.seed}): ${JSON.stringify({ generated: r.generated, committed: r.committed, ledger: { exactlyOnce: ledger.exactlyOnce, resent: ledger.resent }, figures: result.figures })}`);
+      console.log(`fault scenario ${n} (jitter seed ${options.jitterSeed}): ${JSON.stringify({ generated: r.generated, committed: r.committed, ledger: { exactlyOnce: ledger.exactlyOnce, resent: ledger.resent }, figures: result.figures })}`);
       return result;
     } finally {
       client.close();
@@ -129,7 +135,7 @@ describe.skipIf(missing !== undefined)('ingest fault suite: every 202 committed 
 
   it('kill -9 of a worker mid-submit: another worker resolves its readings by lookup, none twice', async () => {
     let killedWhileSubmitted = 0;
-    await scenario({ seed: 101, durationMs: 12_000, speedup: 10 }, async (s) => {
+    await scenario({ jitterSeed: 101, durationMs: 12_000, speedup: 10 }, async (s) => {
       await until(async () => {
         for await (const key of s.store.openKeys()) {
           if ((await s.store.redis.hget(s.store.recordKey(key), 'status')) === 'submitted') return true;
@@ -147,7 +153,7 @@ describe.skipIf(missing !== undefined)('ingest fault suite: every 202 committed 
   });
 
   it('kill -9 of the API right after 202s: receipted readings commit, the meters retry the rest', async () => {
-    await scenario({ seed: 202, durationMs: 12_000, speedup: 10 }, async (s) => {
+    await scenario({ jitterSeed: 202, durationMs: 12_000, speedup: 10 }, async (s) => {
       await until(async () => ((await s.store.stats()).accepted ?? 0) >= 20, 60_000, '20 readings accepted');
       await s.api().kill();
       await sleep(2_000);
@@ -156,7 +162,7 @@ describe.skipIf(missing !== undefined)('ingest fault suite: every 202 committed 
   });
 
   it('kill -9 and restart of Redis: the AOF keeps every receipted reading, API and workers reconnect', async () => {
-    await scenario({ seed: 303, durationMs: 12_000, speedup: 10 }, async (s) => {
+    await scenario({ jitterSeed: 303, durationMs: 12_000, speedup: 10 }, async (s) => {
       await until(async () => ((await s.store.stats()).accepted ?? 0) >= 20, 60_000, '20 readings accepted');
       await live.redis.kill();
       await sleep(3_000);
@@ -167,7 +173,7 @@ describe.skipIf(missing !== undefined)('ingest fault suite: every 202 committed 
   it('2 of the 4 orderers stopped for 60 s (no quorum), then restarted: the backlog waits and drains', async () => {
     const orderers = live.manifest.processes.filter((p) => p.kind === 'orderer').slice(-2).map((p) => p.name);
     expect(orderers).toHaveLength(2);
-    await scenario({ seed: 404, durationMs: 20_000, speedup: 10, workerArgs: ['--max-attempts', '60'] }, async () => {
+    await scenario({ jitterSeed: 404, durationMs: 20_000, speedup: 10, workerArgs: ['--max-attempts', '60'] }, async () => {
       for (const name of orderers) await killProcess(live.dataDir, name, 'SIGTERM');
       await sleep(60_000);
       for (const name of orderers) await startProcess(live.dataDir, name);
@@ -175,7 +181,7 @@ describe.skipIf(missing !== undefined)('ingest fault suite: every 202 committed 
   });
 
   it('fill the queue past its high-water mark: 429s with Retry-After, the meters keep their readings, it drains', async () => {
-    const result = await scenario({ seed: 505, durationMs: 12_000, speedup: 20, highWater: 15 }, async () => undefined);
+    const result = await scenario({ jitterSeed: 505, durationMs: 12_000, speedup: 20, highWater: 15 }, async () => undefined);
     expect(result.figures.throttled).toBeGreaterThan(0);
     expect(result.figures.maxBacklog).toBeLessThanOrEqual(15);
   });

@@ -32,7 +32,7 @@ export interface ServeProcess {
  */
 export async function startServe(args: readonly string[], port?: number): Promise<ServeProcess> {
   const listenPort = port ?? (await freePorts(1, '127.0.0.1'))[0]!;
-  const child = spawn(process.execPath, ['--input-type=module', '-e', ENTRY, ...args, '--listen', `127.0.0.1:${listenPort}`], {
+  const child = spawn(process.execPath, ['--input-type=module', '-e', ENTRY, '--', ...args, '--listen', `127.0.0.1:${listenPort}`], {
     cwd: PACKAGE_DIR, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env },
   });
   let out = '';
