@@ -40,7 +40,7 @@ export async function startServe(args: readonly string[], port?: number): Promis
   child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
   const url = `http://127.0.0.1:${listenPort}`;
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + 180_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`ingest serve exited ${child.exitCode}:\n${out}`);
     try {
@@ -50,7 +50,7 @@ export async function startServe(args: readonly string[], port?: number): Promis
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`ingest serve did not come up within 60 s:\n${out}`);
+      throw new Error(`ingest serve did not come up within 180 s:\n${out}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
