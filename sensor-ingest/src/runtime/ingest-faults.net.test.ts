@@ -93,8 +93,9 @@ describe.skipIf(missing !== undefined)('ingest fault suite: every 202 committed 
     const apiArgs = [...common, '--api-only', '--high-water', String(options.highWater ?? 100_000)];
     const workerArgs = [...common, '--max-wait-ms', '200', '--max-batch', '50', '--lease-ms', '15000', '--lock-ms', '8000', '--max-attempts', '40', ...(options.workerArgs ?? [])];
     let api = await startServe(apiArgs);
+    children.push(api);
     let worker = await startServe(workerArgs);
-    children.push(api, worker);
+    children.push(worker);
     const s: Scenario = {
       api: () => api, worker: () => worker, store,
       async restartApi() {
