@@ -11,6 +11,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,11 +30,12 @@ const { values } = parseArgs({
   options: {
     seconds: { type: 'string', default: '15' },
     connections: { type: 'string', default: '100' },
-    readings: { type: 'string', default: '100000' },
+    readings: { type: 'string', default: '20000' },
     meters: { type: 'string', default: '1000' },
     fsync: { type: 'string', default: 'always' },
     core: { type: 'string', default: '0' },
     serve: { type: 'string' },
+    'cpu-prof': { type: 'string' },
     fleet: { type: 'string' },
   },
   strict: true,
@@ -70,6 +72,17 @@ if (values.serve !== undefined) {
   process.on('SIGTERM', () => void app.close().then(() => process.exit(0)));
 } else {
   await main();
+}
+
+/** CPU seconds (user + system) a process has used, from /proc (0 when unreadable). */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
 }
 
 async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
@@ -114,18 +127,22 @@ async function main(): Promise<void> {
     });
     const pin = values.core !== '' && existsSync('/usr/bin/taskset') ? ['taskset', '-c', values.core!] : [];
     const self = fileURLToPath(import.meta.url);
-    const argv = [...pin, process.execPath, self, '--serve', `${apiPort}:${redisPort}`, '--meters', String(meterCount)];
+    const prof = values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', values['cpu-prof']] : [];
+    const argv = [...pin, process.execPath, ...prof, self, '--serve', `${apiPort}:${redisPort}`, '--meters', String(meterCount)];
     api = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'inherit', 'inherit'] });
     const url = `http://127.0.0.1:${apiPort}`;
     await waitFor('ingest API', async () => (await fetch(`${url}/healthz`)).ok, 60_000);
     let next = 0;
     const request = { method: 'POST', path: '/v1/readings', headers: { 'content-type': 'application/octet-stream' }, setupRequest: <R extends object>(req: R): R => ({ ...req, body: bodies[next++ % bodies.length]! }) };
     // Warm-up: JIT and the registry cache (one lookup per meter).
-    await autocannon({ url, connections: 20, duration: 3, requests: [request] });
+    // (Every meter once at least, so the measured run sees a warm cache as in steady operation.)
+    await autocannon({ url, connections: 20, amount: 2 * meterCount, requests: [request] });
     const before = await probe.hgetall('bench:stats');
+    const cpuBefore = { api: cpuSeconds(api.pid), redis: cpuSeconds(redisProc.pid) };
     const load = loadavg().map((l) => l.toFixed(2)).join(' ');
     const result = await autocannon({ url, connections: Number(values.connections), duration: seconds, requests: [request] });
     const after = await probe.hgetall('bench:stats');
+    const cpu = { api: cpuSeconds(api.pid) - cpuBefore.api, redis: cpuSeconds(redisProc.pid) - cpuBefore.redis };
     const accepted = Number(after.accepted ?? 0) - Number(before.accepted ?? 0);
     const duplicates = Number(after.duplicates ?? 0) - Number(before.duplicates ?? 0);
     const jobs = await probe.zcard('bench:bull:readings:wait').catch(() => 0) + (await probe.llen('bench:bull:readings:wait').catch(() => 0));
@@ -134,11 +151,16 @@ async function main(): Promise<void> {
       seconds: result.duration, connections: Number(values.connections),
       requestsPerS: Math.round(result.requests.average), responses2xx: result['2xx'], non2xx: result.non2xx, errors: result.errors, timeouts: result.timeouts,
       freshAcceptedPerS: Math.round(accepted / result.duration), duplicates, queueJobsWaiting: jobs,
+      // Load-independent: readings the API handled per second of its own CPU time (≈ its one-core ceiling when not starved).
+      cpuSeconds: { api: Number(cpu.api.toFixed(2)), redis: Number(cpu.redis.toFixed(2)) },
+      readingsPerApiCpuSecond: cpu.api > 0 ? Math.round(result['2xx'] / cpu.api) : null,
+      readingsPerRedisCpuSecond: cpu.redis > 0 ? Math.round(result['2xx'] / cpu.redis) : null,
       latencyMs: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max },
     }));
     probe.disconnect();
   } finally {
     api?.kill('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
     redisProc.kill('SIGKILL');
     await new Promise((resolve) => setTimeout(resolve, 300));
     await rm(dir, { recursive: true, force: true });
