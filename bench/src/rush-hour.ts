@@ -61,10 +61,16 @@ try {
   const registerStart = performance.now();
   await Promise.all(Array.from({ length: 32 }, async () => {
     for (let m = fleet.shift(); m !== undefined; m = fleet.shift()) {
-      try {
-        await registrar.registerMeter(m.meterId, m.publicKeyHex, m.site);
-      } catch (error) {
-        if (!(error instanceof LedgerError && error.contractCode === 'ALREADY_EXISTS')) throw error;
+      // A busy machine can make the supervisor restart a peer: retry what was not refused.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await registrar.registerMeter(m.meterId, m.publicKeyHex, m.site);
+          break;
+        } catch (error) {
+          if (error instanceof LedgerError && error.contractCode === 'ALREADY_EXISTS') break;
+          if (attempt >= 20 || (error instanceof LedgerError && error.code === 'CONTRACT_REJECTED')) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 1_000 * attempt));
+        }
       }
     }
   }));
