@@ -54,7 +54,8 @@ describe.skipIf(missing !== undefined)('speedledger feed against the API', { tim
       // On the ledger: one record per generated reading, seqs from firstSeq on.
       expect(ledger.records.size).toBe(r.generated);
       expect(Math.min(...[...ledger.records.values()].map((rec) => Number(rec.seq)))).toBe(500);
-      expect(progress.some((p) => p.phase === 'feeding' && p.offered > 0)).toBe(true);
+      // Progress is reported (the first sample may land after feeding ends on a loaded machine).
+      expect(progress.some((p) => p.offered > 0)).toBe(true);
       expect(ledger.overlaps).toEqual([]);
     } finally {
       client.close();
