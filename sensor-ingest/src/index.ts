@@ -25,3 +25,8 @@ export { ReadingBatcher, RetryLater, type BatcherOptions } from './worker/readin
 export { startIngestWorker, DEFAULT_BATCHER, type IngestWorker, type WorkerOptions } from './worker/ingest-worker.js';
 export { followRegistryEvents, registryEventOf, type ChaincodeEventSource, type FollowOptions } from './runtime/registry-event-follower.js';
 export { startIngestService, redisConnection, type IngestService, type IngestServiceOptions, type ServiceWorker } from './runtime/ingest-service.js';
+export { FEED_PROFILES, firstSeqAt, parseDuration, parseSpeed, saoPauloTime, type FeedPlan, type FeedProfile } from './feed/feed-plan.js';
+export { decideHandoff, retryAfterMs, DEFAULT_METER_RETRY, type HandoffAnswer, type HandoffDecision, type MeterRetryPolicy } from './feed/meter-retry.js';
+export { percentile, reconcileFeed, type FedReading, type FeedReconciliation } from './feed/feed-reconciliation.js';
+export { IngestHttpClient } from './adapters/ingest-http-client.js';
+export { runFeed, type FeedFigures, type FeedOptions, type FeedProgress, type FeedResult } from './runtime/fleet-feeder.js';

@@ -25,7 +25,7 @@ export interface DatasetOptions {
 }
 
 /** Stable codes of option problems. */
-export type DatasetOptionsErrorCode = 'BAD_METERS' | 'BAD_READINGS' | 'BAD_SEED' | 'BAD_MIX' | 'BAD_SPEED_RANGE' | 'BAD_CLASSES' | 'BAD_KINDS' | 'BAD_RATE' | 'BAD_DAY' | 'BAD_SPEEDUP' | 'BAD_CLOCK';
+export type DatasetOptionsErrorCode = 'BAD_METERS' | 'BAD_READINGS' | 'BAD_SEED' | 'BAD_MIX' | 'BAD_SPEED_RANGE' | 'BAD_CLASSES' | 'BAD_KINDS' | 'BAD_RATE' | 'BAD_DAY' | 'BAD_SPEEDUP' | 'BAD_CLOCK' | 'BAD_SEQ';
 
 /** Thrown by createDataset/writeDataset for options it cannot honour. */
 export class DatasetOptionsError extends Error {

@@ -64,6 +64,14 @@ describe('createReadingStream', () => {
     expect(again.map((r) => r.truth)).toEqual(readings.map((r) => r.truth));
   });
 
+  it('numbers each meter from firstSeq, so a second run against the same ledger does not reuse seqs', async () => {
+    const readings = await take(createReadingStream({ meters: 5, seed: 4, speedup: Infinity, startTime: START, firstSeq: 1_000_001 }), 40);
+    const first = new Map<string, number>();
+    for (const r of readings) if (!first.has(r.truth.meterId)) first.set(r.truth.meterId, r.truth.seq);
+    expect([...first.values()]).toEqual(Array(first.size).fill(1_000_001));
+    expect(() => createReadingStream({ meters: 1, seed: 1, speedup: Infinity, firstSeq: 0 })).toThrow(/firstSeq/);
+  });
+
   it('rejects a bad speedup and a finite speedup without a clock', () => {
     expect(() => createReadingStream({ meters: 1, seed: 1, speedup: 0 })).toThrow(DatasetOptionsError);
     expect(() => createReadingStream({ meters: 1, seed: 1, speedup: 1 })).toThrow(/clock/);

@@ -23,6 +23,11 @@ export interface ReadingStreamOptions {
   sleep?: (ms: number) => Promise<void>;
   mix?: DatasetOptions['mix'];
   sampleRateHz?: number;
+  /**
+   * Sequence number of each meter's first reading (default 1). A feeder run again against the
+   * same ledger starts above the last run's numbers, as a real meter's counter survives a reboot.
+   */
+  firstSeq?: number;
 }
 
 /** A live feed of signed readings from a simulated fleet, in arrival order across meters. */
@@ -56,6 +61,8 @@ export function createReadingStream(options: ReadingStreamOptions): ReadingStrea
   if (finite && (!options.clock || !options.sleep)) {
     throw new DatasetOptionsError('BAD_CLOCK', 'a finite speedup needs clock and sleep (see runtime/real-clock)', 'clock');
   }
+  const firstSeq = options.firstSeq ?? 1;
+  if (!Number.isSafeInteger(firstSeq) || firstSeq < 1) throw new DatasetOptionsError('BAD_SEQ', `firstSeq must be a positive safe integer, got ${firstSeq}`, 'firstSeq');
   const clock = options.clock ?? (() => 0);
   const sleep = options.sleep ?? (async () => undefined);
   const sampleRateHz = options.sampleRateHz ?? DEFAULT_SAMPLE_RATE_HZ;
@@ -73,7 +80,7 @@ export function createReadingStream(options: ReadingStreamOptions): ReadingStrea
   const heap = new MinHeap<MeterState>();
   for (const meter of meters) {
     const arrivals = new ArrivalProcess(createRng(options.seed, 'stream-arrivals', meter.registered.meterId, simStartMs), startS);
-    heap.push({ key: arrivals.next(), meter, arrivals, arrivalIndex: 0, seq: 0, lastT0Us: -1n << 62n });
+    heap.push({ key: arrivals.next(), meter, arrivals, arrivalIndex: 0, seq: firstSeq - 1, lastT0Us: -1n << 62n });
   }
 
   interface Pending {

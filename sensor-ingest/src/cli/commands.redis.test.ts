@@ -25,7 +25,7 @@ async function run(words: string[], env: Record<string, string> = {}): Promise<{
 
 describe('ingest commands', () => {
   it('provides serve, replay, show and key create', () => {
-    expect(commands.map((c) => c.path.join(' '))).toEqual(['ingest serve', 'ingest replay', 'ingest show', 'ingest key create']);
+    expect(commands.map((c) => c.path.join(' '))).toEqual(['ingest serve', 'ingest replay', 'ingest show', 'ingest key create', 'feed']);
   });
 
   const badUsages: string[][] = [

@@ -60,9 +60,9 @@ export interface LiveIngestOptions {
   /** Orderer replicas (default 4). */
   readonly orderers?: number;
   /**
-   * false: no network supervisor. Default true, as `up`; on a machine loaded far past its cores
-   * the supervisor restarts peers whose event loop it sees stalled, which tests of other things
-   * may not want.
+   * false: no network supervisor (a test that stops members must not see them respawned; on a
+   * machine loaded far past its cores the supervisor restarts peers whose event loop it sees
+   * stalled). Default true, as `up`.
    */
   readonly supervise?: boolean;
   /** pino level of the API and workers (default `$INGEST_TEST_LOG` or `silent`). */

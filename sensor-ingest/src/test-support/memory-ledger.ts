@@ -22,6 +22,10 @@ export class MemoryLedger implements ReadingLedger {
   readonly records = new Map<string, MeasurementRecord>();
   readonly transactions: { transactionId: string; meterIds: string[] }[] = [];
   readonly faults: InjectedFault[] = [];
+  /** Like the orderer's envelope limit: a batch whose readings (base64) exceed it is refused RESOURCE_EXHAUSTED, nothing ordered. */
+  envelopeLimitBytes = Infinity;
+  /** Batches refused for their size. */
+  tooLarge = 0;
   /** Milliseconds each submit takes (to let tests observe concurrency). */
   submitDelayMs = 0;
   inFlight = 0;
@@ -62,6 +66,11 @@ export class MemoryLedger implements ReadingLedger {
     const transactionId = randomBytes(32).toString('hex');
     const fault = this.faults.shift();
     if (fault && !fault.commitAnyway) throw fault.error;
+    const size = batch.reduce((sum, b) => sum + Math.ceil(b.length / 3) * 4, 0);
+    if (size > this.envelopeLimitBytes) {
+      this.tooLarge += 1;
+      throw new LedgerError('SUBMIT_FAILED', `SubmitReadings: 8 RESOURCE_EXHAUSTED: Received message larger than max (${size} vs ${this.envelopeLimitBytes})`, { stage: 'submit', transactionId });
+    }
     const meterIds = [...new Set(batch.map((b) => Buffer.from(b.subarray(8, 24)).toString('latin1').replace(/\0+$/, '')))];
     for (const m of meterIds) {
       if ((this.#busyMeters.get(m) ?? 0) > 0) this.overlaps.push(m);

@@ -7,17 +7,25 @@ import { LedgerError } from '@speedledger/ledger-client';
  *   sent): look every reading up before anything is sent again;
  * - `rejected`: the chaincode refused the whole call (a malformed batch argument): split the
  *   batch, and refuse a lone reading with the chaincode's code;
+ * - `too-large`: a peer or the orderer refused the request for its size (gRPC RESOURCE_EXHAUSTED)
+ *   before anything was ordered: split the batch; a lone reading that is still too large is parked;
  * - `park`: retrying cannot help without an operator (bad configuration, bad argument).
  */
 export type FailureClass =
   | { readonly kind: 'transient'; readonly cause: string }
   | { readonly kind: 'unknown'; readonly cause: string }
   | { readonly kind: 'rejected'; readonly cause: string; readonly code: string; readonly detail: string }
+  | { readonly kind: 'too-large'; readonly cause: 'TOO_LARGE' }
   | { readonly kind: 'park'; readonly cause: string };
+
+/** gRPC's answer to a message above the receiver's limit, as the ledger-client message carries it. */
+const TOO_LARGE = /RESOURCE_EXHAUSTED|larger than max/;
 
 /** Classifies a submit failure. Pure. */
 export function classifyFailure(error: unknown): FailureClass {
   if (!(error instanceof LedgerError)) return { kind: 'unknown', cause: `UNEXPECTED: ${(error as Error)?.message ?? String(error)}` };
+  // Refused for its size on the way in (endorsement or broadcast): nothing was ordered.
+  if ((error.code === 'SUBMIT_FAILED' || error.code === 'ENDORSE_FAILED') && TOO_LARGE.test(error.message)) return { kind: 'too-large', cause: 'TOO_LARGE' };
   switch (error.code) {
     case 'UNAVAILABLE':
       return { kind: 'transient', cause: 'UNAVAILABLE' };

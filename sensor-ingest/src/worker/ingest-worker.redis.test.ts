@@ -57,6 +57,30 @@ describe.skipIf(missing !== undefined)('ingest worker: batching, outcomes, exact
     });
   });
 
+  it('a batch refused for its size (RESOURCE_EXHAUSTED) is split until it fits, and batches keep under maxBatchBytes', async () => {
+    await withHarness('w-size', async (h, ledger) => {
+      const readings = fleet.readings.slice(44, 56);
+      const largest = Math.max(...readings.map((r) => r.bytes.length));
+      // The "orderer" takes about three readings per transaction.
+      ledger.envelopeLimitBytes = Math.ceil(largest / 3) * 4 * 3 + 16;
+      for (const r of readings.slice(0, 8)) expect((await post(h, r.bytes)).statusCode).toBe(202);
+      const worker = await h.startWorker({ maxBatch: 20, maxWaitMs: 300, maxBatchBytes: 64 * 1024 * 1024 });
+      await eventually(async () => ((await h.store.backlog()) === 0 ? true : undefined), 20_000, 'split batches committed');
+      expect(ledger.tooLarge).toBeGreaterThan(0);
+      for (const r of readings.slice(0, 8)) expect(await h.store.status(r.truth.meterId, String(r.truth.seq))).toMatchObject({ status: 'committed' });
+      await worker.close();
+
+      // With a byte budget under the limit no batch is refused at all.
+      const refusedBefore = ledger.tooLarge;
+      await h.startWorker({ maxBatch: 20, maxWaitMs: 300, maxBatchBytes: largest * 3 });
+      for (const r of readings.slice(8)) expect((await post(h, r.bytes)).statusCode).toBe(202);
+      await eventually(async () => ((await h.store.backlog()) === 0 ? true : undefined), 20_000, 'budgeted batches committed');
+      expect(ledger.tooLarge).toBe(refusedBefore);
+      expect(ledger.records.size).toBe(12);
+      expect(ledger.overlaps).toEqual([]);
+    });
+  });
+
   it('transient failures back off and retry; bounded attempts park; replay commits the parked', async () => {
     await withHarness('w2', async (h, ledger) => {
       const readings = fleet.readings.slice(40, 44);

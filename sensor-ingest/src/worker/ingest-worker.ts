@@ -33,8 +33,12 @@ export interface IngestWorker {
   close(): Promise<void>;
 }
 
-/** Defaults: batches of 100, 200 ms max wait, 4 transactions in flight, 8 attempts. */
-export const DEFAULT_BATCHER: Omit<BatcherOptions, 'owner'> = { maxBatch: 100, maxWaitMs: 200, maxConcurrentBatches: 4, maxAttempts: 8, leaseMs: 130_000 };
+/**
+ * Defaults: batches of 100 readings and at most 512 KiB of them (≈ 700 KiB base64 in the
+ * envelope, under the embedded orderer's 1 MiB limit: a rush-hour batch of 100 slow-traffic
+ * readings is ≈ 900 KiB raw), 200 ms max wait, 4 transactions in flight, 8 attempts.
+ */
+export const DEFAULT_BATCHER: Omit<BatcherOptions, 'owner'> = { maxBatch: 100, maxBatchBytes: 512 * 1024, maxWaitMs: 200, maxConcurrentBatches: 4, maxAttempts: 8, leaseMs: 130_000 };
 
 /**
  * Starts a BullMQ worker on the reading queue whose jobs feed a {@link ReadingBatcher}. Retries
@@ -42,8 +46,8 @@ export const DEFAULT_BATCHER: Omit<BatcherOptions, 'owner'> = { maxBatch: 100, m
  * record (BullMQ's own limit is effectively off), so a reading is parked, never failed.
  */
 export async function startIngestWorker(store: ReadingStore, queue: IngestQueue, ledger: ReadingLedger, options: WorkerOptions, log: Logger): Promise<IngestWorker> {
-  const { maxBatch, maxWaitMs, maxConcurrentBatches, maxAttempts, leaseMs } = options;
-  const batcherOptions: BatcherOptions = { ...DEFAULT_BATCHER, ...stripUndefined({ maxBatch, maxWaitMs, maxConcurrentBatches, maxAttempts, leaseMs }), owner: `worker-${randomUUID()}` };
+  const { maxBatch, maxBatchBytes, maxWaitMs, maxConcurrentBatches, maxAttempts, leaseMs } = options;
+  const batcherOptions: BatcherOptions = { ...DEFAULT_BATCHER, ...stripUndefined({ maxBatch, maxBatchBytes, maxWaitMs, maxConcurrentBatches, maxAttempts, leaseMs }), owner: `worker-${randomUUID()}` };
   const batcher = new ReadingBatcher(store, ledger, batcherOptions, log, options.now ?? Date.now);
   const policy = options.backoff ?? DEFAULT_BACKOFF;
   const worker = new Worker<ReadingJobData>(QUEUE_NAME, async (job: Job<ReadingJobData>) => batcher.process(job.data.key), {

@@ -5,13 +5,15 @@ import type { ReadingLedger } from '../ledger/reading-ledger.js';
 import { parseReadingKey } from '../reading/reading-identity.js';
 import type { ReadingStatus } from '../store/reading-status.js';
 import type { Finish, ReadingStore } from '../store/reading-store.js';
-import { selectBatch } from './batch-selection.js';
+import { chunkByBytes, selectBatch } from './batch-selection.js';
 import { classifyFailure } from './failure-class.js';
 
 /** Tuning of the batcher. */
 export interface BatcherOptions {
   /** Most readings per SubmitReadings (≤ ledger-client's MAX_BATCH). */
   readonly maxBatch: number;
+  /** Most raw reading bytes per SubmitReadings (they travel base64-encoded under the orderer's envelope limit). */
+  readonly maxBatchBytes: number;
   /** Longest a reading waits for its batch to fill (ms). */
   readonly maxWaitMs: number;
   /** Transactions in flight at once from this process. */
@@ -179,7 +181,8 @@ export class ReadingBatcher {
       }
       toSend.push(item);
     }
-    if (toSend.length > 0) await this.#submit(toSend);
+    // One after another: the meters stay leased to this batch, so none is in two transactions at once.
+    for (const chunk of chunkByBytes(toSend, this.options.maxBatchBytes)) await this.#submit(chunk);
   }
 
   async #submit(items: Loaded[]): Promise<void> {
@@ -196,6 +199,14 @@ export class ReadingBatcher {
       } else if (failure.kind === 'unknown') {
         for (const item of items) {
           if (!(await this.#settleByLookup(item, failure.cause))) await this.#retry(item, failure.cause, attempts.get(item.key)!, true);
+        }
+      } else if (failure.kind === 'too-large') {
+        if (items.length > 1) {
+          const half = Math.ceil(items.length / 2);
+          await this.#submit(items.slice(0, half));
+          await this.#submit(items.slice(half));
+        } else {
+          await this.#finish(items[0]!, { status: 'parked', counter: 'parked:TOO_LARGE', fields: { cause: 'TOO_LARGE' } });
         }
       } else if (failure.kind === 'rejected') {
         if (items.length > 1) {

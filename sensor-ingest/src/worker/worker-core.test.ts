@@ -2,7 +2,7 @@ import { LedgerError } from '@speedledger/ledger-client';
 import { Prng } from '@speedledger/orderer-bft/sim';
 import { describe, expect, it } from 'vitest';
 import { backoffDelay } from './backoff.js';
-import { selectBatch } from './batch-selection.js';
+import { chunkByBytes, selectBatch } from './batch-selection.js';
 import { classifyFailure } from './failure-class.js';
 
 describe('classifyFailure', () => {
@@ -17,6 +17,8 @@ describe('classifyFailure', () => {
     [new LedgerError('COMMIT_FAILED', 'status lost', { stage: 'commit' }), 'unknown', 'COMMIT_STATUS_UNKNOWN'],
     [new LedgerError('CONTRACT_REJECTED', '[INVALID_ARGUMENT] batch', { stage: 'endorse', contractCode: 'INVALID_ARGUMENT' }), 'rejected', 'CONTRACT_REJECTED'],
     [new LedgerError('INVALID_CONFIG', 'profile', { stage: 'connect' }), 'park', 'INVALID_CONFIG'],
+    [new LedgerError('SUBMIT_FAILED', '8 RESOURCE_EXHAUSTED: Received message larger than max (1216308 vs 1114112)', { stage: 'submit' }), 'too-large', 'TOO_LARGE'],
+    [new LedgerError('ENDORSE_FAILED', 'request of 2000000 bytes exceeds the limit: RESOURCE_EXHAUSTED', { stage: 'endorse' }), 'too-large', 'TOO_LARGE'],
   ];
   it.each(cases)('%s → %s', (error, kind, cause) => {
     expect(classifyFailure(error)).toMatchObject({ kind, cause });
@@ -57,5 +59,19 @@ describe('selectBatch', () => {
     const { chosen, rest } = selectBatch([w('A@1'), w('A@1')], new Set(), 10);
     expect(chosen).toHaveLength(1);
     expect(rest).toHaveLength(1);
+  });
+});
+
+describe('chunkByBytes', () => {
+  const item = (n: number) => ({ raw: new Uint8Array(n) });
+  it('keeps order, stays under the budget, and never leaves a reading out', () => {
+    const items = [item(400), item(400), item(300), item(900), item(100)];
+    const chunks = chunkByBytes(items, 1000);
+    expect(chunks.map((c) => c.map((i) => i.raw.length))).toEqual([[400, 400], [300], [900, 100]]);
+    expect(chunks.flat()).toEqual(items);
+  });
+  it('gives a reading larger than the budget a transaction of its own', () => {
+    expect(chunkByBytes([item(10), item(5000), item(10)], 1000).map((c) => c.length)).toEqual([1, 1, 1]);
+    expect(chunkByBytes([], 1000)).toEqual([]);
   });
 });
