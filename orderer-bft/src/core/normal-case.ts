@@ -172,9 +172,16 @@ function toDecision(s: ReplicaState, slot: Slot): Decision {
   };
 }
 
-/** True when the leader may cut a batch now: nothing in flight and a cut condition holds. */
+/**
+ * True when the leader may cut a batch now: nothing in flight and a cut condition holds. Never
+ * while our tip is below the stable checkpoint: adopting it dropped the slots at or below it,
+ * including a pre-prepare of ours still in flight, so proposing `tip + 1` could sign a second
+ * proposal for a (view, seq) we already proposed (sim seed 575). The decisions up to the
+ * checkpoint are fetched instead (adoptCheckpoint marks us behind).
+ */
 export function batchDue(s: ReplicaState): boolean {
   if (!s.isLeader || s.mode !== 'normal' || s.pool.size === 0 || s.tip.seq + 1 > s.highWater) return false;
+  if (s.tip.seq < s.stable.seq) return false;
   for (const slot of s.slots.values()) {
     // Window of one fresh proposal: the next one must chain to a decided header.
     if (slot.seq > s.tip.seq && slot.view === s.view && slot.prePrepare !== undefined) return false;

@@ -83,11 +83,6 @@ export interface Scenario {
    * find the fork (or the second NEW-VIEW the restarted leader signs).
    */
   readonly unsafeEarlyNewView: boolean;
-  /**
-   * Overlook the one known, harmless core bug (a leader re-proposing a sequence at or below its
-   * stable checkpoint, see `simulator.ts` and `known-core-bugs.test.ts`); false = strict.
-   */
-  readonly waiveKnownCoreBugs: boolean;
 }
 
 /** Options that override the seed's choices. */
@@ -96,8 +91,6 @@ export interface ScenarioOptions {
   readonly n?: number;
   readonly unsafeWeakQuorum?: boolean;
   readonly unsafeEarlyNewView?: boolean;
-  /** Default true; false (`--strict`) reports the known core bug too. */
-  readonly waiveKnownCoreBugs?: boolean;
 }
 
 const BYZANTINE_KINDS: Partial<Record<ScenarioKind, ByzantineBehaviour>> = {
@@ -168,7 +161,6 @@ export function scenarioForSeed(seed: number, options: ScenarioOptions = {}): Sc
     endAt: healAt + 20_000,
     unsafeWeakQuorum: options.unsafeWeakQuorum ?? false,
     unsafeEarlyNewView: options.unsafeEarlyNewView ?? false,
-    waiveKnownCoreBugs: options.waiveKnownCoreBugs ?? true,
   };
 }
 
@@ -220,7 +212,7 @@ export function describeScenario(s: Scenario): string {
     `kind=${s.kind} n=${s.n} f=${s.f} byzantine=${byz} crashes=${crashes} partition=${partition} ` +
     `drop=${s.network.dropRate.toFixed(3)} dup=${s.network.duplicateRate.toFixed(3)} ` +
     `requests=${s.clients}x${s.requestsPerClient} batch=${s.batchMaxCount}${s.unsafeWeakQuorum ? ' UNSAFE-WEAK-QUORUM' : ''}` +
-    `${s.unsafeEarlyNewView ? ' UNSAFE-EARLY-NEW-VIEW' : ''}${s.waiveKnownCoreBugs ? '' : ' STRICT'}`
+    `${s.unsafeEarlyNewView ? ' UNSAFE-EARLY-NEW-VIEW' : ''}`
   );
 }
 
