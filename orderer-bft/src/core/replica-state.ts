@@ -91,8 +91,14 @@ export class ReplicaState {
   readonly latestViewChanges = new Map<number, Envelope<ViewChange>>();
   newViewSentFor = -1;
   lastNewView?: Envelope<NewView>;
+  /** When the new-view timer expires (armed) or our VIEW-CHANGE is re-sent (not yet armed). */
   viewChangeDeadline?: number;
+  /** View changes whose new-view timer expired since the last installed view (PBFT's backoff). */
   viewChangeAttempts = 0;
+  /** The new-view timer runs: 2f+1 replicas ask for our view or a later one (PBFT §4.5.2). */
+  viewChangeTimerArmed = false;
+  /** Re-sends of our VIEW-CHANGE for the current view while it waits for its quorum. */
+  viewChangeResends = 0;
   resendViewChange = false;
   /** Restored from our own durable NEW-VIEW: broadcast it again on the first tick. */
   resendNewView = false;

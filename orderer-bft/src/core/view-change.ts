@@ -6,6 +6,8 @@ import type { ReplicaState } from './replica-state.js';
 import { markBehind } from './state-transfer.js';
 
 const MAX_BACKOFF_DOUBLINGS = 6;
+/** A VIEW-CHANGE still waiting for its quorum is re-sent at most every 2^2 = 4 view-change timeouts. */
+const MAX_RESEND_DOUBLINGS = 2;
 /** Request timers grow at most 2^4 = 16-fold (1 s + 2 s → 16 s + 32 s with the runtime timing). */
 export const MAX_REQUEST_TIMER_DOUBLINGS = 4;
 
@@ -18,22 +20,60 @@ export function startViewChange(s: ReplicaState, target: number): void {
   s.view = target;
   s.mode = 'view-change';
   s.counters.viewChangesStarted += 1;
+  s.viewChangeTimerArmed = false;
+  s.viewChangeResends = 0;
   s.persist({ kind: 'view-change', view: target });
   sendViewChange(s);
 }
 
-/** Broadcasts VIEW-CHANGE(v, n = stable checkpoint, C, P) and arms the new-view timer. */
+/**
+ * Broadcasts VIEW-CHANGE(v, n = stable checkpoint, C, P). Until the new-view timer is armed (see
+ * {@link armViewChangeTimer}) the deadline is only a re-send: VIEW-CHANGEs are not retransmitted
+ * otherwise, and a peer that lost ours, or restarted, must still be able to join this view.
+ */
 export function sendViewChange(s: ReplicaState): void {
   const prepared = [...s.preparedCertificates.values()]
     .filter((cert) => cert.prePrepare.body.seq > s.stable.seq && cert.prePrepare.body.view < s.view)
     .sort((a, b) => a.prePrepare.body.seq - b.prePrepare.body.seq);
   const envelope = s.broadcast<ViewChange>({ type: 'view-change', view: s.view, checkpoint: s.stable, prepared });
   s.latestViewChanges.set(s.id, envelope);
-  // PBFT §4.5.2: the timeout doubles while consecutive view changes fail.
+  s.resendViewChange = false;
+  if (!s.viewChangeTimerArmed) {
+    s.viewChangeDeadline = s.now + s.config.viewChangeTimeout * 2 ** Math.min(s.viewChangeResends, MAX_RESEND_DOUBLINGS);
+    s.viewChangeResends += 1;
+  }
+  armViewChangeTimer(s);
+  maybeSendNewView(s);
+}
+
+/**
+ * PBFT §4.5.2: the new-view timer starts only once 2f+1 replicas (ourselves included) ask for our
+ * view or a later one, and doubles with each consecutive view change that then fails. A replica
+ * without that quorum waits instead of escalating: a view no quorum asks for cannot be installed,
+ * and climbing alone on doubling timers left replicas views apart long after the faults were gone
+ * (sim seed 1512 on the earlier core: 1 and 3 in view 8 on 32 s timers, 2 alone in view 9). The
+ * replicas behind are pulled up by the f+1 rule ({@link joinSupportedViewChange}) instead.
+ */
+function armViewChangeTimer(s: ReplicaState): void {
+  if (s.mode !== 'view-change' || s.viewChangeTimerArmed || viewChangeSupport(s) < s.quorum) return;
+  s.viewChangeTimerArmed = true;
   s.viewChangeDeadline = s.now + s.config.viewChangeTimeout * 2 ** Math.min(s.viewChangeAttempts, MAX_BACKOFF_DOUBLINGS);
   s.viewChangeAttempts += 1;
-  s.resendViewChange = false;
-  maybeSendNewView(s);
+}
+
+/**
+ * Replicas whose latest VIEW-CHANGE asks for our view or a later one. One whose sender has since
+ * shown it works in that view (or later) no longer asks for anything: after a restart, links
+ * flush the VIEW-CHANGEs of a view change long done, and counting them sent a restarted replica
+ * on alone into view + 1 (live issue-17 test).
+ */
+function viewChangeSupport(s: ReplicaState): number {
+  let support = 0;
+  for (const vc of s.latestViewChanges.values()) {
+    const stale = vc.from !== s.id && (s.viewEvidence.get(vc.from) ?? -1) >= vc.body.view;
+    if (vc.body.view >= s.view && !stale) support += 1;
+  }
+  return support;
 }
 
 /**
@@ -77,24 +117,15 @@ export function complaintResendAt(s: ReplicaState, resendAfter: number): number 
 }
 
 /**
- * The new-view timer expired. PBFT §4.5.2 moves on to the next view; we do so only when f+1
- * replicas (ourselves included) ask for this view or a later one, so at least one honest replica
- * besides a possibly faulty leader agrees something is wrong. A replica alone in its view change
- * (it was cut off, or its request timers misjudged a leader it could not see) re-sends the same
- * VIEW-CHANGE instead: racing alone into ever higher views (issue 17: 25 against the quorum's 20)
- * leaves it where no NEW-VIEW of the quorum can reach it, since a replica never returns to a view
- * it voted to leave.
+ * The view-change deadline passed. With the new-view timer armed (2f+1 asked for this view and no
+ * valid NEW-VIEW came), PBFT §4.5.2 moves on to the next view. Otherwise we are waiting for a
+ * quorum and only re-send our VIEW-CHANGE: a replica alone in its view change (it was cut off, or
+ * its request timers misjudged a leader it could not see) racing into ever higher views (issue
+ * 17: 25 against the quorum's 20) ends where no NEW-VIEW of the quorum can reach it, since a
+ * replica never returns to a view it voted to leave.
  */
 export function onViewChangeTimeout(s: ReplicaState): void {
-  let support = 0;
-  for (const vc of s.latestViewChanges.values()) {
-    // A VIEW-CHANGE whose sender has since shown it works in that view (or later) no longer asks
-    // for anything: after a restart, links flush the VIEW-CHANGEs of a view change long done,
-    // and counting them sent a restarted replica on alone into view + 1 (live issue-17 test).
-    const stale = vc.from !== s.id && (s.viewEvidence.get(vc.from) ?? -1) >= vc.body.view;
-    if (vc.body.view >= s.view && !stale) support += 1;
-  }
-  if (support >= s.f + 1) startViewChange(s, s.view + 1);
+  if (s.viewChangeTimerArmed) startViewChange(s, s.view + 1);
   else sendViewChange(s);
 }
 
@@ -113,6 +144,7 @@ export function onViewChange(s: ReplicaState, envelope: Envelope<ViewChange>): v
   if (previous !== undefined && previous.body.view >= view) return;
   s.latestViewChanges.set(envelope.from, envelope);
   joinSupportedViewChange(s);
+  armViewChangeTimer(s);
   maybeSendNewView(s);
 }
 
@@ -207,6 +239,8 @@ export function installNewView(s: ReplicaState, envelope: Envelope<NewView>, pla
   s.mode = 'normal';
   s.viewChangeDeadline = undefined;
   s.viewChangeAttempts = 0;
+  s.viewChangeTimerArmed = false;
+  s.viewChangeResends = 0;
   noteViewInstalled(s);
   s.lastNewView = envelope;
   if (persist) s.persist({ kind: 'new-view', view: s.view, envelope });
