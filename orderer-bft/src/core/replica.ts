@@ -200,6 +200,9 @@ export class Replica {
       if (s.now < entry.since + forwardAfter) break;
       if (!entry.forwarded) {
         entry.forwarded = true;
+        // From now on the leader has it too; whatever it may fairly order first was pending then,
+        // in our pool or in its own, which holds requests in another order (sim overload test).
+        entry.ahead = Math.max(entry.ahead, s.pool.size - 1);
         toForward.push(entry.request);
       }
     }
@@ -285,7 +288,9 @@ function isForgottenOwnNewView(s: ReplicaState, envelope: Envelope): boolean {
  * decision (or view installation) for forward + complain, the leader is stuck. A leader that
  * decides steadily but has a long backlog is left alone — the age of its oldest request only
  * counts against it beyond one period per batch queued ahead of that request when its timers
- * started, which still exposes a leader that keeps deciding but censors one request.
+ * started or when we forwarded it (whichever saw more: clients reach replicas in different
+ * orders, so the leader's queue ahead of it can be far longer than ours was), which still
+ * exposes a leader that keeps deciding but censors one request.
  */
 function complainAt(s: ReplicaState): number | undefined {
   const oldest = s.pool.oldest();
