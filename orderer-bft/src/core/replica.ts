@@ -248,11 +248,14 @@ export class Replica {
       if (s.viewChangeDeadline !== undefined) candidates.push(s.viewChangeDeadline);
     } else {
       const oldest = s.pool.oldest();
-      if (oldest !== undefined) {
-        const { forwardAfter, complainAfter } = requestTimers(s);
-        candidates.push(complainAt(s)!);
-        const resend = complaintResendAt(s, complainAfter);
+      const at = complainAt(s);
+      if (at !== undefined) {
+        candidates.push(at);
+        const resend = complaintResendAt(s, requestTimers(s).complainAfter);
         if (resend !== undefined) candidates.push(resend);
+      }
+      if (oldest !== undefined) {
+        const { forwardAfter } = requestTimers(s);
         for (const entry of s.pool.values()) {
           if (!entry.forwarded) {
             candidates.push(entry.since + forwardAfter);
@@ -293,13 +296,25 @@ function isForgottenOwnNewView(s: ReplicaState, envelope: Envelope): boolean {
  * exposes a leader that keeps deciding but censors one request.
  */
 function complainAt(s: ReplicaState): number | undefined {
-  const oldest = s.pool.oldest();
-  if (oldest === undefined) return undefined;
   const { forwardAfter, complainAfter } = requestTimers(s);
   const period = forwardAfter + complainAfter;
+  const oldest = s.pool.oldest();
+  if (oldest === undefined) return hasPendingProposal(s) ? s.lastProgressAt + period : undefined;
   const stalled = Math.max(oldest.since, s.lastProgressAt) + period;
   const censored = oldest.since + period * (1 + Math.ceil(oldest.ahead / s.config.batchMaxCount));
   return Math.min(stalled, censored);
+}
+
+/**
+ * A proposal for our next sequence in the current view that we hold but have not decided. Its
+ * requests may be in no pool of ours (a restart empties the pool; clients stop retrying once any
+ * replica delivered), yet it is work the leader owes us: commits lost while we were down are never
+ * re-sent, and without this a replica stuck on such a slot never complained (sim seed 6506 with
+ * --n 4: two of three honest replicas stalled one decision short for good).
+ */
+function hasPendingProposal(s: ReplicaState): boolean {
+  const slot = s.slots.get(s.tip.seq + 1);
+  return slot !== undefined && slot.view === s.view && slot.prePrepare !== undefined;
 }
 
 /** The request timers in force: the configured ones, doubled per view installed without progress. */

@@ -30,10 +30,10 @@ describe('sim CLI', () => {
   });
 
   it('prints the replay command with the test-only flags it was given', () => {
-    const { code, out } = run(['--seed', '43', '--kind', 'equivocating-voter', '--unsafe-early-new-view']);
+    const { code, out } = run(['--seed', '29', '--kind', 'equivocating-voter', '--unsafe-early-new-view']);
     expect(code).toBe(1);
     expect(out).toContain('equivocation');
-    expect(out).toContain('replay: npm run sim -w orderer-bft -- --seed 43 --kind equivocating-voter --unsafe-early-new-view');
+    expect(out).toContain('replay: npm run sim -w orderer-bft -- --seed 29 --kind equivocating-voter --unsafe-early-new-view');
   });
 
   it('shows crash figures in the trace', () => {

@@ -35,4 +35,19 @@ describe('core bugs the simulator found (regression repros)', () => {
       expect(result.violations, formatFailure({ seed, result })).toEqual([]);
     });
   }
+
+  /**
+   * Nightly sweep (`--n 4`), seeds 4228 (twins) and 6506 (silent leader), each with an honest
+   * crash in a commit window: the crashed replica restarted holding a prepared slot whose commits
+   * went by while it was down (never re-sent), with an empty pool (clients stop retrying once any
+   * replica delivered), so only one honest replica complained, never f+1, and two stayed a decision
+   * short for good. Fixed in `complainAt` (core/replica.ts): a held, undecided proposal for the
+   * next sequence is pending work, so missing progress on it is complained about too.
+   */
+  for (const seed of [4228, 6506]) {
+    it(`seed ${seed} --n 4: a replica stuck on a proposal whose commits it missed complains, and all decide`, () => {
+      const result = runSimulation(scenarioForSeed(seed, { n: 4 }));
+      expect(result.violations, formatFailure({ seed, result }, { n: 4 })).toEqual([]);
+    });
+  }
 });
