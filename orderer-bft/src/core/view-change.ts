@@ -3,7 +3,7 @@ import { isValidViewChange, planNewView, verifyNewView, type NewViewPlan } from 
 import type { Complain, Envelope, NewView, NewViewRequest, PrePrepare, Prepare, ViewChange } from './messages.js';
 import { checkPrepared, deliverCommitted } from './normal-case.js';
 import type { ReplicaState } from './replica-state.js';
-import { markBehind } from './state-transfer.js';
+import { markBehind, provenView } from './state-transfer.js';
 
 const MAX_BACKOFF_DOUBLINGS = 6;
 /** Request timers grow at most 2^4 = 16-fold (1 s + 2 s → 16 s + 32 s with the runtime timing). */
@@ -16,6 +16,7 @@ export const MAX_REQUEST_TIMER_DOUBLINGS = 4;
 export function startViewChange(s: ReplicaState, target: number): void {
   if (target <= s.view) return;
   s.view = target;
+  s.promisedView = Math.max(s.promisedView, target);
   s.mode = 'view-change';
   s.counters.viewChangesStarted += 1;
   s.persist({ kind: 'view-change', view: target });
@@ -95,7 +96,41 @@ export function onViewChangeTimeout(s: ReplicaState): void {
     if (vc.body.view >= s.view && !stale) support += 1;
   }
   if (support >= s.f + 1) startViewChange(s, s.view + 1);
-  else sendViewChange(s);
+  else if (!returnToQuorumView(s)) sendViewChange(s);
+}
+
+/**
+ * Issue 17: alone in a view change (its VIEW-CHANGE was lone: persisted just before a crash, or
+ * sent on a faulty replica's complaint) while f+1 peers — at least one honest — keep working in
+ * a lower view `w` we had installed or that has a NEW-VIEW since. Waiting for the cluster to
+ * change views would leave it with one replica fewer for as long as it stays in `w`; PBFT never
+ * lets a replica return to a view it voted to leave, because its VIEW-CHANGE may still be used in
+ * a NEW-VIEW. So it comes back as a follower ({@link ReplicaState.following}): in `w`, it decides
+ * what the others' commit quorums decide and votes in none. Returns false if there is no such view.
+ */
+function returnToQuorumView(s: ReplicaState): boolean {
+  const target = provenView(s);
+  if (s.mode !== 'view-change' || target >= s.view || target < s.installedView) return false;
+  if (target === s.installedView) {
+    // Its NEW-VIEW (if any: view 0 has none) is already applied to our log.
+    s.view = target;
+    s.mode = 'normal';
+    s.viewChangeDeadline = undefined;
+    s.viewChangeAttempts = 0;
+    s.lastProgressAt = s.now;
+    s.pool.restartTimers(s.now);
+    return true;
+  }
+  // A NEW-VIEW we missed: ask for it (checked by onNewView like any other), and look again later.
+  s.viewSyncAt = s.now;
+  s.broadcast<NewViewRequest>({ type: 'new-view-request', view: target });
+  s.viewChangeDeadline = s.now + s.config.viewChangeTimeout;
+  return true;
+}
+
+/** The NEW-VIEW {@link returnToQuorumView} asked for: a lower view f+1 peers work in. */
+function isReturnView(s: ReplicaState, view: number): boolean {
+  return s.mode === 'view-change' && view < s.view && view > s.installedView && view <= provenView(s);
 }
 
 /** Records a verified VIEW-CHANGE; only each replica's latest one matters (bounded memory). */
@@ -130,7 +165,7 @@ function joinSupportedViewChange(s: ReplicaState): void {
 
 /** The new leader, holding 2f+1 view-changes for its view, issues NEW-VIEW (PBFT §4.4). */
 function maybeSendNewView(s: ReplicaState): void {
-  if (s.mode !== 'view-change' || !s.isLeader || s.newViewSentFor >= s.view) return;
+  if (s.mode !== 'view-change' || !s.isLeader || s.following || s.newViewSentFor >= s.view) return;
   const candidates = [...s.latestViewChanges.values()]
     .filter((vc) => vc.body.view === s.view)
     .sort((a, b) => a.from - b.from);
@@ -182,7 +217,7 @@ function consistentQuorum(
 /** Backups check NEW-VIEW against its own proof before entering the view (PBFT §4.4). */
 export function onNewView(s: ReplicaState, envelope: Envelope<NewView>): void {
   const view = envelope.body.view;
-  if (view < s.view || (view === s.view && s.mode === 'normal')) {
+  if ((view < s.view && !isReturnView(s, view)) || (view === s.view && s.mode === 'normal')) {
     s.counters.stale += 1;
     return;
   }
@@ -252,10 +287,10 @@ export function installReissued(s: ReplicaState, envelope: Envelope<NewView>, se
     slot.accepted = true;
     if (!send) {
       // Rebuilding from the WAL: we sent this prepare before the crash; it still counts.
-      if (s.leaderOf(view) !== s.id) slot.prepares.set(s.id, s.seal<Prepare>({ type: 'prepare', view, seq, digest }));
+      if (s.leaderOf(view) !== s.id && !s.following) slot.prepares.set(s.id, s.seal<Prepare>({ type: 'prepare', view, seq, digest }));
       continue;
     }
-    if (!s.isLeader) slot.prepares.set(s.id, s.broadcast<Prepare>({ type: 'prepare', view, seq, digest: slot.digest }));
+    if (!s.isLeader && !s.following) slot.prepares.set(s.id, s.broadcast<Prepare>({ type: 'prepare', view, seq, digest: slot.digest }));
     checkPrepared(s, slot);
   }
 }
