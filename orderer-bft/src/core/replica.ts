@@ -207,9 +207,20 @@ export class Replica {
     // Fabric 2.x SDK sends to one orderer) must still make f+1 replicas complain when the leader
     // is dead or censoring, or the view change never gathers its quorum.
     if (toForward.length > 0 && !s.isLeader) {
-      for (let i = 0; i < toForward.length; i += s.config.batchMaxCount) {
-        s.broadcast({ type: 'forward', requests: toForward.slice(i, i + s.config.batchMaxCount) } satisfies Forward);
+      // At most a batch per FORWARD, by count and by bytes: a replica link refuses any frame
+      // larger than the largest legitimate message (runtime linkFrameLimit, issue 17).
+      let chunk: Uint8Array[] = [];
+      let bytes = 0;
+      for (const request of toForward) {
+        if (chunk.length > 0 && (chunk.length >= s.config.batchMaxCount || bytes + request.byteLength > s.config.batchMaxBytes)) {
+          s.broadcast({ type: 'forward', requests: chunk } satisfies Forward);
+          chunk = [];
+          bytes = 0;
+        }
+        chunk.push(request);
+        bytes += request.byteLength;
       }
+      s.broadcast({ type: 'forward', requests: chunk } satisfies Forward);
     }
     if (overdue && !isCatchingUp(s)) complain(s, complainAfter);
   }
