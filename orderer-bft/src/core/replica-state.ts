@@ -125,6 +125,8 @@ export class ReplicaState {
   /** Our latest complaint, re-sent once per complain period while its cause lasts. */
   lastComplaint?: { readonly view: number; readonly at: number };
   behindSince?: number;
+  /** After a stall of this replica, no complaint before this time (what arrived meanwhile is read first). */
+  stallGraceUntil?: number;
   /** Set once a safety invariant broke: the replica stopped for good (see the `halt` action). */
   halted?: OrdererError;
   /** Per replica: when we last answered its new-view-request (rate limit). */

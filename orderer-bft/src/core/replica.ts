@@ -58,6 +58,8 @@ export interface ReplicaStatus {
  */
 export class Replica {
   private scheduled?: number;
+  /** The earliest deadline after the last event: a tick well past it means we were stalled. */
+  private due?: number;
 
   private constructor(private readonly s: ReplicaState) {}
 
@@ -105,6 +107,9 @@ export class Replica {
         this.admit(event.request);
         break;
       case 'tick':
+        // Ticks come on time unless this replica did not run (machine starved, GC, a paused
+        // process): its timers then fire before it reads what its sockets hold (issue 17).
+        if (this.due !== undefined && event.now - this.due > stallTolerance(s)) s.stallGraceUntil = event.now + s.config.requestForwardTimeout;
         s.now = Math.max(s.now, event.now);
         this.onTick();
         break;
@@ -222,7 +227,8 @@ export class Replica {
       }
       s.broadcast({ type: 'forward', requests: chunk } satisfies Forward);
     }
-    if (overdue && !isCatchingUp(s)) complain(s, complainAfter);
+    // After a stall, what arrived meanwhile is read first: a leader is not judged on our absence.
+    if (overdue && !isCatchingUp(s) && s.now >= (s.stallGraceUntil ?? 0)) complain(s, complainAfter);
   }
 
   /** Work every event may enable, then the next timer the host must honour. */
@@ -239,6 +245,7 @@ export class Replica {
     checkBehind(s);
     checkViewSync(s);
     const at = this.nextDeadline();
+    this.due = at;
     if (at !== undefined && at !== this.scheduled) {
       this.scheduled = at;
       s.emitNow({ type: 'schedule', at });
@@ -258,7 +265,7 @@ export class Replica {
       const oldest = s.pool.oldest();
       if (oldest !== undefined) {
         const { forwardAfter, complainAfter } = requestTimers(s);
-        candidates.push(complainAt(s)!);
+        candidates.push(Math.max(complainAt(s)!, s.stallGraceUntil ?? 0));
         const resend = complaintResendAt(s, complainAfter);
         if (resend !== undefined) candidates.push(resend);
         for (const entry of s.pool.values()) {
@@ -306,6 +313,11 @@ function complainAt(s: ReplicaState): number | undefined {
   const stalled = Math.max(oldest.since, s.lastProgressAt) + period;
   const censored = oldest.since + period * (1 + Math.ceil(oldest.ahead / s.config.batchMaxCount));
   return Math.min(stalled, censored);
+}
+
+/** Lateness of a tick beyond which this replica counts as having stalled (timers are not that late otherwise). */
+function stallTolerance(s: ReplicaState): number {
+  return s.config.requestForwardTimeout / 4;
 }
 
 /** The request timers in force: the configured ones, doubled per view installed without progress. */
