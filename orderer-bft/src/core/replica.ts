@@ -194,7 +194,8 @@ export class Replica {
     }
     if (s.mode === 'view-change') {
       if (s.resendViewChange) sendViewChange(s);
-      else if (s.viewChangeDeadline !== undefined && s.now >= s.viewChangeDeadline) onViewChangeTimeout(s);
+      // After a stall a NEW-VIEW may wait unread in our sockets: read it before escalating past it.
+      else if (s.viewChangeDeadline !== undefined && s.now >= Math.max(s.viewChangeDeadline, s.stallGraceUntil ?? 0)) onViewChangeTimeout(s);
       return;
     }
     const { forwardAfter, complainAfter } = requestTimers(s);
@@ -260,7 +261,7 @@ export class Replica {
     if (s.resendNewView) candidates.push(s.now);
     if (s.mode === 'view-change') {
       if (s.resendViewChange) candidates.push(s.now);
-      if (s.viewChangeDeadline !== undefined) candidates.push(s.viewChangeDeadline);
+      if (s.viewChangeDeadline !== undefined) candidates.push(Math.max(s.viewChangeDeadline, s.stallGraceUntil ?? 0));
     } else {
       const oldest = s.pool.oldest();
       if (oldest !== undefined) {

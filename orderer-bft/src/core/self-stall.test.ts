@@ -52,4 +52,30 @@ describe('a replica that stalled (machine starved) judges the leader on what arr
     expect(live.map((s) => s.mode)).toEqual(['normal', 'normal', 'normal']);
     expect([1, 2, 3].map((id) => cluster.heights()[id])).toEqual([4, 4, 4]);
   });
+
+  it('installs the NEW-VIEW that waited in its sockets instead of escalating past it after a stall', () => {
+    const cluster = new TestCluster(4, { heartbeatInterval: 100 });
+    cluster.submitAll(cluster.request('c', 1));
+    cluster.advance(100);
+    // Leader 0 dies; the others change views. Replica 1's NEW-VIEW is in the sockets when the machine stalls.
+    cluster.crash(0);
+    const held: Flight[] = [];
+    cluster.drop = (flight) => {
+      if (flight.envelope.body.type !== 'new-view' && held.length === 0) return false;
+      held.push(flight);
+      return true;
+    };
+    cluster.submitAll(cluster.request('c', 2));
+    for (let i = 0; i < 400 && held.length === 0; i += 1) cluster.advance(10);
+    expect(held.some((f) => f.envelope.body.type === 'new-view')).toBe(true);
+    cluster.drop = () => false;
+    cluster.now += 5000;
+    for (const id of [1, 2, 3]) cluster.step(id, { type: 'tick', now: cluster.now });
+    cluster.queue = [...held, ...cluster.queue];
+    cluster.run();
+    cluster.advance(1500);
+    const live = [1, 2, 3].map((id) => cluster.replicas[id]!.status);
+    expect(live.map((s) => `${s.view}/${s.mode}`)).toEqual(['1/normal', '1/normal', '1/normal']);
+    expect([1, 2, 3].map((id) => cluster.heights()[id])).toEqual([2, 2, 2]);
+  });
 });
