@@ -58,6 +58,8 @@ export interface ReplicaStatus {
  */
 export class Replica {
   private scheduled?: number;
+  /** The earliest deadline after the last event: a tick well past it means we were stalled. */
+  private due?: number;
 
   private constructor(private readonly s: ReplicaState) {}
 
@@ -105,6 +107,9 @@ export class Replica {
         this.admit(event.request);
         break;
       case 'tick':
+        // Ticks come on time unless this replica did not run (machine starved, GC, a paused
+        // process): its timers then fire before it reads what its sockets hold (issue 17).
+        if (this.due !== undefined && event.now - this.due > stallTolerance(s)) s.stallGraceUntil = event.now + s.config.requestForwardTimeout;
         s.now = Math.max(s.now, event.now);
         this.onTick();
         break;
@@ -189,7 +194,8 @@ export class Replica {
     }
     if (s.mode === 'view-change') {
       if (s.resendViewChange) sendViewChange(s);
-      else if (s.viewChangeDeadline !== undefined && s.now >= s.viewChangeDeadline) onViewChangeTimeout(s);
+      // After a stall a NEW-VIEW may wait unread in our sockets: read it before escalating past it.
+      else if (s.viewChangeDeadline !== undefined && s.now >= Math.max(s.viewChangeDeadline, s.stallGraceUntil ?? 0)) onViewChangeTimeout(s);
       return;
     }
     const { forwardAfter, complainAfter } = requestTimers(s);
@@ -210,11 +216,23 @@ export class Replica {
     // Fabric 2.x SDK sends to one orderer) must still make f+1 replicas complain when the leader
     // is dead or censoring, or the view change never gathers its quorum.
     if (toForward.length > 0 && !s.isLeader) {
-      for (let i = 0; i < toForward.length; i += s.config.batchMaxCount) {
-        s.broadcast({ type: 'forward', requests: toForward.slice(i, i + s.config.batchMaxCount) } satisfies Forward);
+      // At most a batch per FORWARD, by count and by bytes: a replica link refuses any frame
+      // larger than the largest legitimate message (runtime linkFrameLimit, issue 17).
+      let chunk: Uint8Array[] = [];
+      let bytes = 0;
+      for (const request of toForward) {
+        if (chunk.length > 0 && (chunk.length >= s.config.batchMaxCount || bytes + request.byteLength > s.config.batchMaxBytes)) {
+          s.broadcast({ type: 'forward', requests: chunk } satisfies Forward);
+          chunk = [];
+          bytes = 0;
+        }
+        chunk.push(request);
+        bytes += request.byteLength;
       }
+      s.broadcast({ type: 'forward', requests: chunk } satisfies Forward);
     }
-    if (overdue && !isCatchingUp(s)) complain(s, complainAfter);
+    // After a stall, what arrived meanwhile is read first: a leader is not judged on our absence.
+    if (overdue && !isCatchingUp(s) && s.now >= (s.stallGraceUntil ?? 0)) complain(s, complainAfter);
   }
 
   /** Work every event may enable, then the next timer the host must honour. */
@@ -231,6 +249,7 @@ export class Replica {
     checkBehind(s);
     checkViewSync(s);
     const at = this.nextDeadline();
+    this.due = at;
     if (at !== undefined && at !== this.scheduled) {
       this.scheduled = at;
       s.emitNow({ type: 'schedule', at });
@@ -245,12 +264,12 @@ export class Replica {
     if (s.resendNewView) candidates.push(s.now);
     if (s.mode === 'view-change') {
       if (s.resendViewChange) candidates.push(s.now);
-      if (s.viewChangeDeadline !== undefined) candidates.push(s.viewChangeDeadline);
+      if (s.viewChangeDeadline !== undefined) candidates.push(Math.max(s.viewChangeDeadline, s.stallGraceUntil ?? 0));
     } else {
       const oldest = s.pool.oldest();
       const at = complainAt(s);
       if (at !== undefined) {
-        candidates.push(at);
+        candidates.push(Math.max(at, s.stallGraceUntil ?? 0));
         const resend = complaintResendAt(s, requestTimers(s).complainAfter);
         if (resend !== undefined) candidates.push(resend);
       }
@@ -315,6 +334,11 @@ function complainAt(s: ReplicaState): number | undefined {
 function hasPendingProposal(s: ReplicaState): boolean {
   const slot = s.slots.get(s.tip.seq + 1);
   return slot !== undefined && slot.view === s.view && slot.prePrepare !== undefined;
+}
+
+/** Lateness of a tick beyond which this replica counts as having stalled (timers are not that late otherwise). */
+function stallTolerance(s: ReplicaState): number {
+  return s.config.requestForwardTimeout / 4;
 }
 
 /** The request timers in force: the configured ones, doubled per view installed without progress. */

@@ -3,7 +3,7 @@ import { isValidViewChange, planNewView, verifyNewView, type NewViewPlan } from 
 import type { Complain, Envelope, NewView, NewViewRequest, PrePrepare, Prepare, ViewChange } from './messages.js';
 import { checkPrepared, deliverCommitted } from './normal-case.js';
 import type { ReplicaState } from './replica-state.js';
-import { markBehind } from './state-transfer.js';
+import { markBehind, provenView } from './state-transfer.js';
 
 const MAX_BACKOFF_DOUBLINGS = 6;
 /** A VIEW-CHANGE still waiting for its quorum is re-sent at most every 2^2 = 4 view-change timeouts. */
@@ -18,6 +18,7 @@ export const MAX_REQUEST_TIMER_DOUBLINGS = 4;
 export function startViewChange(s: ReplicaState, target: number): void {
   if (target <= s.view) return;
   s.view = target;
+  s.promisedView = Math.max(s.promisedView, target);
   s.mode = 'view-change';
   s.counters.viewChangesStarted += 1;
   s.viewChangeTimerArmed = false;
@@ -118,15 +119,64 @@ export function complaintResendAt(s: ReplicaState, resendAfter: number): number 
 
 /**
  * The view-change deadline passed. With the new-view timer armed (2f+1 asked for this view and no
- * valid NEW-VIEW came), PBFT §4.5.2 moves on to the next view. Otherwise we are waiting for a
- * quorum and only re-send our VIEW-CHANGE: a replica alone in its view change (it was cut off, or
- * its request timers misjudged a leader it could not see) racing into ever higher views (issue
- * 17: 25 against the quorum's 20) ends where no NEW-VIEW of the quorum can reach it, since a
- * replica never returns to a view it voted to leave.
+ * valid NEW-VIEW came), PBFT §4.5.2 moves on to the next view. Otherwise no quorum asks for it: a
+ * replica alone in its view change (it was cut off, or its request timers misjudged a leader it
+ * could not see) racing into ever higher views (issue 17: 25 against the quorum's 20) ends where
+ * no NEW-VIEW of the quorum can reach it. So it goes back, as a follower, to a lower view f+1
+ * peers work in ({@link returnToQuorumView}), or failing that re-sends its VIEW-CHANGE and waits.
  */
 export function onViewChangeTimeout(s: ReplicaState): void {
   if (s.viewChangeTimerArmed) startViewChange(s, s.view + 1);
-  else sendViewChange(s);
+  else if (!returnToQuorumView(s)) sendViewChange(s);
+}
+
+/**
+ * Issue 17: alone in a view change (its VIEW-CHANGE was lone: persisted just before a crash, or
+ * sent on a faulty replica's complaint) while f+1 peers — at least one honest — keep working in
+ * a lower view `w` we had installed or that has a NEW-VIEW since. Waiting for the cluster to
+ * change views would leave it with one replica fewer for as long as it stays in `w`; PBFT never
+ * lets a replica return to a view it voted to leave, because its VIEW-CHANGE may still be used in
+ * a NEW-VIEW. So it comes back as a follower ({@link ReplicaState.following}): in `w`, it decides
+ * what the others' commit quorums decide and votes in none. Returns false if there is no such view.
+ */
+function returnToQuorumView(s: ReplicaState): boolean {
+  const target = provenView(s);
+  if (s.mode !== 'view-change' || target >= s.view || target < s.installedView) return false;
+  if (!isAloneAbove(s, target)) return false;
+  if (target === s.installedView) {
+    // Its NEW-VIEW (if any: view 0 has none) is already applied to our log.
+    s.view = target;
+    s.mode = 'normal';
+    s.viewChangeDeadline = undefined;
+    s.viewChangeAttempts = 0;
+    s.viewChangeTimerArmed = false;
+    s.viewChangeResends = 0;
+    s.lastProgressAt = s.now;
+    s.pool.restartTimers(s.now);
+    return true;
+  }
+  // A NEW-VIEW we missed: ask for it (checked by onNewView like any other), and look again later.
+  s.viewSyncAt = s.now;
+  s.broadcast<NewViewRequest>({ type: 'new-view-request', view: target });
+  s.viewChangeDeadline = s.now + s.config.viewChangeTimeout;
+  return true;
+}
+
+/** The NEW-VIEW {@link returnToQuorumView} asked for: a lower view f+1 peers work in. */
+function isReturnView(s: ReplicaState, view: number): boolean {
+  return s.mode === 'view-change' && view < s.view && view > s.installedView && view <= provenView(s) && isAloneAbove(s, view);
+}
+
+/**
+ * Whether our view change is lone enough to leave for `view`. Not while f+1 (ourselves included)
+ * ask for our view: they may hold an honest peer besides us, so it may yet gather the 2f+1 that
+ * arm its timer, and we wait with re-sends (sim seed 1512 shape). Nor while f+1 peers ask for
+ * views above `view`: the join rule ({@link joinSupportedViewChange}) would take us straight out.
+ */
+function isAloneAbove(s: ReplicaState, view: number): boolean {
+  let above = 0;
+  for (const vc of s.latestViewChanges.values()) if (vc.from !== s.id && vc.body.view > view) above += 1;
+  return viewChangeSupport(s) <= s.f && above <= s.f;
 }
 
 /** Records a verified VIEW-CHANGE; only each replica's latest one matters (bounded memory). */
@@ -162,7 +212,7 @@ function joinSupportedViewChange(s: ReplicaState): void {
 
 /** The new leader, holding 2f+1 view-changes for its view, issues NEW-VIEW (PBFT §4.4). */
 function maybeSendNewView(s: ReplicaState): void {
-  if (s.mode !== 'view-change' || !s.isLeader || s.newViewSentFor >= s.view) return;
+  if (s.mode !== 'view-change' || !s.isLeader || s.following || s.newViewSentFor >= s.view) return;
   const candidates = [...s.latestViewChanges.values()]
     .filter((vc) => vc.body.view === s.view)
     .sort((a, b) => a.from - b.from);
@@ -214,7 +264,7 @@ function consistentQuorum(
 /** Backups check NEW-VIEW against its own proof before entering the view (PBFT §4.4). */
 export function onNewView(s: ReplicaState, envelope: Envelope<NewView>): void {
   const view = envelope.body.view;
-  if (view < s.view || (view === s.view && s.mode === 'normal')) {
+  if ((view < s.view && !isReturnView(s, view)) || (view === s.view && s.mode === 'normal')) {
     s.counters.stale += 1;
     return;
   }
@@ -286,10 +336,10 @@ export function installReissued(s: ReplicaState, envelope: Envelope<NewView>, se
     slot.accepted = true;
     if (!send) {
       // Rebuilding from the WAL: we sent this prepare before the crash; it still counts.
-      if (s.leaderOf(view) !== s.id) slot.prepares.set(s.id, s.seal<Prepare>({ type: 'prepare', view, seq, digest }));
+      if (s.leaderOf(view) !== s.id && !s.following) slot.prepares.set(s.id, s.seal<Prepare>({ type: 'prepare', view, seq, digest }));
       continue;
     }
-    if (!s.isLeader) slot.prepares.set(s.id, s.broadcast<Prepare>({ type: 'prepare', view, seq, digest: slot.digest }));
+    if (!s.isLeader && !s.following) slot.prepares.set(s.id, s.broadcast<Prepare>({ type: 'prepare', view, seq, digest: slot.digest }));
     checkPrepared(s, slot);
   }
 }
