@@ -126,6 +126,10 @@ export function complaintResendAt(s: ReplicaState, resendAfter: number): number 
  * peers work in ({@link returnToQuorumView}), or failing that re-sends its VIEW-CHANGE and waits.
  */
 export function onViewChangeTimeout(s: ReplicaState): void {
+  // The quorum that armed the timer is counted again: VIEW-CHANGEs whose senders have since shown
+  // they work in this view (flushed to us after a restart, read before any heartbeat) ask for
+  // nothing any more, and the NEW-VIEW they installed is fetched (checkViewSync), not escalated past.
+  if (s.viewChangeTimerArmed && viewChangeSupport(s) < s.quorum) s.viewChangeTimerArmed = false;
   if (s.viewChangeTimerArmed) startViewChange(s, s.view + 1);
   else if (!returnToQuorumView(s)) sendViewChange(s);
 }
