@@ -93,6 +93,33 @@ describe('replica links on loopback', () => {
     expect(events.filter((e) => e === 'link-accepted')).toHaveLength(2);
   });
 
+  it('drops what was queued longer than the maximum age when the peer comes back, and sends the rest', async () => {
+    const first = await serve();
+    const events: string[] = [];
+    let now = 0;
+    const link = new PeerLink(1, 0, `127.0.0.1:${first.port}`, createEcdsaSigner(keys[1]!.privateKeyPem), (e) => events.push(e), 300, () => now);
+    cleanup.push(() => link.close());
+    link.send(envelope(1));
+    await until(() => first.received.length === 1);
+    cleanup.shift()!();
+    await until(() => events.includes('link-lost'));
+    link.send(envelope(2));
+    now = 500;
+    link.send(envelope(3));
+    const received: Envelope[] = [];
+    const server = new Server();
+    server.addService(REPLICA_LINK_SERVICE, createLinkServer({
+      id: 0, n: 4, verifier, onMessage: (_from, e) => received.push(e), decisions: async () => [], onLinkEvent: () => undefined,
+    }));
+    await new Promise<number>((resolve, reject) => server.bindAsync(`127.0.0.1:${first.port}`, ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))));
+    cleanup.push(() => server.forceShutdown());
+    await until(() => received.length >= 1);
+    link.send(envelope(4));
+    await until(() => received.length === 2);
+    expect(received).toEqual([envelope(3), envelope(4)]);
+    expect(events).toContain('link-queue-expired');
+  }, 20_000);
+
   it('reconnects to a peer that comes back on the same port and delivers what is sent afterwards', async () => {
     const first = await serve();
     const events: string[] = [];
