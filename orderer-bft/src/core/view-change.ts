@@ -125,8 +125,11 @@ export function complaintResendAt(s: ReplicaState, resendAfter: number): number 
  * replica never returns to a view it voted to leave.
  */
 export function onViewChangeTimeout(s: ReplicaState): void {
-  if (s.viewChangeTimerArmed) startViewChange(s, s.view + 1);
-  else sendViewChange(s);
+  // Support is counted again at expiry: peers that have since shown they work in the view no
+  // longer ask for it (a restarted replica that missed the NEW-VIEW went on alone, live issue-17 test).
+  if (s.viewChangeTimerArmed && viewChangeSupport(s) >= s.quorum) return startViewChange(s, s.view + 1);
+  s.viewChangeTimerArmed = false;
+  sendViewChange(s);
 }
 
 /** Records a verified VIEW-CHANGE; only each replica's latest one matters (bounded memory). */
