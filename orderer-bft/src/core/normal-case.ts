@@ -63,10 +63,11 @@ export function tryAccept(s: ReplicaState, slot: Slot): void {
       complain(s, s.config.requestComplainTimeout);
       return;
     }
-    s.persist({ kind: 'pre-prepare', envelope: slot.prePrepare });
+    // Following (below our promised view) we never prepare: nothing to guard across a crash.
+    if (!s.following) s.persist({ kind: 'pre-prepare', envelope: slot.prePrepare });
   }
   slot.accepted = true;
-  if (!s.isLeader) {
+  if (!s.isLeader && !s.following) {
     const prepare = s.broadcast<Prepare>({ type: 'prepare', view: slot.view, seq: slot.seq, digest: slot.digest! });
     slot.prepares.set(s.id, prepare);
   }
@@ -103,6 +104,9 @@ export function checkPrepared(s: ReplicaState, slot: Slot): void {
   const certificate = { prePrepare: slot.prePrepare, prepares: matching.slice(0, s.quorum - 1) };
   slot.prepared = true;
   s.preparedCertificates.set(slot.seq, certificate);
+  // Following: the certificate is the others' (true in any VIEW-CHANGE), but no commit of ours
+  // leaves; the others' 2f+1 commits decide it for us.
+  if (s.following) return checkCommitted(s, slot);
   s.persist({ kind: 'prepared', certificate });
   const context = { sequence: slot.seq, view: slot.view, digest: slot.digest };
   const signature = s.deps.signer.signProposal(slot.prePrepare.body.proposal, context);
@@ -172,9 +176,17 @@ function toDecision(s: ReplicaState, slot: Slot): Decision {
   };
 }
 
-/** True when the leader may cut a batch now: nothing in flight and a cut condition holds. */
+/**
+ * True when the leader may cut a batch now: nothing in flight and a cut condition holds. Never
+ * while following (a pre-prepare is the leader's vote, and we voted to leave this view), nor
+ * while our tip is below the stable checkpoint: adopting it dropped the slots at or below it,
+ * including a pre-prepare of ours still in flight, so proposing `tip + 1` could sign a second
+ * proposal for a (view, seq) we already proposed (sim seed 575). The decisions up to the
+ * checkpoint are fetched instead (adoptCheckpoint marks us behind).
+ */
 export function batchDue(s: ReplicaState): boolean {
-  if (!s.isLeader || s.mode !== 'normal' || s.pool.size === 0 || s.tip.seq + 1 > s.highWater) return false;
+  if (!s.isLeader || s.mode !== 'normal' || s.following || s.pool.size === 0 || s.tip.seq + 1 > s.highWater) return false;
+  if (s.tip.seq < s.stable.seq) return false;
   for (const slot of s.slots.values()) {
     // Window of one fresh proposal: the next one must chain to a decided header.
     if (slot.seq > s.tip.seq && slot.view === s.view && slot.prePrepare !== undefined) return false;

@@ -71,6 +71,12 @@ export class ReplicaState {
   view = 0;
   /** The last view we installed (equals `view` unless changing views). */
   installedView = 0;
+  /**
+   * Highest view we ever sent a VIEW-CHANGE for: we promised to leave every view below it. A
+   * replica back in a lower view (its VIEW-CHANGE was lone, issue 17) only follows there, casting
+   * no vote, since that VIEW-CHANGE may still be used in a NEW-VIEW (see {@link ReplicaState.following}).
+   */
+  promisedView = 0;
   nextStatusAt = 0;
   mode: 'normal' | 'view-change' = 'normal';
   tip: DecidedTip;
@@ -91,8 +97,14 @@ export class ReplicaState {
   readonly latestViewChanges = new Map<number, Envelope<ViewChange>>();
   newViewSentFor = -1;
   lastNewView?: Envelope<NewView>;
+  /** When the new-view timer expires (armed) or our VIEW-CHANGE is re-sent (not yet armed). */
   viewChangeDeadline?: number;
+  /** View changes whose new-view timer expired since the last installed view (PBFT's backoff). */
   viewChangeAttempts = 0;
+  /** The new-view timer runs: 2f+1 replicas ask for our view or a later one (PBFT §4.5.2). */
+  viewChangeTimerArmed = false;
+  /** Re-sends of our VIEW-CHANGE for the current view while it waits for its quorum. */
+  viewChangeResends = 0;
   resendViewChange = false;
   /** Restored from our own durable NEW-VIEW: broadcast it again on the first tick. */
   resendNewView = false;
@@ -119,6 +131,8 @@ export class ReplicaState {
   /** Our latest complaint, re-sent once per complain period while its cause lasts. */
   lastComplaint?: { readonly view: number; readonly at: number };
   behindSince?: number;
+  /** After a stall of this replica, no complaint before this time (what arrived meanwhile is read first). */
+  stallGraceUntil?: number;
   /** Set once a safety invariant broke: the replica stopped for good (see the `halt` action). */
   halted?: OrdererError;
   /** Per replica: when we last answered its new-view-request (rate limit). */
@@ -152,6 +166,17 @@ export class ReplicaState {
 
   get isLeader(): boolean {
     return leaderOf(this.view, this.config.n) === this.id;
+  }
+
+  /**
+   * True in a view below {@link ReplicaState.promisedView}: decisions are learnt from the others'
+   * commit quorums, but no pre-prepare, prepare, commit or NEW-VIEW leaves. PBFT's view-change proof
+   * relies on every honest VIEW-CHANGE listing what its sender prepared; ours for the promised view
+   * was sent before anything we could prepare here, so voting here could let a NEW-VIEW with it
+   * re-propose something else at a decided sequence.
+   */
+  get following(): boolean {
+    return this.view < this.promisedView;
   }
 
   leaderOf(view: number): number {

@@ -58,6 +58,8 @@ export interface ReplicaStatus {
  */
 export class Replica {
   private scheduled?: number;
+  /** The earliest deadline after the last event: a tick well past it means we were stalled. */
+  private due?: number;
 
   private constructor(private readonly s: ReplicaState) {}
 
@@ -105,6 +107,9 @@ export class Replica {
         this.admit(event.request);
         break;
       case 'tick':
+        // Ticks come on time unless this replica did not run (machine starved, GC, a paused
+        // process): its timers then fire before it reads what its sockets hold (issue 17).
+        if (this.due !== undefined && event.now - this.due > stallTolerance(s)) s.stallGraceUntil = event.now + s.config.requestForwardTimeout;
         s.now = Math.max(s.now, event.now);
         this.onTick();
         break;
@@ -189,7 +194,8 @@ export class Replica {
     }
     if (s.mode === 'view-change') {
       if (s.resendViewChange) sendViewChange(s);
-      else if (s.viewChangeDeadline !== undefined && s.now >= s.viewChangeDeadline) onViewChangeTimeout(s);
+      // After a stall a NEW-VIEW may wait unread in our sockets: read it before escalating past it.
+      else if (s.viewChangeDeadline !== undefined && s.now >= Math.max(s.viewChangeDeadline, s.stallGraceUntil ?? 0)) onViewChangeTimeout(s);
       return;
     }
     const { forwardAfter, complainAfter } = requestTimers(s);
@@ -200,6 +206,9 @@ export class Replica {
       if (s.now < entry.since + forwardAfter) break;
       if (!entry.forwarded) {
         entry.forwarded = true;
+        // From now on the leader has it too; whatever it may fairly order first was pending then,
+        // in our pool or in its own, which holds requests in another order (sim overload test).
+        entry.ahead = Math.max(entry.ahead, s.pool.size - 1);
         toForward.push(entry.request);
       }
     }
@@ -207,11 +216,23 @@ export class Replica {
     // Fabric 2.x SDK sends to one orderer) must still make f+1 replicas complain when the leader
     // is dead or censoring, or the view change never gathers its quorum.
     if (toForward.length > 0 && !s.isLeader) {
-      for (let i = 0; i < toForward.length; i += s.config.batchMaxCount) {
-        s.broadcast({ type: 'forward', requests: toForward.slice(i, i + s.config.batchMaxCount) } satisfies Forward);
+      // At most a batch per FORWARD, by count and by bytes: a replica link refuses any frame
+      // larger than the largest legitimate message (runtime linkFrameLimit, issue 17).
+      let chunk: Uint8Array[] = [];
+      let bytes = 0;
+      for (const request of toForward) {
+        if (chunk.length > 0 && (chunk.length >= s.config.batchMaxCount || bytes + request.byteLength > s.config.batchMaxBytes)) {
+          s.broadcast({ type: 'forward', requests: chunk } satisfies Forward);
+          chunk = [];
+          bytes = 0;
+        }
+        chunk.push(request);
+        bytes += request.byteLength;
       }
+      s.broadcast({ type: 'forward', requests: chunk } satisfies Forward);
     }
-    if (overdue && !isCatchingUp(s)) complain(s, complainAfter);
+    // After a stall, what arrived meanwhile is read first: a leader is not judged on our absence.
+    if (overdue && !isCatchingUp(s) && s.now >= (s.stallGraceUntil ?? 0)) complain(s, complainAfter);
   }
 
   /** Work every event may enable, then the next timer the host must honour. */
@@ -228,6 +249,7 @@ export class Replica {
     checkBehind(s);
     checkViewSync(s);
     const at = this.nextDeadline();
+    this.due = at;
     if (at !== undefined && at !== this.scheduled) {
       this.scheduled = at;
       s.emitNow({ type: 'schedule', at });
@@ -242,14 +264,17 @@ export class Replica {
     if (s.resendNewView) candidates.push(s.now);
     if (s.mode === 'view-change') {
       if (s.resendViewChange) candidates.push(s.now);
-      if (s.viewChangeDeadline !== undefined) candidates.push(s.viewChangeDeadline);
+      if (s.viewChangeDeadline !== undefined) candidates.push(Math.max(s.viewChangeDeadline, s.stallGraceUntil ?? 0));
     } else {
       const oldest = s.pool.oldest();
-      if (oldest !== undefined) {
-        const { forwardAfter, complainAfter } = requestTimers(s);
-        candidates.push(complainAt(s)!);
-        const resend = complaintResendAt(s, complainAfter);
+      const at = complainAt(s);
+      if (at !== undefined) {
+        candidates.push(Math.max(at, s.stallGraceUntil ?? 0));
+        const resend = complaintResendAt(s, requestTimers(s).complainAfter);
         if (resend !== undefined) candidates.push(resend);
+      }
+      if (oldest !== undefined) {
+        const { forwardAfter } = requestTimers(s);
         for (const entry of s.pool.values()) {
           if (!entry.forwarded) {
             candidates.push(entry.since + forwardAfter);
@@ -285,16 +310,35 @@ function isForgottenOwnNewView(s: ReplicaState, envelope: Envelope): boolean {
  * decision (or view installation) for forward + complain, the leader is stuck. A leader that
  * decides steadily but has a long backlog is left alone — the age of its oldest request only
  * counts against it beyond one period per batch queued ahead of that request when its timers
- * started, which still exposes a leader that keeps deciding but censors one request.
+ * started or when we forwarded it (whichever saw more: clients reach replicas in different
+ * orders, so the leader's queue ahead of it can be far longer than ours was), which still
+ * exposes a leader that keeps deciding but censors one request.
  */
 function complainAt(s: ReplicaState): number | undefined {
-  const oldest = s.pool.oldest();
-  if (oldest === undefined) return undefined;
   const { forwardAfter, complainAfter } = requestTimers(s);
   const period = forwardAfter + complainAfter;
+  const oldest = s.pool.oldest();
+  if (oldest === undefined) return hasPendingProposal(s) ? s.lastProgressAt + period : undefined;
   const stalled = Math.max(oldest.since, s.lastProgressAt) + period;
   const censored = oldest.since + period * (1 + Math.ceil(oldest.ahead / s.config.batchMaxCount));
   return Math.min(stalled, censored);
+}
+
+/**
+ * A proposal for our next sequence in the current view that we hold but have not decided. Its
+ * requests may be in no pool of ours (a restart empties the pool; clients stop retrying once any
+ * replica delivered), yet it is work the leader owes us: commits lost while we were down are never
+ * re-sent, and without this a replica stuck on such a slot never complained (sim seed 6506 with
+ * --n 4: two of three honest replicas stalled one decision short for good).
+ */
+function hasPendingProposal(s: ReplicaState): boolean {
+  const slot = s.slots.get(s.tip.seq + 1);
+  return slot !== undefined && slot.view === s.view && slot.prePrepare !== undefined;
+}
+
+/** Lateness of a tick beyond which this replica counts as having stalled (timers are not that late otherwise). */
+function stallTolerance(s: ReplicaState): number {
+  return s.config.requestForwardTimeout / 4;
 }
 
 /** The request timers in force: the configured ones, doubled per view installed without progress. */

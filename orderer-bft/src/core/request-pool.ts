@@ -6,7 +6,10 @@ export interface PooledRequest {
   since: number;
   /** Request timer 1 fired (or the request came relayed): already handed to every replica. */
   forwarded: boolean;
-  /** Requests queued before it when its timers started: the batches a fair leader cuts first. */
+  /**
+   * Requests queued before it when its timers started, raised to everything pending when it is
+   * forwarded: the batches a fair leader may cut first.
+   */
   ahead: number;
 }
 

@@ -28,6 +28,7 @@ export function restoreFromWal(s: ReplicaState, records: readonly WalRecord[]): 
         adoptCheckpoint(s, record.certificate, true);
         return;
       case 'view-change':
+        s.promisedView = Math.max(s.promisedView, record.view);
         if (record.view > s.view) {
           s.view = record.view;
           s.resendNewView = false;
@@ -58,7 +59,7 @@ export function restoreFromWal(s: ReplicaState, records: readonly WalRecord[]): 
         slot.digest = s.proposalDigest(proposal);
         slot.accepted = true;
         // We sent our prepare right after this record became durable: it still counts.
-        if (s.leaderOf(view) !== s.id) slot.prepares.set(s.id, s.seal<Prepare>({ type: 'prepare', view, seq, digest: slot.digest }));
+        if (s.leaderOf(view) !== s.id && view >= s.promisedView) slot.prepares.set(s.id, s.seal<Prepare>({ type: 'prepare', view, seq, digest: slot.digest }));
         return;
       }
       case 'prepared': {

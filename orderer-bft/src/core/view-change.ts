@@ -3,9 +3,11 @@ import { isValidViewChange, planNewView, verifyNewView, type NewViewPlan } from 
 import type { Complain, Envelope, NewView, NewViewRequest, PrePrepare, Prepare, ViewChange } from './messages.js';
 import { checkPrepared, deliverCommitted } from './normal-case.js';
 import type { ReplicaState } from './replica-state.js';
-import { markBehind } from './state-transfer.js';
+import { markBehind, provenView } from './state-transfer.js';
 
 const MAX_BACKOFF_DOUBLINGS = 6;
+/** A VIEW-CHANGE still waiting for its quorum is re-sent at most every 2^2 = 4 view-change timeouts. */
+const MAX_RESEND_DOUBLINGS = 2;
 /** Request timers grow at most 2^4 = 16-fold (1 s + 2 s → 16 s + 32 s with the runtime timing). */
 export const MAX_REQUEST_TIMER_DOUBLINGS = 4;
 
@@ -16,24 +18,63 @@ export const MAX_REQUEST_TIMER_DOUBLINGS = 4;
 export function startViewChange(s: ReplicaState, target: number): void {
   if (target <= s.view) return;
   s.view = target;
+  s.promisedView = Math.max(s.promisedView, target);
   s.mode = 'view-change';
   s.counters.viewChangesStarted += 1;
+  s.viewChangeTimerArmed = false;
+  s.viewChangeResends = 0;
   s.persist({ kind: 'view-change', view: target });
   sendViewChange(s);
 }
 
-/** Broadcasts VIEW-CHANGE(v, n = stable checkpoint, C, P) and arms the new-view timer. */
+/**
+ * Broadcasts VIEW-CHANGE(v, n = stable checkpoint, C, P). Until the new-view timer is armed (see
+ * {@link armViewChangeTimer}) the deadline is only a re-send: VIEW-CHANGEs are not retransmitted
+ * otherwise, and a peer that lost ours, or restarted, must still be able to join this view.
+ */
 export function sendViewChange(s: ReplicaState): void {
   const prepared = [...s.preparedCertificates.values()]
     .filter((cert) => cert.prePrepare.body.seq > s.stable.seq && cert.prePrepare.body.view < s.view)
     .sort((a, b) => a.prePrepare.body.seq - b.prePrepare.body.seq);
   const envelope = s.broadcast<ViewChange>({ type: 'view-change', view: s.view, checkpoint: s.stable, prepared });
   s.latestViewChanges.set(s.id, envelope);
-  // PBFT §4.5.2: the timeout doubles while consecutive view changes fail.
+  s.resendViewChange = false;
+  if (!s.viewChangeTimerArmed) {
+    s.viewChangeDeadline = s.now + s.config.viewChangeTimeout * 2 ** Math.min(s.viewChangeResends, MAX_RESEND_DOUBLINGS);
+    s.viewChangeResends += 1;
+  }
+  armViewChangeTimer(s);
+  maybeSendNewView(s);
+}
+
+/**
+ * PBFT §4.5.2: the new-view timer starts only once 2f+1 replicas (ourselves included) ask for our
+ * view or a later one, and doubles with each consecutive view change that then fails. A replica
+ * without that quorum waits instead of escalating: a view no quorum asks for cannot be installed,
+ * and climbing alone on doubling timers left replicas views apart long after the faults were gone
+ * (sim seed 1512 on the earlier core: 1 and 3 in view 8 on 32 s timers, 2 alone in view 9). The
+ * replicas behind are pulled up by the f+1 rule ({@link joinSupportedViewChange}) instead.
+ */
+function armViewChangeTimer(s: ReplicaState): void {
+  if (s.mode !== 'view-change' || s.viewChangeTimerArmed || viewChangeSupport(s) < s.quorum) return;
+  s.viewChangeTimerArmed = true;
   s.viewChangeDeadline = s.now + s.config.viewChangeTimeout * 2 ** Math.min(s.viewChangeAttempts, MAX_BACKOFF_DOUBLINGS);
   s.viewChangeAttempts += 1;
-  s.resendViewChange = false;
-  maybeSendNewView(s);
+}
+
+/**
+ * Replicas whose latest VIEW-CHANGE asks for our view or a later one. One whose sender has since
+ * shown it works in that view (or later) no longer asks for anything: after a restart, links
+ * flush the VIEW-CHANGEs of a view change long done, and counting them sent a restarted replica
+ * on alone into view + 1 (live issue-17 test).
+ */
+function viewChangeSupport(s: ReplicaState): number {
+  let support = 0;
+  for (const vc of s.latestViewChanges.values()) {
+    const stale = vc.from !== s.id && (s.viewEvidence.get(vc.from) ?? -1) >= vc.body.view;
+    if (vc.body.view >= s.view && !stale) support += 1;
+  }
+  return support;
 }
 
 /**
@@ -77,25 +118,67 @@ export function complaintResendAt(s: ReplicaState, resendAfter: number): number 
 }
 
 /**
- * The new-view timer expired. PBFT §4.5.2 moves on to the next view; we do so only when f+1
- * replicas (ourselves included) ask for this view or a later one, so at least one honest replica
- * besides a possibly faulty leader agrees something is wrong. A replica alone in its view change
- * (it was cut off, or its request timers misjudged a leader it could not see) re-sends the same
- * VIEW-CHANGE instead: racing alone into ever higher views (issue 17: 25 against the quorum's 20)
- * leaves it where no NEW-VIEW of the quorum can reach it, since a replica never returns to a view
- * it voted to leave.
+ * The view-change deadline passed. With the new-view timer armed (2f+1 asked for this view and no
+ * valid NEW-VIEW came), PBFT §4.5.2 moves on to the next view. Otherwise no quorum asks for it: a
+ * replica alone in its view change (it was cut off, or its request timers misjudged a leader it
+ * could not see) racing into ever higher views (issue 17: 25 against the quorum's 20) ends where
+ * no NEW-VIEW of the quorum can reach it. So it goes back, as a follower, to a lower view f+1
+ * peers work in ({@link returnToQuorumView}), or failing that re-sends its VIEW-CHANGE and waits.
  */
 export function onViewChangeTimeout(s: ReplicaState): void {
-  let support = 0;
-  for (const vc of s.latestViewChanges.values()) {
-    // A VIEW-CHANGE whose sender has since shown it works in that view (or later) no longer asks
-    // for anything: after a restart, links flush the VIEW-CHANGEs of a view change long done,
-    // and counting them sent a restarted replica on alone into view + 1 (live issue-17 test).
-    const stale = vc.from !== s.id && (s.viewEvidence.get(vc.from) ?? -1) >= vc.body.view;
-    if (vc.body.view >= s.view && !stale) support += 1;
+  // The quorum that armed the timer is counted again: VIEW-CHANGEs whose senders have since shown
+  // they work in this view (flushed to us after a restart, read before any heartbeat) ask for
+  // nothing any more, and the NEW-VIEW they installed is fetched (checkViewSync), not escalated past.
+  if (s.viewChangeTimerArmed && viewChangeSupport(s) < s.quorum) s.viewChangeTimerArmed = false;
+  if (s.viewChangeTimerArmed) startViewChange(s, s.view + 1);
+  else if (!returnToQuorumView(s)) sendViewChange(s);
+}
+
+/**
+ * Issue 17: alone in a view change (its VIEW-CHANGE was lone: persisted just before a crash, or
+ * sent on a faulty replica's complaint) while f+1 peers — at least one honest — keep working in
+ * a lower view `w` we had installed or that has a NEW-VIEW since. Waiting for the cluster to
+ * change views would leave it with one replica fewer for as long as it stays in `w`; PBFT never
+ * lets a replica return to a view it voted to leave, because its VIEW-CHANGE may still be used in
+ * a NEW-VIEW. So it comes back as a follower ({@link ReplicaState.following}): in `w`, it decides
+ * what the others' commit quorums decide and votes in none. Returns false if there is no such view.
+ */
+function returnToQuorumView(s: ReplicaState): boolean {
+  const target = provenView(s);
+  if (s.mode !== 'view-change' || target >= s.view || target < s.installedView) return false;
+  if (!isLoneViewChange(s)) return false;
+  if (target === s.installedView) {
+    // Its NEW-VIEW (if any: view 0 has none) is already applied to our log.
+    s.view = target;
+    s.mode = 'normal';
+    s.viewChangeDeadline = undefined;
+    s.viewChangeAttempts = 0;
+    s.viewChangeTimerArmed = false;
+    s.viewChangeResends = 0;
+    s.lastProgressAt = s.now;
+    s.pool.restartTimers(s.now);
+    return true;
   }
-  if (support >= s.f + 1) startViewChange(s, s.view + 1);
-  else sendViewChange(s);
+  // A NEW-VIEW we missed: ask for it (checked by onNewView like any other), and look again later.
+  s.viewSyncAt = s.now;
+  s.broadcast<NewViewRequest>({ type: 'new-view-request', view: target });
+  s.viewChangeDeadline = s.now + s.config.viewChangeTimeout;
+  return true;
+}
+
+/** The NEW-VIEW {@link returnToQuorumView} asked for: a lower view f+1 peers work in. */
+function isReturnView(s: ReplicaState, view: number): boolean {
+  return s.mode === 'view-change' && view < s.view && view > s.installedView && view <= provenView(s) && isLoneViewChange(s);
+}
+
+/**
+ * Our view change is lone: at most f replicas, ourselves included, ask for our view. With f+1 it
+ * may hold an honest peer besides us and still gather the 2f+1 that arm its timer, so we wait with
+ * re-sends instead (`core/view-change-timer.test.ts`, the sim seed 1512 shape, where dead peers'
+ * last status still shows the lower view).
+ */
+function isLoneViewChange(s: ReplicaState): boolean {
+  return viewChangeSupport(s) <= s.f;
 }
 
 /** Records a verified VIEW-CHANGE; only each replica's latest one matters (bounded memory). */
@@ -113,6 +196,7 @@ export function onViewChange(s: ReplicaState, envelope: Envelope<ViewChange>): v
   if (previous !== undefined && previous.body.view >= view) return;
   s.latestViewChanges.set(envelope.from, envelope);
   joinSupportedViewChange(s);
+  armViewChangeTimer(s);
   maybeSendNewView(s);
 }
 
@@ -130,7 +214,7 @@ function joinSupportedViewChange(s: ReplicaState): void {
 
 /** The new leader, holding 2f+1 view-changes for its view, issues NEW-VIEW (PBFT §4.4). */
 function maybeSendNewView(s: ReplicaState): void {
-  if (s.mode !== 'view-change' || !s.isLeader || s.newViewSentFor >= s.view) return;
+  if (s.mode !== 'view-change' || !s.isLeader || s.following || s.newViewSentFor >= s.view) return;
   const candidates = [...s.latestViewChanges.values()]
     .filter((vc) => vc.body.view === s.view)
     .sort((a, b) => a.from - b.from);
@@ -182,7 +266,7 @@ function consistentQuorum(
 /** Backups check NEW-VIEW against its own proof before entering the view (PBFT §4.4). */
 export function onNewView(s: ReplicaState, envelope: Envelope<NewView>): void {
   const view = envelope.body.view;
-  if (view < s.view || (view === s.view && s.mode === 'normal')) {
+  if ((view < s.view && !isReturnView(s, view)) || (view === s.view && s.mode === 'normal')) {
     s.counters.stale += 1;
     return;
   }
@@ -207,6 +291,8 @@ export function installNewView(s: ReplicaState, envelope: Envelope<NewView>, pla
   s.mode = 'normal';
   s.viewChangeDeadline = undefined;
   s.viewChangeAttempts = 0;
+  s.viewChangeTimerArmed = false;
+  s.viewChangeResends = 0;
   noteViewInstalled(s);
   s.lastNewView = envelope;
   if (persist) s.persist({ kind: 'new-view', view: s.view, envelope });
@@ -252,10 +338,10 @@ export function installReissued(s: ReplicaState, envelope: Envelope<NewView>, se
     slot.accepted = true;
     if (!send) {
       // Rebuilding from the WAL: we sent this prepare before the crash; it still counts.
-      if (s.leaderOf(view) !== s.id) slot.prepares.set(s.id, s.seal<Prepare>({ type: 'prepare', view, seq, digest }));
+      if (s.leaderOf(view) !== s.id && !s.following) slot.prepares.set(s.id, s.seal<Prepare>({ type: 'prepare', view, seq, digest }));
       continue;
     }
-    if (!s.isLeader) slot.prepares.set(s.id, s.broadcast<Prepare>({ type: 'prepare', view, seq, digest: slot.digest }));
+    if (!s.isLeader && !s.following) slot.prepares.set(s.id, s.broadcast<Prepare>({ type: 'prepare', view, seq, digest: slot.digest }));
     checkPrepared(s, slot);
   }
 }

@@ -27,5 +27,6 @@ export {
   type RequestLimits,
 } from './bounded-grpc.js';
 export {
-  LINK_FRAME_BYTES, LINK_HANDSHAKE_TIMEOUT_MS, LINK_HELLO_BYTES, MAX_STREAMS_PER_CONNECTION, ordererRequestLimits,
+  LINK_FRAME_BYTES, LINK_HANDSHAKE_TIMEOUT_MS, LINK_HELLO_BYTES, linkFrameLimit, MAX_STREAMS_PER_CONNECTION, ordererRequestLimits,
+  type LinkFrameSettings,
 } from './request-limits.js';

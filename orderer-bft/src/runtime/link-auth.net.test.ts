@@ -1,10 +1,12 @@
 import { Server, ServerCredentials } from '@grpc/grpc-js';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Envelope } from '../core/messages.js';
+import { boundedRequestInterceptor } from './bounded-grpc.js';
 import { createEcdsaSigner, createEcdsaVerifier, generateEcdsaKeyPair } from './ecdsa-identity.js';
 import { REPLICA_LINK_SERVICE } from './link-protocol.js';
 import { createLinkServer } from './link-server.js';
 import { PeerLink } from './peer-link.js';
+import { ordererRequestLimits } from './request-limits.js';
 
 const keys = [generateEcdsaKeyPair(), generateEcdsaKeyPair(), generateEcdsaKeyPair(), generateEcdsaKeyPair()];
 const verifier = createEcdsaVerifier(keys.map((k) => k.publicKeyPem));
@@ -61,6 +63,62 @@ describe('replica links on loopback', () => {
     await until(() => received.length > 0);
     expect(received.every((r) => r.from === 3)).toBe(true);
   });
+
+  it('closes an authenticated link that sends a frame above the frame limit, and keeps serving', async () => {
+    const received: { from: number; envelope: Envelope }[] = [];
+    const events: string[] = [];
+    // As orderer-node builds it: per-method limits set per call, raised to frameLimit after the hello.
+    const server = new Server({ interceptors: [boundedRequestInterceptor(ordererRequestLimits(1024 * 1024))] });
+    server.addService(REPLICA_LINK_SERVICE, createLinkServer({
+      id: 0, n: 4, verifier, onMessage: (from, e) => received.push({ from, envelope: e }), decisions: async () => [],
+      onLinkEvent: (event) => events.push(event), frameLimit: 64 * 1024,
+    }));
+    const port = await new Promise<number>((resolve, reject) => server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))));
+    cleanup.push(() => server.forceShutdown());
+    const linkEvents: string[] = [];
+    const link = new PeerLink(1, 0, `127.0.0.1:${port}`, createEcdsaSigner(keys[1]!.privateKeyPem), (e) => linkEvents.push(e));
+    cleanup.push(() => link.close());
+    link.send(envelope(1));
+    await until(() => received.length === 1);
+    // Within the limit, a frame far above the hello's 16 KiB is accepted once authenticated.
+    link.send({ ...envelope(2), signature: new Uint8Array(48 * 1024).fill(2) });
+    await until(() => received.length === 2);
+    link.send({ ...envelope(3), signature: new Uint8Array(80 * 1024).fill(3) });
+    await until(() => linkEvents.includes('link-lost'));
+    await until(() => link.connected);
+    link.send(envelope(4));
+    await until(() => received.length === 3);
+    expect(received.map((r) => r.envelope.body)).toEqual([envelope(1).body, envelope(2).body, envelope(4).body]);
+    expect(received.every((r) => r.from === 1)).toBe(true);
+    expect(events.filter((e) => e === 'link-accepted')).toHaveLength(2);
+  });
+
+  it('drops what was queued longer than the maximum age when the peer comes back, and sends the rest', async () => {
+    const first = await serve();
+    const events: string[] = [];
+    let now = 0;
+    const link = new PeerLink(1, 0, `127.0.0.1:${first.port}`, createEcdsaSigner(keys[1]!.privateKeyPem), (e) => events.push(e), 300, () => now);
+    cleanup.push(() => link.close());
+    link.send(envelope(1));
+    await until(() => first.received.length === 1);
+    cleanup.shift()!();
+    await until(() => events.includes('link-lost'));
+    link.send(envelope(2));
+    now = 500;
+    link.send(envelope(3));
+    const received: Envelope[] = [];
+    const server = new Server();
+    server.addService(REPLICA_LINK_SERVICE, createLinkServer({
+      id: 0, n: 4, verifier, onMessage: (_from, e) => received.push(e), decisions: async () => [], onLinkEvent: () => undefined,
+    }));
+    await new Promise<number>((resolve, reject) => server.bindAsync(`127.0.0.1:${first.port}`, ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))));
+    cleanup.push(() => server.forceShutdown());
+    await until(() => received.length >= 1);
+    link.send(envelope(4));
+    await until(() => received.length === 2);
+    expect(received).toEqual([envelope(3), envelope(4)]);
+    expect(events).toContain('link-queue-expired');
+  }, 20_000);
 
   it('reconnects to a peer that comes back on the same port and delivers what is sent afterwards', async () => {
     const first = await serve();

@@ -21,6 +21,11 @@ export interface LinkServerHost {
   onLinkEvent(event: string, detail: Record<string, unknown>): void;
   /** How long a stream may stay unauthenticated (default {@link LINK_HANDSHAKE_TIMEOUT_MS}). */
   readonly handshakeTimeoutMs?: number;
+  /**
+   * Largest frame an authenticated peer may send (default {@link LINK_FRAME_BYTES}; the node passes
+   * `linkFrameLimit` of its protocol settings). A larger one ends the stream with RESOURCE_EXHAUSTED.
+   */
+  readonly frameLimit?: number;
 }
 
 const MAX_PULL = 256;
@@ -30,7 +35,13 @@ export function createLinkServer(host: LinkServerHost): UntypedServiceImplementa
   return {
     stream(call: ServerDuplexStream<Buffer, Buffer>): void {
       const nonce = randomBytes(32);
+      const frameLimit = host.frameLimit ?? LINK_FRAME_BYTES;
       let peer: number | undefined;
+      const tooLarge = (bytes: number): void => {
+        host.onLinkEvent('link-frame-too-large', { peer, bytes, limit: frameLimit });
+        const reason = `replica link frame of ${bytes} bytes exceeds the limit of ${frameLimit} bytes`;
+        call.emit('error', Object.assign(new Error(reason), { code: status.RESOURCE_EXHAUSTED, details: reason }));
+      };
       const refuse = (event: string, detail: Record<string, unknown>, reason: string): void => {
         clearTimeout(handshake);
         host.onLinkEvent(event, detail);
@@ -42,6 +53,9 @@ export function createLinkServer(host: LinkServerHost): UntypedServiceImplementa
       const handshake = setTimeout(() => refuse('link-auth-timeout', { afterMs: handshakeMs }, `replica link not authenticated within ${handshakeMs} ms`), handshakeMs);
       call.write(Buffer.from(encodeValue({ to: host.id, nonce: new Uint8Array(nonce) })));
       call.on('data', (frame: Buffer) => {
+        // Normally refused by grpc-js from the length prefix (setCallReceiveLimit below); this
+        // also holds where the call did not pass through boundedRequestInterceptor.
+        if (peer !== undefined && frame.byteLength > frameLimit) return tooLarge(frame.byteLength);
         let value: unknown;
         try {
           value = decodeValue(frame);
@@ -65,7 +79,7 @@ export function createLinkServer(host: LinkServerHost): UntypedServiceImplementa
         clearTimeout(handshake);
         peer = from;
         // Until now the call accepted only a hello-sized frame (ordererRequestLimits).
-        setCallReceiveLimit(call, LINK_FRAME_BYTES);
+        setCallReceiveLimit(call, frameLimit);
         host.onLinkEvent('link-accepted', { peer: from });
       });
       call.on('error', () => clearTimeout(handshake));

@@ -14,9 +14,9 @@ import { createFabricIdentity, createFabricLedgerFormat, type FabricLedger } fro
 import { RuntimeError } from './runtime-error.js';
 import type { LedgerFormat } from './ledger-format.js';
 import { REPLICA_LINK_SERVICE } from './link-protocol.js';
-import { boundedRequestInterceptor } from './bounded-grpc.js';
+import { boundedRequestInterceptor, largestLimit } from './bounded-grpc.js';
 import { createLinkServer } from './link-server.js';
-import { LINK_FRAME_BYTES, MAX_STREAMS_PER_CONNECTION, ordererRequestLimits } from './request-limits.js';
+import { LINK_FRAME_BYTES, linkFrameLimit, MAX_STREAMS_PER_CONNECTION, ordererRequestLimits } from './request-limits.js';
 import { createJsonLogger } from './logger.js';
 import { EventLoopWatchdog } from './event-loop-watchdog.js';
 import { ReplicaMetrics } from './metrics.js';
@@ -97,7 +97,7 @@ export async function startOrdererNode(config: OrdererNodeConfig, options: Order
   // Links authenticate with the genuine key even in Byzantine test mode, so that the garbage
   // reaches the honest cores and is rejected there (and counted), not at the link handshake.
   const links = new Map<number, PeerLink>();
-  const linkEvent = (event: string, detail: Record<string, unknown>): void => logger.log(event === 'link-auth-failed' ? 'warn' : 'info', event, detail);
+  const linkEvent = (event: string, detail: Record<string, unknown>): void => logger.log(event === 'link-auth-failed' || event === 'link-frame-too-large' ? 'warn' : 'info', event, detail);
   for (const member of config.replicas) {
     if (member.id !== config.id) links.set(member.id, new PeerLink(config.id, member.id, member.address, signer, linkEvent));
   }
@@ -135,12 +135,14 @@ export async function startOrdererNode(config: OrdererNodeConfig, options: Order
 
   // The server-wide receive limit is the ceiling (authenticated link frames); each method's own
   // limit is set per call by boundedRequestInterceptor before its first message is read.
+  const requestLimits = ordererRequestLimits(config.maxEnvelopeBytes);
+  const frameLimit = linkFrameLimit({ ...config.protocol, n });
   const server = new Server({
-    'grpc.max_receive_message_length': LINK_FRAME_BYTES, 'grpc.max_send_message_length': 64 * 1024 * 1024,
-    'grpc.max_concurrent_streams': MAX_STREAMS_PER_CONNECTION, interceptors: [boundedRequestInterceptor(ordererRequestLimits(config.maxEnvelopeBytes))],
+    'grpc.max_receive_message_length': Math.max(frameLimit, largestLimit(requestLimits)), 'grpc.max_send_message_length': LINK_FRAME_BYTES,
+    'grpc.max_concurrent_streams': MAX_STREAMS_PER_CONNECTION, interceptors: [boundedRequestInterceptor(requestLimits)],
   });
   server.addService(REPLICA_LINK_SERVICE, createLinkServer({
-    id: config.id, n, verifier, onLinkEvent: linkEvent,
+    id: config.id, n, verifier, onLinkEvent: linkEvent, frameLimit,
     onMessage: (from, envelope) => running.onPeerMessage(from, envelope),
     decisions: (fromSeq, max, maxBytes) => running.decisions(fromSeq, max, maxBytes),
   }));

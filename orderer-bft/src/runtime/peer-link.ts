@@ -9,6 +9,16 @@ import { RuntimeError } from './runtime-error.js';
 const raw = (value: Buffer): Buffer => value;
 /** Messages kept while (re)connecting; older ones are dropped (the core recovers lost ones). */
 const QUEUE_LIMIT = 2048;
+/** Bytes kept while (re)connecting (a FORWARD or NEW-VIEW can be megabytes); oldest dropped first. */
+const QUEUE_BYTES_LIMIT = 16 * 1024 * 1024;
+/**
+ * Queued messages older than this are dropped when the link comes back: a peer that was down that
+ * long restarted from its WAL and catches up by status, state transfer and view sync, while
+ * thousands of stale frames (forwards to re-validate, VIEW-CHANGEs of a view change long done)
+ * ahead of the current ones kept a restarted replica on a starved machine busy for tens of seconds
+ * (issue 17 live run at load 23). A short hiccup loses nothing.
+ */
+export const LINK_QUEUE_MAX_AGE_MS = 2000;
 /** Bytes buffered on an open stream beyond which messages are dropped instead of queued. */
 const BUFFER_LIMIT = 64 * 1024 * 1024;
 const BACKOFF_MIN_MS = 50;
@@ -24,7 +34,8 @@ export class PeerLink {
   private readonly client: Client;
   private call?: ClientDuplexStream<Buffer, Buffer>;
   private ready = false;
-  private queue: Buffer[] = [];
+  private queue: { frame: Buffer; at: number }[] = [];
+  private queuedBytes = 0;
   private backoff = BACKOFF_MIN_MS;
   private timer?: NodeJS.Timeout;
   private closed = false;
@@ -36,6 +47,8 @@ export class PeerLink {
     address: string,
     private readonly signer: Signer,
     private readonly onEvent: (event: string, detail: Record<string, unknown>) => void,
+    private readonly queueMaxAgeMs = LINK_QUEUE_MAX_AGE_MS,
+    private readonly clock: () => number = Date.now,
   ) {
     this.client = new Client(address, credentials.createInsecure(), {
       'grpc.initial_reconnect_backoff_ms': BACKOFF_MIN_MS,
@@ -63,8 +76,11 @@ export class PeerLink {
       if (this.call.writableLength < BUFFER_LIMIT) this.call.write(frame);
       return;
     }
-    this.queue.push(frame);
-    if (this.queue.length > QUEUE_LIMIT) this.queue.shift();
+    this.queue.push({ frame, at: this.clock() });
+    this.queuedBytes += frame.byteLength;
+    while (this.queue.length > QUEUE_LIMIT || (this.queuedBytes > QUEUE_BYTES_LIMIT && this.queue.length > 1)) {
+      this.queuedBytes -= this.queue.shift()!.frame.byteLength;
+    }
   }
 
   /** Fetches decisions from this peer for state transfer. */
@@ -111,7 +127,14 @@ export class PeerLink {
       this.onEvent('link-connected', { peer: this.peer });
       const queued = this.queue;
       this.queue = [];
-      for (const message of queued) call.write(message);
+      this.queuedBytes = 0;
+      const fresh = this.clock() - this.queueMaxAgeMs;
+      let expired = 0;
+      for (const { frame: message, at } of queued) {
+        if (at < fresh) expired += 1;
+        else call.write(message);
+      }
+      if (expired > 0) this.onEvent('link-queue-expired', { peer: this.peer, dropped: expired, maxAgeMs: this.queueMaxAgeMs });
     });
     const lost = (): void => {
       if (this.call !== call) return;

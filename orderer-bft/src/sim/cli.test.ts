@@ -29,16 +29,20 @@ describe('sim CLI', () => {
     expect(err).toContain('replay: npm run sim -w orderer-bft -- --seed 0 --kind equivocating-leader --unsafe-weak-quorum');
   });
 
-  it('prints the replay command with the test-only and strict flags it was given', () => {
-    const { code, out } = run(['--seed', '43', '--kind', 'equivocating-voter', '--unsafe-early-new-view', '--strict']);
+  it('prints the replay command with the test-only flags it was given', () => {
+    const { code, out } = run(['--seed', '29', '--kind', 'equivocating-voter', '--unsafe-early-new-view']);
     expect(code).toBe(1);
     expect(out).toContain('equivocation');
-    expect(out).toContain('replay: npm run sim -w orderer-bft -- --seed 43 --kind equivocating-voter --strict --unsafe-early-new-view');
+    expect(out).toContain('replay: npm run sim -w orderer-bft -- --seed 29 --kind equivocating-voter --unsafe-early-new-view');
   });
 
-  it('shows crash and waiver figures in the trace', () => {
+  it('shows crash figures in the trace', () => {
     const { out } = run(['--seed', '575']);
-    expect(out).toMatch(/crashes=\d+ \(aimed \d+\) waived=\d+/);
+    expect(out).toMatch(/crashes=\d+ \(aimed \d+\)/);
+  });
+
+  it('rejects the removed --strict flag (strict is the only mode)', () => {
+    expect(run(['--seed', '575', '--strict']).code).toBe(2);
   });
 
   it('exits 2 on bad usage', () => {

@@ -4,13 +4,12 @@ import { scenarioForSeed, SCENARIO_KINDS, type ScenarioKind, type ScenarioOption
 import { formatFailure, formatTrace, replayCommand, runSeeds } from './run-seeds.js';
 import { runSimulation } from './simulator.js';
 
-const USAGE = `usage: npm run sim -w orderer-bft -- (--seeds N [--from K] | --seed S) [--kind KIND] [--n N] [--strict]
+const USAGE = `usage: npm run sim -w orderer-bft -- (--seeds N [--from K] | --seed S) [--kind KIND] [--n N]
                                       [--unsafe-weak-quorum] [--unsafe-early-new-view]
   --seeds N             run seeds K .. K+N-1 (default K = 0); exit 1 if any breaks an invariant
   --seed S              replay one seed and print its trace summary
   --kind KIND           force the scenario kind (${SCENARIO_KINDS.join(', ')})
   --n N                 force the replica count (1, 4, 7, 10)
-  --strict              also report the known, harmless core bug the sweep waives (re-proposal below a stable checkpoint)
   --unsafe-weak-quorum  TEST ONLY: f+1 quorums, to watch the checker catch the violation
   --unsafe-early-new-view  TEST ONLY: the host sends NEW-VIEW before its WAL record is durable (issue 14's bug)`;
 
@@ -23,7 +22,7 @@ export function main(argv: string[], out: (line: string) => void, err: (line: st
       options: {
         seeds: { type: 'string' }, from: { type: 'string' }, seed: { type: 'string' }, kind: { type: 'string' },
         n: { type: 'string' }, 'unsafe-weak-quorum': { type: 'boolean' }, 'unsafe-early-new-view': { type: 'boolean' },
-        strict: { type: 'boolean' }, help: { type: 'boolean' },
+        help: { type: 'boolean' },
       },
       strict: true,
     }));
@@ -47,7 +46,6 @@ export function main(argv: string[], out: (line: string) => void, err: (line: st
     ...(kind === undefined ? {} : { kind }), ...(n === undefined ? {} : { n }),
     unsafeWeakQuorum: values['unsafe-weak-quorum'] === true,
     ...(values['unsafe-early-new-view'] === true ? { unsafeEarlyNewView: true } : {}),
-    ...(values.strict === true ? { waiveKnownCoreBugs: false } : {}),
   };
   const seed = int(values.seed);
   if (seed !== undefined) {

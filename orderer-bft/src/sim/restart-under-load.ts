@@ -47,7 +47,7 @@ export function restartUnderLoadScenario(seed: number, fault: RejoinFault = 'cra
       dropRate: rng.chance(0.5) ? rng.float() * 0.05 : 0, duplicateRate: rng.chance(0.5) ? rng.float() * 0.05 : 0,
     },
     clients: 4, requestsPerClient: rng.int(80, 160), submitWindow: 14_000, batchMaxCount: rng.int(1, 6),
-    healAt: 2000, endAt: 40_000, unsafeWeakQuorum: false, unsafeEarlyNewView: false, waiveKnownCoreBugs: true,
+    healAt: 2000, endAt: 40_000, unsafeWeakQuorum: false, unsafeEarlyNewView: false,
   };
 }
 

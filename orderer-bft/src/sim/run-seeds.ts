@@ -32,7 +32,6 @@ export function replayCommand(seed: number, options: ScenarioOptions = {}): stri
   const extra = [
     options.kind === undefined ? '' : ` --kind ${options.kind}`,
     options.n === undefined ? '' : ` --n ${options.n}`,
-    options.waiveKnownCoreBugs === false ? ' --strict' : '',
     options.unsafeWeakQuorum === true ? ' --unsafe-weak-quorum' : '',
     options.unsafeEarlyNewView === true ? ' --unsafe-early-new-view' : '',
   ].join('');
@@ -46,7 +45,7 @@ export function formatTrace(result: SimulationResult): string {
   return [
     `seed ${result.scenario.seed}: ${describeScenario(result.scenario)}`,
     `  events=${t.events} sent=${t.messagesSent} dropped=${t.messagesDropped} duplicated=${t.messagesDuplicated} ` +
-      `crashes=${t.crashes} (aimed ${t.aimedCrashes}) waived=${t.waived}`,
+      `crashes=${t.crashes} (aimed ${t.aimedCrashes})`,
     `  requests=${t.requests} height=${t.height} highestView=${t.highestView} ` +
       `allDeliveredAt=${t.allDeliveredAt === undefined ? 'never' : t.allDeliveredAt.toFixed(1)} endedAt=${t.endedAt.toFixed(1)}`,
     `  counters: ${counters || 'none'}`,

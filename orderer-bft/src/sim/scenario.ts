@@ -83,11 +83,6 @@ export interface Scenario {
    * find the fork (or the second NEW-VIEW the restarted leader signs).
    */
   readonly unsafeEarlyNewView: boolean;
-  /**
-   * Overlook the one known, harmless core bug (a leader re-proposing a sequence at or below its
-   * stable checkpoint, see `simulator.ts` and `known-core-bugs.test.ts`); false = strict.
-   */
-  readonly waiveKnownCoreBugs: boolean;
 }
 
 /** Options that override the seed's choices. */
@@ -96,8 +91,6 @@ export interface ScenarioOptions {
   readonly n?: number;
   readonly unsafeWeakQuorum?: boolean;
   readonly unsafeEarlyNewView?: boolean;
-  /** Default true; false (`--strict`) reports the known core bug too. */
-  readonly waiveKnownCoreBugs?: boolean;
 }
 
 const BYZANTINE_KINDS: Partial<Record<ScenarioKind, ByzantineBehaviour>> = {
@@ -145,6 +138,9 @@ export function scenarioForSeed(seed: number, options: ScenarioOptions = {}): Sc
     if (!byzantine.has(0) && rng.chance(0.7)) partition = { isolated: [0], from: rng.int(100, 400), until: rng.int(1200, 1800) };
     // Combined faults: honest replicas crash and restart while the Byzantine ones act.
     if (rng.chance(0.6)) crashes.push(...randomCrashes(rng, honest(), rng.int(1, f), 0.85));
+    // The adversaries that exploit a new leader's restart (issue 14) need one: half their seeds
+    // crash the first honest new leader in a NEW-VIEW window around the forced view change.
+    if ((behaviour === 'equivocator' || behaviour === 'two-faced') && rng.chance(0.5)) crashes.push(newLeaderCrash(rng, honest()));
   } else if (kind === 'partition') {
     const isolated = rng.shuffled([...Array(n).keys()]).slice(0, rng.int(1, Math.max(1, f)));
     partition = { isolated, from: rng.int(0, 500), until: rng.int(800, 1900) };
@@ -168,7 +164,6 @@ export function scenarioForSeed(seed: number, options: ScenarioOptions = {}): Sc
     endAt: healAt + 20_000,
     unsafeWeakQuorum: options.unsafeWeakQuorum ?? false,
     unsafeEarlyNewView: options.unsafeEarlyNewView ?? false,
-    waiveKnownCoreBugs: options.waiveKnownCoreBugs ?? true,
   };
 }
 
@@ -211,6 +206,18 @@ function randomCrashes(rng: Prng, honest: readonly number[], count: number, aime
   return crashes;
 }
 
+/**
+ * A crash of the first honest replica after 0 — the leader of the first view change an honest
+ * replica leads — aimed at the fsync or send window of its NEW-VIEW; armed early enough that the
+ * view change forced by isolating replica 0 (its request timers expire ~800 ms after) falls inside
+ * the aim window.
+ */
+function newLeaderCrash(rng: Prng, honest: readonly number[]): Crash {
+  const replica = honest.find((id) => id > 0) ?? honest[0]!;
+  const aim: CrashAim = rng.chance(0.5) ? { trigger: 'persist', record: 'new-view' } : { trigger: 'send', message: 'new-view' };
+  return { replica, at: rng.int(50, 600), downFor: rng.int(50, 600), aim };
+}
+
 /** One-line description for failure messages and traces. */
 export function describeScenario(s: Scenario): string {
   const byz = [...s.byzantine].map(([id, b]) => `${id}:${b}`).join(',') || 'none';
@@ -220,7 +227,7 @@ export function describeScenario(s: Scenario): string {
     `kind=${s.kind} n=${s.n} f=${s.f} byzantine=${byz} crashes=${crashes} partition=${partition} ` +
     `drop=${s.network.dropRate.toFixed(3)} dup=${s.network.duplicateRate.toFixed(3)} ` +
     `requests=${s.clients}x${s.requestsPerClient} batch=${s.batchMaxCount}${s.unsafeWeakQuorum ? ' UNSAFE-WEAK-QUORUM' : ''}` +
-    `${s.unsafeEarlyNewView ? ' UNSAFE-EARLY-NEW-VIEW' : ''}${s.waiveKnownCoreBugs ? '' : ' STRICT'}`
+    `${s.unsafeEarlyNewView ? ' UNSAFE-EARLY-NEW-VIEW' : ''}`
   );
 }
 

@@ -17,8 +17,6 @@ export interface TraceSummary {
   endedAt: number;
   /** Core counters summed over honest replicas. */
   counters: Record<string, number>;
-  /** Signed messages the checker was told to overlook (see `Scenario.waiveKnownCoreBugs`). */
-  waived: number;
   /** Crashes that happened, and how many of them inside their aimed window. */
   crashes: number;
   aimedCrashes: number;

@@ -78,7 +78,7 @@ class Simulation {
   private pendingRestarts = 0;
   private readonly trace: TraceSummary = {
     events: 0, messagesSent: 0, messagesDropped: 0, messagesDuplicated: 0, requests: 0, height: 0,
-    highestView: 0, endedAt: 0, counters: {}, waived: 0, crashes: 0, aimedCrashes: 0, adversaryAnswers: 0,
+    highestView: 0, endedAt: 0, counters: {}, crashes: 0, aimedCrashes: 0, adversaryAnswers: 0,
   };
 
   private nextObservation = 0;
@@ -362,25 +362,13 @@ class Simulation {
       return;
     }
     // The transport's onSent hook: what an honest replica signs is on record before it leaves.
-    if (this.waived(node, envelope)) this.trace.waived += 1;
-    else this.checker.onSent(node.replica, envelope, this.now);
+    this.checker.onSent(node.replica, envelope, this.now);
     const aimed = this.armedCrash(node.replica, (aim) => aim.trigger === 'send' && aim.message === envelope.body.type);
     if (aimed === undefined) return this.sendRaw(node, envelope, to);
     // Crash in the middle of the send: some peers get it, then nothing more leaves.
     const targets = this.targets(node, to).filter(() => this.rng.chance(0.5));
     for (const target of targets) this.transmit(node.replica, target, envelope);
     this.crash(aimed);
-  }
-
-  /**
-   * Known core bug (reported, not fixed in this branch): a leader that adopts a stable
-   * checkpoint at or above the sequence it proposed before deciding it proposes that sequence
-   * again. Harmless — every honest replica that could prepare it holds the checkpoint — but an
-   * equivocation; waived only in that exact shape and only unless the scenario is strict.
-   */
-  private waived(node: SimNode, envelope: Envelope): boolean {
-    const body = envelope.body;
-    return this.scenario.waiveKnownCoreBugs && body.type === 'pre-prepare' && body.seq <= node.core.status.stableCheckpoint;
   }
 
   private sendRaw(node: SimNode, envelope: unknown, to: number | undefined): void {
