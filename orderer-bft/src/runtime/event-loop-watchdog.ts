@@ -30,6 +30,16 @@ export interface EventLoopWatchdogOptions {
 const HEARTBEAT_MS = 100;
 const SAMPLE_MS = 500;
 
+/**
+ * Milliseconds on the process's monotonic clock (CLOCK_MONOTONIC via `process.hrtime`), which is
+ * the same in every thread of the process. Not `Date.now()`: the wall clock is stepped by NTP or a
+ * VM's time sync, and a 32 s step forward looked like a 32 s stall, so the watchdog killed a peer
+ * whose loop was turning (sensor-ingest fault suite, 2 orderers stopped).
+ */
+function monotonicMs(): number {
+  return Number(process.hrtime.bigint()) / 1e6;
+}
+
 /*
  * Runs in its own thread, so it keeps running while the main loop is stuck: it reads the
  * heartbeat the main thread writes into shared memory, logs a stall once, and past the abort
@@ -42,7 +52,8 @@ import { writeSync } from 'node:fs';
 const beat = new Float64Array(workerData.buffer);
 let reported = false;
 setInterval(() => {
-  const stalled = Date.now() - beat[0];
+  // Monotonic, as the heartbeat: a wall-clock step is not a stall.
+  const stalled = Math.round(Number(process.hrtime.bigint()) / 1e6 - beat[0]);
   const line = (event, extra) => {
     try { writeSync(workerData.logFd, JSON.stringify({ ts: new Date().toISOString(), level: 'error', name: workerData.name, event, stalledMs: stalled, ...extra }) + '\\n'); } catch {}
   };
@@ -81,8 +92,8 @@ export class EventLoopWatchdog {
     const abortAfterMs = options.abortAfterMs ?? Number(process.env.SPEEDLEDGER_STALL_ABORT_MS ?? 30_000);
     const buffer = new SharedArrayBuffer(8);
     const beat = new Float64Array(buffer);
-    beat[0] = Date.now();
-    this.heartbeat = setInterval(() => (beat[0] = Date.now()), HEARTBEAT_MS);
+    beat[0] = monotonicMs();
+    this.heartbeat = setInterval(() => (beat[0] = monotonicMs()), HEARTBEAT_MS);
     this.heartbeat.unref();
     this.worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(WATCHDOG_THREAD)}`), {
       workerData: { buffer, stallMs: this.stallMs, abortAfterMs: Number.isFinite(abortAfterMs) ? abortAfterMs : 0, logFd: options.logFd ?? 2, name: options.name ?? '' },

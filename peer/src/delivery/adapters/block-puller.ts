@@ -43,6 +43,9 @@ export interface BlockPullerOptions {
   readonly logger?: Logger;
 }
 
+/** The rotation's clock: monotonic, so a wall-clock step (NTP, VM time sync) neither fakes a stall nor stretches a backoff. */
+const now = (): number => performance.now();
+
 /** Blocks buffered from the stream before it is paused. */
 const HIGH_WATER = 16;
 
@@ -136,7 +139,7 @@ export class BlockPuller {
 
   private async loop(): Promise<void> {
     while (!this.stopped) {
-      const choice = this.rotation.choose(Date.now());
+      const choice = this.rotation.choose(now());
       if ('waitMs' in choice) {
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, choice.waitMs);
@@ -151,7 +154,7 @@ export class BlockPuller {
       this.options.logger?.log('info', 'deliver-connect', { endpoint, nextBlock: this.tipValue.nextBlock });
       const end = await this.session(choice.replica);
       if (end === undefined || this.stopped) break;
-      const decision = this.rotation.onFailure(choice.replica, end.reason, Date.now());
+      const decision = this.rotation.onFailure(choice.replica, end.reason, now());
       this.options.logger?.log('warn', 'deliver-switch', {
         from: endpoint, reason: end.reason, detail: end.detail, failures: decision.failures, backoffMs: decision.backoffMs, nextBlock: this.tipValue.nextBlock,
       });
@@ -206,7 +209,7 @@ export class BlockPuller {
             return finish({ reason: 'HANDLER_FAILED', detail: `block ${verdict.tip.nextBlock - 1}: ${(error as Error).message ?? String(error)}` });
           }
           this.tipValue = verdict.tip;
-          this.rotation.onBlock(replica, Date.now());
+          this.rotation.onBlock(replica, now());
           if (queue.length < HIGH_WATER / 2 && call.isPaused()) call.resume();
         }
         handling = false;
@@ -229,7 +232,7 @@ export class BlockPuller {
       call.on('end', () => finish({ reason: 'STREAM_FAILED', detail: 'the replica ended the stream' }));
 
       const watchdog = setInterval(() => {
-        if (finished || handling || probing || !this.rotation.shouldProbe(Date.now())) return;
+        if (finished || handling || probing || !this.rotation.shouldProbe(now())) return;
         probing = true;
         void this.probeOthers(replica).then((ahead) => {
           probing = false;
@@ -237,7 +240,7 @@ export class BlockPuller {
           if (this.rotation.isStalled(this.tipValue.nextBlock, ahead)) {
             finish({ reason: 'STALLED', detail: `silent while another replica has block ${this.tipValue.nextBlock}` });
           } else {
-            this.rotation.onActivity(Date.now());
+            this.rotation.onActivity(now());
           }
         });
       }, Math.max(20, Math.floor((this.options.stallTimeoutMs ?? 5000) / 4)));
