@@ -34,6 +34,7 @@ export {
 } from './runtime/chaincode-lifecycle.js';
 export { openGatewaySession, gatewayMessage, type GatewaySession } from './adapters/gateway-session.js';
 export { freeBasePort } from './runtime/free-base-port.js';
+export { missingBuildOutput } from './runtime/missing-build-output.js';
 export {
   probeService, readServices, servicePid, servicesStatus, SERVICES_FILE, startServices, stopServices, type ExtraServiceSpec, type ExtraServicesProvider, type ServiceContext,
   type ServiceHealth, type ServiceHealthStatus, type ServiceRecord,

@@ -1,11 +1,9 @@
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { createDataset, type Dataset, type FleetMeter, type GeneratedReading } from '@speedledger/datasets';
 import { connectGateway, LedgerError, type ConnectOptions, type LedgerClient, type StageTimeouts } from '@speedledger/ledger-client';
-import { connectionProfilePath, downNetwork, findOrg, freeBasePort, identityDir, portSpan, upNetwork, type NetworkManifest } from '@speedledger/network';
+import { connectionProfilePath, downNetwork, findOrg, freeBasePort, identityDir, missingBuildOutput, portSpan, upNetwork, type NetworkManifest } from '@speedledger/network';
 import { Prng } from '@speedledger/orderer-bft/sim';
 import { pino, type Logger } from 'pino';
 import type { ApiLimits } from '../api/build-api.js';
@@ -20,20 +18,8 @@ import { redisMissing, startRedis, type LiveRedis } from './redis-server.js';
 export function liveMissing(): string | undefined {
   const redis = redisMissing();
   if (redis) return redis;
-  const require = createRequire(import.meta.url);
-  const checks: [string, () => string][] = [
-    ['peer CLI (npm run build -w @speedledger/peer)', () => join(dirname(require.resolve('@speedledger/peer')), 'cli', 'main.js')],
-    ['orderer CLI (npm run build -w @speedledger/orderer-bft)', () => join(dirname(require.resolve('@speedledger/orderer-bft')), 'cli', 'main.js')],
-    ['chaincode package (npm run package -w @speedledger/lr-chaincode)', () => join(dirname(require.resolve('@speedledger/lr-chaincode')), '..', 'build', 'lr-chaincode.tar.gz')],
-  ];
-  for (const [what, path] of checks) {
-    try {
-      if (!existsSync(path())) return `${what} is not built`;
-    } catch {
-      return `${what} is not built`;
-    }
-  }
-  return undefined;
+  const build = missingBuildOutput();
+  return build === undefined ? undefined : `${build} is not built`;
 }
 
 /** Options of {@link startLiveIngest}. */

@@ -1,27 +1,9 @@
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { createRequire } from 'node:module';
 import { createDataset, type FleetMeter, type GeneratedReading } from '@speedledger/datasets';
 import { decodeDlr1, DLR1, measureSpeed } from '@speedledger/lr-chaincode/core';
 import type { MeasurementRecord } from '@speedledger/lr-chaincode/contract';
 
 /** Why the live network cannot run here (missing build outputs), or undefined when it can. */
-export function missingPrerequisite(): string | undefined {
-  const require = createRequire(import.meta.url);
-  const checks: [string, () => string][] = [
-    ['peer CLI (npm run build -w @speedledger/peer)', () => join(dirname(require.resolve('@speedledger/peer')), 'cli', 'main.js')],
-    ['orderer CLI (npm run build -w @speedledger/orderer-bft)', () => join(dirname(require.resolve('@speedledger/orderer-bft')), 'cli', 'main.js')],
-    ['chaincode package (npm run package -w @speedledger/lr-chaincode)', () => join(dirname(require.resolve('@speedledger/lr-chaincode')), '..', 'build', 'lr-chaincode.tar.gz')],
-  ];
-  for (const [what, path] of checks) {
-    try {
-      if (!existsSync(path())) return what;
-    } catch {
-      return what;
-    }
-  }
-  return undefined;
-}
+export { missingBuildOutput as missingPrerequisite } from '../../runtime/missing-build-output.js';
 
 /** One client library's share of the fleet and its readings. */
 export interface FleetShare {
