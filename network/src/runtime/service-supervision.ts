@@ -6,7 +6,8 @@ import type { RestartPolicy } from './restart-policy.js';
 /**
  * One supervisor round over the extra services of `DIR/services.json`, with the members' policy:
  * a service whose health stays red or times out is killed -9 and respawned (and an exited one
- * respawned when the policy says so). Policy keys are `service:<name>`. A service is left alone
+ * respawned when the policy says so). Policy keys are `service:<name>`; `graceUntil` holds
+ * `performance.now()` deadlines. A service is left alone
  * for its start timeout after its pid file was written.
  */
 export async function superviseServices(
@@ -16,7 +17,7 @@ export async function superviseServices(
   const services = await readServices(dataDir).catch(() => []);
   await Promise.all(services.map(async (service) => {
     const key = `service:${service.name}`;
-    if ((graceUntil.get(key) ?? 0) > Date.now()) return;
+    if ((graceUntil.get(key) ?? 0) > performance.now()) return;
     // A process `up` has just started is still coming up (up waits for its health itself): its
     // pid file's age tells, whoever started it.
     const started = await stat(service.pidFile).then((s) => s.mtimeMs, () => 0);
@@ -31,7 +32,7 @@ export async function superviseServices(
       while (isAlive(pid)) await new Promise((resolve) => setTimeout(resolve, 50));
     }
     const fresh = await spawnService(dataDir, service);
-    graceUntil.set(key, Date.now() + graceMs);
+    graceUntil.set(key, performance.now() + graceMs);
     say('service-restarted', { name: service.name, reason: decision === 'respawn' ? 'exited' : probe, oldPid: pid ?? null, pid: fresh });
   }));
 }

@@ -62,6 +62,7 @@ export async function runSupervisor(dataDir: string, options: SupervisorOptions 
   const interval = options.intervalMs ?? 2000;
   const timeout = options.probeTimeoutMs ?? 2000;
   const grace = options.startGraceMs ?? 20_000;
+  // Monotonic: a wall-clock step (NTP) must neither extend a grace period nor cut it short.
   const graceUntil = new Map<string, number>();
   say('supervisor-started', { dataDir, intervalMs: interval, failuresBeforeRestart: policy.threshold });
   while (options.signal?.aborted !== true) {
@@ -73,7 +74,7 @@ export async function runSupervisor(dataDir: string, options: SupervisorOptions 
       return;
     }
     await Promise.all(members.map(async (member) => {
-      if ((graceUntil.get(member.name) ?? 0) > Date.now()) return;
+      if ((graceUntil.get(member.name) ?? 0) > performance.now()) return;
       const pid = await livePid(member);
       const probe = await probeMember(member, pid, timeout);
       if (probe !== 'healthy' && probe !== 'exited') say('member-unhealthy', { name: member.name, probe, consecutive: policy.failuresOf(member.name) + 1 });
@@ -84,7 +85,7 @@ export async function runSupervisor(dataDir: string, options: SupervisorOptions 
         while (isAlive(pid)) await new Promise((resolve) => setTimeout(resolve, 50));
       }
       const fresh = await spawnMember(dataDir, member);
-      graceUntil.set(member.name, Date.now() + grace);
+      graceUntil.set(member.name, performance.now() + grace);
       say('member-restarted', { name: member.name, reason: decision === 'respawn' ? 'exited' : probe, oldPid: pid ?? null, pid: fresh });
     }));
     await superviseServices(dataDir, policy, graceUntil, grace, timeout, say);
