@@ -21,7 +21,9 @@ interface ManifestLine {
   referenceSpeedKmh: number | null;
 }
 
-describe('speedledger executable', () => {
+// Each test starts real Node processes (≈ 1.2 s each on an idle 2-core machine): the default 5 s
+// is too tight when the machine is shared, and a timeout here would say nothing about behaviour.
+describe('speedledger executable', { timeout: 60_000 }, () => {
   it('lists the subcommands of every package', async () => {
     const { stdout } = await run(process.execPath, [bin, '--help']);
     // Every package's commands, and our own help: a dependency that parses argv on load
