@@ -103,13 +103,15 @@ function fixed(x: number, digits: number): string {
  * the acceleration bound (the middle only where its signal has enough structure to define a
  * shift: correlation falling by `profileMinSharpness` a few percent of the shift away). A vehicle that brakes to a crawl over the loops and drives off
  * (stop-and-go) breaks both: its speed profile is a valley, and an estimate from its front
- * edges is then not the speed of the pass. The bound is physical: the measurement model (one
+ * edges is then not the speed of the pass. A stop with the front still in loop A's fringe shows
+ * only low in the toe of A's signal: its foot then leads B's by more than the fronts do. The bound is physical: the measurement model (one
  * time warp per pass) carries at most a fraction of the permissible error when these hold.
  */
 export function checkSpeedProfile(
   a: Float64Array,
   b: Float64Array,
   segA: OccupancySegment,
+  segB: OccupancySegment,
   shift: ShiftEstimate,
   spacingM: number,
   sampleRateHz: number,
@@ -163,6 +165,19 @@ export function checkSpeedProfile(
     return reject(
       'NON_CONSTANT_SPEED',
       `speed along the pass ${fixed(v1 * 3.6, 2)} → ${fixed(v3 * 3.6, 2)} km/h changes by ${fixed(change * 100, 1)} % (at most ${fixed((P.profileMaxChange + slack) * 100, 1)} %)`,
+    );
+  }
+  // The reference starts when the front enters loop A, low in the signal's toe, below every
+  // edge level: a stop there (a queue creeping up to the loops) is invisible to the edges and
+  // the thirds, which the body dominates, but it delays where A's signal leaves the baseline.
+  const samplesPerMetre = shift.frontShift / spacingM;
+  const footGap = Math.abs(segB.footOn - segA.footOn - shift.frontShift);
+  const footAllowed = P.profileFootAgreementM * samplesPerMetre + P.profileFootSlackSamples;
+  if (footGap > footAllowed) {
+    return reject(
+      'NON_CONSTANT_SPEED',
+      `the signals leave the baseline ${fixed((segB.footOn - segA.footOn) / sampleRateHz, 3)} s apart but the fronts cross ${fixed(shift.frontShift / sampleRateHz, 3)} s apart ` +
+        `(at most ${fixed(footAllowed / sampleRateHz, 3)} s difference): the vehicle stalled as it entered a loop`,
     );
   }
   return null;
