@@ -125,6 +125,14 @@ export const PROFILE_TUNING = Object.freeze({
    * with the front in a loop's fringe (its toe) adds the stop's whole travel-equivalent, v × t.
    */
   profileFootAgreementM: 0.45,
+  /**
+   * An edge window spans the same travel on both loops (loop length + 0.6 m), so at a steady
+   * speed what the edge rises to, as a fraction of each loop's own peak, is the same on A and B
+   * up to the loops' field reach and noise (0.91–1.08 on the datasets corpora). A stop with the
+   * front (rear) part-way over one loop cuts that loop's edge short: its level falls to a
+   * fraction. At most this ratio either way.
+   */
+  profileEdgeLevelRatio: 1.25,
   profileFootSlackSamples: 2,
   /** Travel (m) ahead of the foot from which the density is reconstructed. */
   densityLeadM: 0.6,

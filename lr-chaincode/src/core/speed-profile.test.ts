@@ -76,6 +76,16 @@ describe('NON_CONSTANT_SPEED (dlr1-speed/1.2.0)', () => {
     }
   });
 
+  it('refuses a bus that stops with its front part-way over loop B (hand-sweep counterexample, seed 1032399965)', () => {
+    // Stopped 1.16 s with the front at 4.47 m (B spans 3.6–5.4 m), after the reference's tB:
+    // the reference is the moving speed, but B's front edge is cut short (31 % of the peak vs
+    // 62 % on A) and the fit was pulled to 28.96 km/h for 25.65.
+    const pass = generatePass({ seed: 1, cls: 'bus', speedKmh: 25.653192084957332, stopAtM: 4.473156150796815, stopSeconds: 1.161999999999983 });
+    const result = measureSpeed(pass, site, LR_ALGORITHM_V1_2_0);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.reason).toBe('NON_CONSTANT_SPEED');
+  });
+
   it('gives the steadiness refusals of 1.1.0 (LOW_CORRELATION) their own code in 1.2.0', () => {
     let seen = 0;
     for (let seed = 1; seed <= 40; seed++) {

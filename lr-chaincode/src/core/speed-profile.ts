@@ -167,6 +167,16 @@ export function checkSpeedProfile(
       `speed along the pass ${fixed(v1 * 3.6, 2)} → ${fixed(v3 * 3.6, 2)} km/h changes by ${fixed(change * 100, 1)} % (at most ${fixed((P.profileMaxChange + slack) * 100, 1)} %)`,
     );
   }
+  for (const [name, edge] of [['front', shift.front], ['rear', shift.rear]] as const) {
+    const ratio = edge.levelB / segB.peak / (edge.levelA / segA.peak);
+    if (!(ratio <= P.profileEdgeLevelRatio && ratio >= 1 / P.profileEdgeLevelRatio)) {
+      return reject(
+        'NON_CONSTANT_SPEED',
+        `the ${name} edge rises to ${fixed((100 * edge.levelA) / segA.peak, 0)} % of the peak on loop A but ${fixed((100 * edge.levelB) / segB.peak, 0)} % on loop B ` +
+          `(ratio at most ${P.profileEdgeLevelRatio} either way): the vehicle stopped part-way over a loop`,
+      );
+    }
+  }
   // The reference starts when the front enters loop A, low in the signal's toe, below every
   // edge level: a stop there (a queue creeping up to the loops) is invisible to the edges and
   // the thirds, which the body dominates, but it delays where A's signal leaves the baseline.
