@@ -17,20 +17,30 @@ export interface LocalShift {
 /** Points of a stretch used per correlation at most: bounds the cost of a long, slow pass. */
 const MAX_POINTS = 96;
 
-function correlationAt(a: Float64Array, b: Float64Array, from: number, to: number, lag: number): number {
+/**
+ * Normalised correlation of A's stretch [from, to] (thinned to {@link MAX_POINTS}) with B `lag`
+ * samples later. `aa` is the stretch's own sum of squares over the same points in the same
+ * order ({@link stretchEnergy}): it does not depend on the lag, so it is taken once.
+ */
+function correlationAt(a: Float64Array, b: Float64Array, from: number, to: number, lag: number, aa: number): number {
   let ab = 0;
-  let aa = 0;
   let bb = 0;
   const stride = Math.max(1, Math.ceil((to - from + 1) / MAX_POINTS));
   for (let i = from; i <= to; i += stride) {
     const j = i + lag;
     const vb = j >= 0 && j < b.length ? b[j]! : 0;
-    const va = a[i]!;
-    ab += va * vb;
-    aa += va * va;
+    ab += a[i]! * vb;
     bb += vb * vb;
   }
   return aa > 0 && bb > 0 ? ab / Math.sqrt(aa * bb) : 0;
+}
+
+/** Sum of squares of A's stretch over the points {@link correlationAt} uses. */
+function stretchEnergy(a: Float64Array, from: number, to: number): number {
+  let aa = 0;
+  const stride = Math.max(1, Math.ceil((to - from + 1) / MAX_POINTS));
+  for (let i = from; i <= to; i += stride) aa += a[i]! * a[i]!;
+  return aa;
 }
 
 /** Lags evaluated in the coarse pass of {@link localShift} at most (before the fine pass). */
@@ -46,10 +56,11 @@ const COARSE_LAGS = 16;
  */
 export function localShift(a: Float64Array, b: Float64Array, from: number, to: number, lo: number, hi: number, probe = 1): LocalShift {
   const scores = new Float64Array(hi - lo + 1).fill(Number.NaN);
+  const aa = stretchEnergy(a, from, to);
   const score = (lag: number): number => {
-    if (lag < lo || lag > hi) return correlationAt(a, b, from, to, lag);
+    if (lag < lo || lag > hi) return correlationAt(a, b, from, to, lag, aa);
     const i = lag - lo;
-    if (Number.isNaN(scores[i]!)) scores[i] = correlationAt(a, b, from, to, lag);
+    if (Number.isNaN(scores[i]!)) scores[i] = correlationAt(a, b, from, to, lag, aa);
     return scores[i]!;
   };
   const step = hi - lo > 2 * COARSE_LAGS ? Math.floor((hi - lo) / COARSE_LAGS) : 1;
