@@ -32,5 +32,5 @@ describe('reconstructDensity', () => {
       }),
       propertyRuns(30),
     );
-  });
+  }, 60_000);
 });
