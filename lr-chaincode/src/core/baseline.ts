@@ -39,9 +39,47 @@ function selectKth(a: Float64Array, k: number): number {
   return a[k]!;
 }
 
+/** Widest value range counted by {@link countingMedian} (a 16 KiB histogram). */
+const COUNTING_RANGE = 4096;
+
+/**
+ * Median of 16-bit counts by histogram: the same order statistics as selection, so the same
+ * number, in two passes over the values. Null when the values spread too wide for it.
+ */
+function countingMedian(values: Uint16Array): number | null {
+  const n = values.length;
+  let lo = 65535;
+  let hi = 0;
+  for (let i = 0; i < n; i++) {
+    const v = values[i]!;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  if (hi - lo >= COUNTING_RANGE) return null;
+  const counts = new Int32Array(hi - lo + 1);
+  for (let i = 0; i < n; i++) counts[values[i]! - lo]!++;
+  const mid = n >> 1;
+  // The (mid − 1)-th and mid-th smallest (0-based).
+  let lower = Number.NaN;
+  let seen = 0;
+  for (let b = 0; b < counts.length; b++) {
+    seen += counts[b]!;
+    if (Number.isNaN(lower) && seen > mid - 1) lower = lo + b;
+    if (seen > mid) {
+      const upper = lo + b;
+      return n % 2 === 1 ? upper : (lower + upper) / 2;
+    }
+  }
+  return null;
+}
+
 /** Median of a numeric array (works on a copy; exact, so deterministic on every machine). */
 export function median(values: ArrayLike<number>): number {
   const n = values.length;
+  if (n > 1 && values instanceof Uint16Array) {
+    const m = countingMedian(values);
+    if (m !== null) return m;
+  }
   // An indexed copy: Float64Array.from goes through the iterator protocol, many times slower.
   const copy = new Float64Array(n);
   for (let i = 0; i < n; i++) copy[i] = values[i]!;
