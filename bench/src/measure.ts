@@ -1,16 +1,20 @@
 /**
  * Core speed of the LR algorithm: `measureSpeed` on ~1,500-sample readings (decoded once, no
- * signature check), one core.
+ * signature check), one core. Prints the wall-clock rate of the current version, then CPU-time
+ * rates (process.cpuUsage) of 1.1.0 and 1.2.0 over interleaved passes, with the load average:
+ * on a shared machine wall time counts the other processes, CPU time much less so.
  *
- *   npm run bench:measure -w bench [-- --seconds 5]
+ *   npm run bench:measure -w bench [-- --seconds 5 --passes 9]
  */
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { createDataset } from '@speedledger/datasets';
-import { decodeDlr1, measureSpeed, type SiteParameters } from '@speedledger/lr-chaincode/core';
+import { decodeDlr1, LR_ALGORITHM_V1_1_0, LR_ALGORITHM_V1_2_0, measureSpeed, type LrAlgorithmVersion, type SiteParameters } from '@speedledger/lr-chaincode/core';
 import { machineLine, measureRate } from './harness.js';
 
-const { values } = parseArgs({ options: { seconds: { type: 'string', default: '5' } }, strict: true });
+const { values } = parseArgs({ options: { seconds: { type: 'string', default: '5' }, passes: { type: 'string', default: '9' } }, strict: true });
 const seconds = Number(values.seconds);
+const passes = Number(values.passes);
 
 interface Item {
   signal: { loopA: Uint16Array; loopB: Uint16Array; sampleRateHz: number };
@@ -41,3 +45,29 @@ const result = measureRate((i) => {
 process.stdout.write(`${machineLine()}\n`);
 process.stdout.write(`readings: ${items.length} distinct, mean ${meanN.toFixed(0)} samples per loop, from ${source}\n`);
 process.stdout.write(`measureSpeed: ${result.perSecond.toFixed(0)} readings/s on one core (${result.operations} in ${result.seconds.toFixed(1)} s; ${accepted} of the ${items.length} readings accepted)\n`);
+
+/** Readings per CPU-second of one pass over every item (three times) with `version`. */
+function cpuPass(version: LrAlgorithmVersion): number {
+  const start = process.cpuUsage();
+  let count = 0;
+  for (let r = 0; r < 3; r++) {
+    for (const item of items) {
+      measureSpeed(item.signal, item.site, version);
+      count++;
+    }
+  }
+  const used = process.cpuUsage(start);
+  return count / ((used.user + used.system) / 1e6);
+}
+const medianOf = (xs: number[]): number => [...xs].sort((x, y) => x - y)[xs.length >> 1]!;
+const old: number[] = [];
+const now: number[] = [];
+for (let p = 0; p < passes; p++) {
+  old.push(cpuPass(LR_ALGORITHM_V1_1_0));
+  now.push(cpuPass(LR_ALGORITHM_V1_2_0));
+}
+const load = loadavg().map((x) => x.toFixed(1)).join(' / ');
+process.stdout.write(
+  `CPU time, median of ${passes} interleaved passes: ${LR_ALGORITHM_V1_1_0} ${medianOf(old).toFixed(0)} readings/s, ` +
+    `${LR_ALGORITHM_V1_2_0} ${medianOf(now).toFixed(0)} readings/s (ratio ${(medianOf(now) / medianOf(old)).toFixed(2)}); load average ${load}\n`,
+);

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { encodeSignedDlr1 } from './dlr1-encode.js';
 import { deriveMeterSigner } from './meter-signer.js';
+import { propertyRuns } from '../test-support/property-runs.js';
 
 const signer = deriveMeterSigner('mutation', 'SP-000042');
 const parsed = parseMeterPublicKey(signer.publicKeyHex);
@@ -61,7 +62,7 @@ describe('DLR1 mutations of signed readings', () => {
         for (const f of flips) mutant[Math.floor(f / 8) % mutant.length]! ^= 1 << f % 8;
         checkMutant(bytes, mutant);
       }),
-      { numRuns: 400 },
+      propertyRuns(400),
     );
   });
 
@@ -70,7 +71,7 @@ describe('DLR1 mutations of signed readings', () => {
       fc.property(original, fc.nat(), (bytes, cut) => {
         checkMutant(bytes, bytes.subarray(0, cut % bytes.length));
       }),
-      { numRuns: 200 },
+      propertyRuns(200),
     );
     fc.assert(
       fc.property(original, fc.uint8Array({ minLength: 1, maxLength: 80 }), (bytes, tail) => {
@@ -79,7 +80,7 @@ describe('DLR1 mutations of signed readings', () => {
         mutant.set(tail, bytes.length);
         checkMutant(bytes, mutant);
       }),
-      { numRuns: 200 },
+      propertyRuns(200),
     );
   });
 
@@ -91,7 +92,7 @@ describe('DLR1 mutations of signed readings', () => {
         mutant.set(value.subarray(0, width), offset);
         checkMutant(bytes, mutant);
       }),
-      { numRuns: 400 },
+      propertyRuns(400),
     );
     fc.assert(
       fc.property(original, fc.integer({ min: DLR1.MIN_SAMPLES, max: 200 }), (bytes, n) => {
@@ -101,7 +102,7 @@ describe('DLR1 mutations of signed readings', () => {
         new DataView(mutant.buffer).setUint32(DLR1.OFFSET_N, n);
         checkMutant(bytes, mutant);
       }),
-      { numRuns: 200 },
+      propertyRuns(200),
     );
   });
 

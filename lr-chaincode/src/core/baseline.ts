@@ -39,10 +39,50 @@ function selectKth(a: Float64Array, k: number): number {
   return a[k]!;
 }
 
+/** Widest value range counted by {@link countingMedian} (a 16 KiB histogram). */
+const COUNTING_RANGE = 4096;
+
+/**
+ * Median of 16-bit counts by histogram: the same order statistics as selection, so the same
+ * number, in two passes over the values. Null when the values spread too wide for it.
+ */
+function countingMedian(values: Uint16Array): number | null {
+  const n = values.length;
+  let lo = 65535;
+  let hi = 0;
+  for (let i = 0; i < n; i++) {
+    const v = values[i]!;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  if (hi - lo >= COUNTING_RANGE) return null;
+  const counts = new Int32Array(hi - lo + 1);
+  for (let i = 0; i < n; i++) counts[values[i]! - lo]!++;
+  const mid = n >> 1;
+  // The (mid − 1)-th and mid-th smallest (0-based).
+  let lower = Number.NaN;
+  let seen = 0;
+  for (let b = 0; b < counts.length; b++) {
+    seen += counts[b]!;
+    if (Number.isNaN(lower) && seen > mid - 1) lower = lo + b;
+    if (seen > mid) {
+      const upper = lo + b;
+      return n % 2 === 1 ? upper : (lower + upper) / 2;
+    }
+  }
+  return null;
+}
+
 /** Median of a numeric array (works on a copy; exact, so deterministic on every machine). */
 export function median(values: ArrayLike<number>): number {
-  const copy = Float64Array.from(values);
-  const n = copy.length;
+  const n = values.length;
+  if (n > 1 && values instanceof Uint16Array) {
+    const m = countingMedian(values);
+    if (m !== null) return m;
+  }
+  // An indexed copy: Float64Array.from goes through the iterator protocol, many times slower.
+  const copy = new Float64Array(n);
+  for (let i = 0; i < n; i++) copy[i] = values[i]!;
   if (n === 0) return 0;
   const mid = n >> 1;
   const upper = selectKth(copy, mid);
@@ -57,19 +97,32 @@ export function median(values: ArrayLike<number>): number {
 export function smooth(values: Float64Array, width: number): Float64Array {
   const n = values.length;
   const half = (width - 1) >> 1;
-  const out = new Float64Array(n);
   if (half === 0) {
+    const out = new Float64Array(n);
     out.set(values);
     return out;
   }
   // Prefix sums in fixed order keep the result identical on every machine.
   const prefix = new Float64Array(n + 1);
   for (let i = 0; i < n; i++) prefix[i + 1] = prefix[i]! + values[i]!;
-  for (let i = 0; i < n; i++) {
+  return averageFromPrefix(prefix, n, half);
+}
+
+/** The moving average of {@link smooth} (half-width `half` ≥ 1) from the prefix sums of the values. */
+function averageFromPrefix(prefix: Float64Array, n: number, half: number): Float64Array {
+  const out = new Float64Array(n);
+  // Shrunk windows at the ends, full ones (2·half + 1 samples, no clamping) in between.
+  const full = 2 * half + 1;
+  const window = (i: number): number => {
     const lo = i - half < 0 ? 0 : i - half;
     const hi = i + half + 1 > n ? n : i + half + 1;
-    out[i] = (prefix[hi]! - prefix[lo]!) / (hi - lo);
-  }
+    return (prefix[hi]! - prefix[lo]!) / (hi - lo);
+  };
+  const interiorEnd = n - half;
+  let i = 0;
+  for (; i < half && i < n; i++) out[i] = window(i);
+  for (; i < interiorEnd; i++) out[i] = (prefix[i + half + 1]! - prefix[i - half]!) / full;
+  for (; i < n; i++) out[i] = window(i);
   return out;
 }
 
@@ -100,19 +153,39 @@ export function loopResidual(counts: Uint16Array, sampleRateHz: number): LoopRes
   const headCentre = (block - 1) / 2;
   const tailCentre = n - 1 - (block - 1) / 2;
   const slope = tailCentre > headCentre ? (tailLevel - headLevel) / (tailCentre - headCentre) : 0;
-  const raw = new Float64Array(n);
-  for (let i = 0; i < n; i++) raw[i] = counts[i]! - (headLevel + slope * (i - headCentre));
   const width = Math.min(smoothingWidth(sampleRateHz), n % 2 === 1 ? n : n - 1);
-  const residual = smooth(raw, width);
+  const half = (width - 1) >> 1;
+  // smooth(counts − baseline, width), with the baseline-free counts summed straight into the
+  // prefix sums (the same numbers: each term is the double the subtraction gives).
+  let residual: Float64Array;
+  if (half === 0) {
+    residual = new Float64Array(n);
+    for (let i = 0; i < n; i++) residual[i] = counts[i]! - (headLevel + slope * (i - headCentre));
+  } else {
+    const prefix = new Float64Array(n + 1);
+    for (let i = 0; i < n; i++) prefix[i + 1] = prefix[i]! + (counts[i]! - (headLevel + slope * (i - headCentre)));
+    residual = averageFromPrefix(prefix, n, half);
+  }
 
   // Skip the block edges the moving average mixes with the rest of the window.
-  const half = (width - 1) >> 1;
-  const quiet: number[] = [];
-  for (let i = half; i < block - half; i++) quiet.push(residual[i]!);
-  for (let i = n - block + half; i < n - half; i++) quiet.push(residual[i]!);
-  if (quiet.length === 0) for (let i = 0; i < block; i++) quiet.push(residual[i]!, residual[n - 1 - i]!);
+  const headQuiet = block - 2 * half > 0 ? block - 2 * half : 0;
+  const tailQuiet = block - 2 * half > 0 ? block - 2 * half : 0;
+  let quiet: Float64Array;
+  if (headQuiet + tailQuiet > 0) {
+    quiet = new Float64Array(headQuiet + tailQuiet);
+    let q = 0;
+    for (let i = half; i < block - half; i++) quiet[q++] = residual[i]!;
+    for (let i = n - block + half; i < n - half; i++) quiet[q++] = residual[i]!;
+  } else {
+    quiet = new Float64Array(2 * block);
+    for (let i = 0; i < block; i++) {
+      quiet[2 * i] = residual[i]!;
+      quiet[2 * i + 1] = residual[n - 1 - i]!;
+    }
+  }
   const centre = median(quiet);
-  const deviations = quiet.map((v) => Math.abs(v - centre));
+  const deviations = new Float64Array(quiet.length);
+  for (let i = 0; i < quiet.length; i++) deviations[i] = Math.abs(quiet[i]! - centre);
   // 1.4826 turns a median absolute deviation into a Gaussian sigma; the floor covers a flat,
   // noise-free ADC (quantisation alone).
   const sigma = Math.max(0.3, 1.4826 * median(deviations));

@@ -4,6 +4,7 @@ import { findBodyGaps } from './density-gaps.js';
 import { LR_ALGORITHM_V1_2_0, measureSpeed } from './measure-speed.js';
 import { generatePass, type TestClass } from './test-support/loop-signal-generator.js';
 import type { VehicleDensity } from './vehicle-density.js';
+import { propertyRuns } from './test-support/property-runs.js';
 
 const STEP = 0.05;
 const site = { spacingMm: 3600, loopLengthMm: 1800, sampleRateHz: 1000, speedLimitKmh: 60, location: 'test site' };
@@ -44,7 +45,7 @@ describe('findBodyGaps', () => {
         const bus = profile(len, (d) => 7 * (floor + axle * bump(d, 2.5, 0.35) + axle * bump(d, len - 3.4, 0.35) + 0.6 * axle * bump(d, len - 2.0, 0.35)));
         expect(findBodyGaps(both(bus), 1.8, LEVELS)!.gaps).toHaveLength(0);
       }),
-      { numRuns: 50 },
+      propertyRuns(50),
     );
   });
 
@@ -88,7 +89,7 @@ describe('merged pairs and long single vehicles (dlr1-speed/1.2.0, independent g
           expect(result.ok, `seed ${seed} ${leader}+${follower} gap ${followerGapM} at ${speedKmh}: accepted`).toBe(false);
         },
       ),
-      { numRuns: 40 },
+      propertyRuns(40),
     );
   }, HEAVY_MS);
 
@@ -107,7 +108,7 @@ describe('merged pairs and long single vehicles (dlr1-speed/1.2.0, independent g
           if (result.ok) expect(Math.abs(result.speedKmh - pass.referenceSpeedKmh)).toBeLessThanOrEqual(speedKmh <= 100 ? 3 : 0.03 * speedKmh);
         },
       ),
-      { numRuns: 40 },
+      propertyRuns(40),
     );
   }, HEAVY_MS);
 });

@@ -38,13 +38,13 @@ interface LoopGapProfile {
 }
 
 /**
- * Extremum of `v` over [k − behind, k + ahead] (clamped) for every k: a monotonic queue, O(n),
+ * Extremum of `v` over [k − behind, k + ahead] (clamped) for every k: a monotonic queue (`queue`,
+ * scratch of at least v.length, its contents ignored), O(n),
  * exact (only comparisons), so the same on every machine as the naive double loop.
  */
-function windowExtremum(v: Float64Array, behind: number, ahead: number, max: boolean): Float64Array {
+function windowExtremum(v: Float64Array, behind: number, ahead: number, max: boolean, queue: Int32Array): Float64Array {
   const n = v.length;
   const out = new Float64Array(n);
-  const queue = new Int32Array(n);
   let head = 0;
   let tail = 0;
   let next = 0;
@@ -81,8 +81,10 @@ function loopProfile(raw: Float64Array, stepM: number, span: readonly [number, n
   if (!(medianDensity > 0)) return null;
   // Highest density within the shoulder reach behind (left) and ahead (right) of each point.
   const w = Math.max(1, Math.round(P.gapShoulderM / stepM));
-  const leftMax = windowExtremum(d, w, 0, true);
-  const rightMax = windowExtremum(d, 0, w, true);
+  // One index queue for every window pass (each starts it empty).
+  const queue = new Int32Array(n);
+  const leftMax = windowExtremum(d, w, 0, true, queue);
+  const rightMax = windowExtremum(d, 0, w, true, queue);
   const ratio = new Float64Array(n);
   const ofMedian = new Float64Array(n);
   for (let k = 0; k < n; k++) {
@@ -92,7 +94,7 @@ function loopProfile(raw: Float64Array, stepM: number, span: readonly [number, n
     ofMedian[k] = d[k]! / medianDensity;
   }
   const t = Math.round(P.gapAgreementM / stepM);
-  return { ratio: windowExtremum(ratio, t, t, false), ofMedian: windowExtremum(ofMedian, t, t, false), first, last, medianDensity, density: d };
+  return { ratio: windowExtremum(ratio, t, t, false, queue), ofMedian: windowExtremum(ofMedian, t, t, false, queue), first, last, medianDensity, density: d };
 }
 
 function piecesMedian(d: Float64Array, bounds: number[]): number[] {

@@ -84,7 +84,11 @@ export function detectOccupancy(loop: LoopResidual): LoopDetection {
   for (let k = 0; k < n; k++) {
     while (seg < segments.length && k > segments[seg]!.footOff) seg++;
     const current = segments[seg];
-    if (current && k >= current.footOn) continue;
+    if (current && k >= current.footOn) {
+      // Every sample up to this segment's foot-off is inside it: skip them at once.
+      k = current.footOff;
+      continue;
+    }
     if (r[k]! >= strayLevel && (stray === null || r[k]! > stray.level)) stray = { index: k, level: r[k]! };
   }
   return { peak, present, segments, stray };

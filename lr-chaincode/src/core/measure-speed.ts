@@ -110,7 +110,7 @@ function measure(signal: LoopSignal, site: SiteParameters, version: LrAlgorithmV
   const invalid = checkValidity(shift, kin, v12 ? 'NON_CONSTANT_SPEED' : 'LOW_CORRELATION');
   if (invalid) return invalid;
   if (v12) {
-    const unsteady = checkSpeedProfile(resA.residual, resB.residual, pair.a, shift, spacingM, sampleRateHz);
+    const unsteady = checkSpeedProfile(resA.residual, resB.residual, pair.a, pair.b, shift, spacingM, sampleRateHz);
     if (unsteady) return unsteady;
   }
   const merged = v12

@@ -117,6 +117,23 @@ export const PROFILE_TUNING = Object.freeze({
   profileMaxCurvature: 0.06,
   /** Front-third to rear-third speed change at most this fraction of the mean speed. */
   profileMaxChange: 0.3,
+  /**
+   * Where each loop's signal first leaves the baseline (the foot) must be as far apart in time
+   * as the front edges, within this travel (m) plus `profileFootSlackSamples`: at a steady speed
+   * the two feet differ only by the loops' field reach (0.2–0.5 m past the wires, so ≤ 0.3 m
+   * apart) and foot-level noise (≤ 0.15 m beyond two samples on the datasets corpora). A stop
+   * with the front in a loop's fringe (its toe) adds the stop's whole travel-equivalent, v × t.
+   */
+  profileFootAgreementM: 0.45,
+  /**
+   * An edge window spans the same travel on both loops (loop length + 0.6 m), so at a steady
+   * speed what the edge rises to, as a fraction of each loop's own peak, is the same on A and B
+   * up to the loops' field reach and noise (0.91–1.08 on the datasets corpora). A stop with the
+   * front (rear) part-way over one loop cuts that loop's edge short: its level falls to a
+   * fraction. At most this ratio either way.
+   */
+  profileEdgeLevelRatio: 1.25,
+  profileFootSlackSamples: 2,
   /** Travel (m) ahead of the foot from which the density is reconstructed. */
   densityLeadM: 0.6,
   /** Half-length of travel (m) over which the signal's slope is taken for the density. */

@@ -23,6 +23,9 @@ function shapeOfA(pass: GeneratedPass): { segments: number; deepest: number } {
   return { segments: det.segments.length, deepest: valleys.reduce((m, v) => Math.min(m, v.ratio), 1) };
 }
 
+
+/** Loops over dozens of generated passes: generous on a shared 2-core machine (about 1 s when idle). */
+const HEAVY_MS = 60_000;
 function permissible(reference: number): number {
   return reference <= 100 ? 3 : reference * 0.03;
 }
@@ -90,7 +93,7 @@ describe('trucks with trailer coupling dips', () => {
     }
     // Most of these passes must carry a dip the merged-vehicle rule looks at, or the test proves nothing.
     expect(deep).toBeGreaterThan(18);
-  });
+  }, HEAVY_MS);
 
   it('accepts single rigid vehicles with slow, noisy or drifting signals', () => {
     for (const cls of ['car', 'motorcycle', 'van', 'bus'] as const) {
@@ -100,5 +103,5 @@ describe('trucks with trailer coupling dips', () => {
         expect(result.ok, `${cls} at ${speedKmh} km/h: ${result.ok ? '' : result.detail}`).toBe(true);
       }
     }
-  });
+  }, HEAVY_MS);
 });

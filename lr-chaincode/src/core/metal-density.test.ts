@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { reconstructDensity } from './metal-density.js';
+import { propertyRuns } from './test-support/property-runs.js';
 
 /** r(t) = Σ ρ over the loop's last `loop` samples (sharp edges): what a loop integrates. */
 function integrate(rho: Float64Array, loop: number): Float64Array {
@@ -29,7 +30,7 @@ describe('reconstructDensity', () => {
         // Interior (away from the sharp ends, which the ±1 sample slope smears).
         for (let i = 60; i < 40 + length; i++) expect(Math.abs(got[i]! - rho[i]!)).toBeLessThan(0.15 * level);
       }),
-      { numRuns: 30 },
+      propertyRuns(30),
     );
-  });
+  }, 60_000);
 });

@@ -10,13 +10,10 @@
  * echo one loop length behind. Pure, fixed order (one pass forward in time, linear interpolation).
  */
 export function reconstructDensity(r: Float64Array, from: number, to: number, delaySamples: number, slopeHalfWidth: number): Float64Array {
-  const n = to - from + 1;
+  const slope = densitySlope(r, from, to, slopeHalfWidth);
+  const n = slope.length;
   const rho = new Float64Array(n);
-  const h = slopeHalfWidth < 1 ? 1 : Math.round(slopeHalfWidth);
   for (let k = 0; k < n; k++) {
-    const i = from + k;
-    // Slope over ±h samples: the noise of a one-sample difference would add up along the recursion.
-    const slope = i - h >= 0 && i + h < r.length ? (r[i + h]! - r[i - h]!) / (2 * h) : 0;
     const back = k - delaySamples;
     let earlier = 0;
     if (back >= 0) {
@@ -24,7 +21,24 @@ export function reconstructDensity(r: Float64Array, from: number, to: number, de
       const w = back - j;
       earlier = j + 1 < n ? rho[j]! + w * (rho[j + 1]! - rho[j]!) : rho[j]!;
     }
-    rho[k] = slope + earlier;
+    rho[k] = slope[k]! + earlier;
   }
   return rho;
+}
+
+/**
+ * The slope term of {@link reconstructDensity}: r' over ±`slopeHalfWidth` samples (at least 1,
+ * rounded) at every sample of [from, to], 0 where the window leaves the signal. It does not
+ * depend on the delay, so a search over delays takes it once.
+ */
+export function densitySlope(r: Float64Array, from: number, to: number, slopeHalfWidth: number): Float64Array {
+  const n = to - from + 1;
+  const slope = new Float64Array(n);
+  const h = slopeHalfWidth < 1 ? 1 : Math.round(slopeHalfWidth);
+  for (let k = 0; k < n; k++) {
+    const i = from + k;
+    // Slope over ±h samples: the noise of a one-sample difference would add up along the recursion.
+    slope[k] = i - h >= 0 && i + h < r.length ? (r[i + h]! - r[i - h]!) / (2 * h) : 0;
+  }
+  return slope;
 }

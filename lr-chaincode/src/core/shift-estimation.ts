@@ -12,6 +12,9 @@ export interface EdgeTiming {
   readonly spread: number;
   /** Edge levels that crossed on both loops. */
   readonly levels: number;
+  /** Largest residual in the edge window on A and on B, counts: what the edge rises to (falls from). */
+  readonly levelA: number;
+  readonly levelB: number;
 }
 
 /** The time shift between loops, from the front and from the rear, plus shape similarity. */
@@ -113,8 +116,8 @@ function timeEdge(
     if (s < lo) lo = s;
     if (s > hi) hi = s;
   }
-  if (count === 0) return { timeA: Number.NaN, shift: Number.NaN, spread: Number.NaN, levels: 0 };
-  return { timeA: sumA / count, shift: sumShift / count, spread: hi - lo, levels: count };
+  if (count === 0) return { timeA: Number.NaN, shift: Number.NaN, spread: Number.NaN, levels: 0, levelA: edgeA.level, levelB: edgeB.level };
+  return { timeA: sumA / count, shift: sumShift / count, spread: hi - lo, levels: count, levelA: edgeA.level, levelB: edgeB.level };
 }
 
 function sampleAt(r: Float64Array, t: number): number {

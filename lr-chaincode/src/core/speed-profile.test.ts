@@ -4,6 +4,7 @@ import { LR_ALGORITHM_V1_1_0, LR_ALGORITHM_V1_2_0, measureSpeed } from './measur
 import { REJECTION_REASONS } from './rejection.js';
 import { localShift } from './speed-profile.js';
 import { generatePass } from './test-support/loop-signal-generator.js';
+import { propertyRuns } from './test-support/property-runs.js';
 
 const site = { spacingMm: 3600, loopLengthMm: 1800, sampleRateHz: 1000, speedLimitKmh: 60, location: 'test site' };
 
@@ -23,7 +24,7 @@ describe('localShift (cross-correlation with sub-sample refinement)', () => {
         expect(Math.abs(s.shift - shift)).toBeLessThan(0.15);
         expect(s.correlation).toBeGreaterThan(0.99);
       }),
-      { numRuns: 40 },
+      propertyRuns(40),
     );
   });
 
@@ -60,9 +61,30 @@ describe('NON_CONSTANT_SPEED (dlr1-speed/1.2.0)', () => {
           }
         },
       ),
-      { numRuns: 40 },
+      propertyRuns(40),
     );
   }, HEAVY_MS);
+
+  it('refuses a stop with the front at the leading edge of loop A, low in the toe of its signal (CI counterexample, seed -1709903220)', () => {
+    // 0.3 s standing at x = 0: the reference (front across the gap) includes the stop, the body's
+    // signals on both loops do not; only where A's signal leaves the baseline shows it.
+    for (const [seed, speedKmh] of [[846339, 13.051071901924782], [1, 12], [2, 25], [3, 40]] as const) {
+      const pass = generatePass({ seed, cls: 'car', speedKmh, stopAtM: 0, stopSeconds: 0.3 });
+      const result = measureSpeed(pass, site, LR_ALGORITHM_V1_2_0);
+      expect(result.ok, `seed ${seed}: ${result.ok ? result.speedKmh : ''} vs ${pass.referenceSpeedKmh}`).toBe(false);
+      if (!result.ok) expect(result.reason).toBe('NON_CONSTANT_SPEED');
+    }
+  });
+
+  it('refuses a bus that stops with its front part-way over loop B (hand-sweep counterexample, seed 1032399965)', () => {
+    // Stopped 1.16 s with the front at 4.47 m (B spans 3.6–5.4 m), after the reference's tB:
+    // the reference is the moving speed, but B's front edge is cut short (31 % of the peak vs
+    // 62 % on A) and the fit was pulled to 28.96 km/h for 25.65.
+    const pass = generatePass({ seed: 1, cls: 'bus', speedKmh: 25.653192084957332, stopAtM: 4.473156150796815, stopSeconds: 1.161999999999983 });
+    const result = measureSpeed(pass, site, LR_ALGORITHM_V1_2_0);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.reason).toBe('NON_CONSTANT_SPEED');
+  });
 
   it('gives the steadiness refusals of 1.1.0 (LOW_CORRELATION) their own code in 1.2.0', () => {
     let seen = 0;
@@ -95,7 +117,7 @@ describe('NON_CONSTANT_SPEED (dlr1-speed/1.2.0)', () => {
           if (result.ok) expect(Math.abs(result.speedKmh - pass.referenceSpeedKmh)).toBeLessThanOrEqual(speedKmh <= 100 ? 3 : 0.03 * speedKmh);
         },
       ),
-      { numRuns: 40 },
+      propertyRuns(40),
     );
   }, HEAVY_MS);
 });

@@ -17,20 +17,30 @@ export interface LocalShift {
 /** Points of a stretch used per correlation at most: bounds the cost of a long, slow pass. */
 const MAX_POINTS = 96;
 
-function correlationAt(a: Float64Array, b: Float64Array, from: number, to: number, lag: number): number {
+/**
+ * Normalised correlation of A's stretch [from, to] (thinned to {@link MAX_POINTS}) with B `lag`
+ * samples later. `aa` is the stretch's own sum of squares over the same points in the same
+ * order ({@link stretchEnergy}): it does not depend on the lag, so it is taken once.
+ */
+function correlationAt(a: Float64Array, b: Float64Array, from: number, to: number, lag: number, aa: number): number {
   let ab = 0;
-  let aa = 0;
   let bb = 0;
   const stride = Math.max(1, Math.ceil((to - from + 1) / MAX_POINTS));
   for (let i = from; i <= to; i += stride) {
     const j = i + lag;
     const vb = j >= 0 && j < b.length ? b[j]! : 0;
-    const va = a[i]!;
-    ab += va * vb;
-    aa += va * va;
+    ab += a[i]! * vb;
     bb += vb * vb;
   }
   return aa > 0 && bb > 0 ? ab / Math.sqrt(aa * bb) : 0;
+}
+
+/** Sum of squares of A's stretch over the points {@link correlationAt} uses. */
+function stretchEnergy(a: Float64Array, from: number, to: number): number {
+  let aa = 0;
+  const stride = Math.max(1, Math.ceil((to - from + 1) / MAX_POINTS));
+  for (let i = from; i <= to; i += stride) aa += a[i]! * a[i]!;
+  return aa;
 }
 
 /** Lags evaluated in the coarse pass of {@link localShift} at most (before the fine pass). */
@@ -46,10 +56,11 @@ const COARSE_LAGS = 16;
  */
 export function localShift(a: Float64Array, b: Float64Array, from: number, to: number, lo: number, hi: number, probe = 1): LocalShift {
   const scores = new Float64Array(hi - lo + 1).fill(Number.NaN);
+  const aa = stretchEnergy(a, from, to);
   const score = (lag: number): number => {
-    if (lag < lo || lag > hi) return correlationAt(a, b, from, to, lag);
+    if (lag < lo || lag > hi) return correlationAt(a, b, from, to, lag, aa);
     const i = lag - lo;
-    if (Number.isNaN(scores[i]!)) scores[i] = correlationAt(a, b, from, to, lag);
+    if (Number.isNaN(scores[i]!)) scores[i] = correlationAt(a, b, from, to, lag, aa);
     return scores[i]!;
   };
   const step = hi - lo > 2 * COARSE_LAGS ? Math.floor((hi - lo) / COARSE_LAGS) : 1;
@@ -103,13 +114,15 @@ function fixed(x: number, digits: number): string {
  * the acceleration bound (the middle only where its signal has enough structure to define a
  * shift: correlation falling by `profileMinSharpness` a few percent of the shift away). A vehicle that brakes to a crawl over the loops and drives off
  * (stop-and-go) breaks both: its speed profile is a valley, and an estimate from its front
- * edges is then not the speed of the pass. The bound is physical: the measurement model (one
+ * edges is then not the speed of the pass. A stop with the front still in loop A's fringe shows
+ * only low in the toe of A's signal: its foot then leads B's by more than the fronts do. The bound is physical: the measurement model (one
  * time warp per pass) carries at most a fraction of the permissible error when these hold.
  */
 export function checkSpeedProfile(
   a: Float64Array,
   b: Float64Array,
   segA: OccupancySegment,
+  segB: OccupancySegment,
   shift: ShiftEstimate,
   spacingM: number,
   sampleRateHz: number,
@@ -163,6 +176,29 @@ export function checkSpeedProfile(
     return reject(
       'NON_CONSTANT_SPEED',
       `speed along the pass ${fixed(v1 * 3.6, 2)} → ${fixed(v3 * 3.6, 2)} km/h changes by ${fixed(change * 100, 1)} % (at most ${fixed((P.profileMaxChange + slack) * 100, 1)} %)`,
+    );
+  }
+  for (const [name, edge] of [['front', shift.front], ['rear', shift.rear]] as const) {
+    const ratio = edge.levelB / segB.peak / (edge.levelA / segA.peak);
+    if (!(ratio <= P.profileEdgeLevelRatio && ratio >= 1 / P.profileEdgeLevelRatio)) {
+      return reject(
+        'NON_CONSTANT_SPEED',
+        `the ${name} edge rises to ${fixed((100 * edge.levelA) / segA.peak, 0)} % of the peak on loop A but ${fixed((100 * edge.levelB) / segB.peak, 0)} % on loop B ` +
+          `(ratio at most ${P.profileEdgeLevelRatio} either way): the vehicle stopped part-way over a loop`,
+      );
+    }
+  }
+  // The reference starts when the front enters loop A, low in the signal's toe, below every
+  // edge level: a stop there (a queue creeping up to the loops) is invisible to the edges and
+  // the thirds, which the body dominates, but it delays where A's signal leaves the baseline.
+  const samplesPerMetre = shift.frontShift / spacingM;
+  const footGap = Math.abs(segB.footOn - segA.footOn - shift.frontShift);
+  const footAllowed = P.profileFootAgreementM * samplesPerMetre + P.profileFootSlackSamples;
+  if (footGap > footAllowed) {
+    return reject(
+      'NON_CONSTANT_SPEED',
+      `the signals leave the baseline ${fixed((segB.footOn - segA.footOn) / sampleRateHz, 3)} s apart but the fronts cross ${fixed(shift.frontShift / sampleRateHz, 3)} s apart ` +
+        `(at most ${fixed(footAllowed / sampleRateHz, 3)} s difference): the vehicle stalled as it entered a loop`,
     );
   }
   return null;

@@ -1,6 +1,6 @@
 import type { LoopResidual } from './baseline.js';
 import { PROFILE_TUNING as P } from './measurement-tuning.js';
-import { reconstructDensity } from './metal-density.js';
+import { densitySlope } from './metal-density.js';
 import type { PairedPass } from './pairing.js';
 import type { ShiftEstimate } from './shift-estimation.js';
 import { shiftAt } from './warp-fit.js';
@@ -76,17 +76,43 @@ function resample(r: Float64Array, x: Float64Array, startM: number, stepM: numbe
  * to the shorter. Fixed order throughout.
  */
 function invertLoop(r: Float64Array, count: number, loopLengthM: number, stepM: number, half: number): Float64Array {
-  let best: Float64Array | null = null;
-  let bestNegative = Infinity;
   const lo = Math.round((loopLengthM - P.densityLengthSlackM) / stepM);
   const hi = Math.round((loopLengthM + P.densityLengthSearchM) / stepM);
+  // reconstructDensity(r, 0, count − 1, delay, half) for each integer delay, sharing its slope
+  // term; same operations in the same order, so the same numbers. A candidate is abandoned as
+  // soon as its negative total reaches the best one's: adding non-negative terms can only keep
+  // it there (IEEE addition is monotone), so it could not have won.
+  const slope = densitySlope(r, 0, count - 1, half);
+  let rho: Float64Array = new Float64Array(count);
+  let best: Float64Array | null = null;
+  let bestNegative = Infinity;
   for (let delay = lo; delay <= hi; delay++) {
-    const rho = reconstructDensity(r, 0, count - 1, delay, half);
+    rho.fill(0);
     let negative = 0;
-    for (let k = 0; k < count; k++) if (rho[k]! < 0) negative -= rho[k]!;
-    if (negative < bestNegative) {
+    let abandoned = false;
+    for (let k = 0; k < count; k++) {
+      const back = k - delay;
+      let earlier = 0;
+      if (back >= 0) {
+        const j = Math.floor(back);
+        const w = back - j;
+        earlier = j + 1 < count ? rho[j]! + w * (rho[j + 1]! - rho[j]!) : rho[j]!;
+      }
+      const v = slope[k]! + earlier;
+      rho[k] = v;
+      if (v < 0) {
+        negative -= v;
+        if (!(negative < bestNegative)) {
+          abandoned = true;
+          break;
+        }
+      }
+    }
+    if (!abandoned && negative < bestNegative) {
       bestNegative = negative;
+      const spare: Float64Array = best ?? new Float64Array(count);
       best = rho;
+      rho = spare;
     }
   }
   return best!;
