@@ -93,6 +93,13 @@ describe('a refused client identity', () => {
     // Fabric's "creator certificate is not valid" and the expiration filter's text too.
     expect(fromFabricNetworkError(endorsementFailure([{ status: 500, message: 'access denied: channel [speedledger] creator certificate is not valid: x509' }], []), context('endorse')).code).toBe('IDENTITY_REJECTED');
     expect(fromFabricNetworkError(endorsementFailure([{ status: 500, message: 'identity expired' }], []), context('endorse')).code).toBe('IDENTITY_REJECTED');
+    // The embedded gateway's channel access check (PERMISSION_DENIED before any endorsement).
+    const gatewayDenied = fromGatewayError(
+      new EndorseError({ code: grpc.status.PERMISSION_DENIED, details: [], cause: serviceError(grpc.status.PERMISSION_DENIED), transactionId: TX, message: "7 PERMISSION_DENIED: access denied: creator is not trusted (ISSUED_OUTSIDE_CA_VALIDITY): certificate 'CN=Early' starts at 2025-12-31T00:00:00.000Z, outside the validity of its CA" }),
+      context('endorse'),
+    );
+    expect(gatewayDenied.code).toBe('IDENTITY_REJECTED');
+    expect(gatewayDenied.message).toContain("dated no earlier than the CA's own notBefore");
     // A chaincode refusal that merely mentions a creator stays the chaincode's.
     expect(fromFabricNetworkError(endorsementFailure([{ status: 500, message: '[FORBIDDEN] creator is not a registrar' }], []), context('endorse')).code).toBe('CONTRACT_REJECTED');
   });

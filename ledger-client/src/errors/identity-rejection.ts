@@ -5,13 +5,15 @@ import { LedgerError, type LedgerErrorDetails } from './ledger-error.js';
  * chaincode ran: real Fabric's endorser when the MSP cannot deserialise the creator (its
  * certificate chain does not verify at the certificate's own notBefore — a certificate dated
  * before its CA's start, a CA the channel does not know, a wrong MSP id), when the identity
- * does not validate, or when it has expired; the embedded peer's CREATOR_UNTRUSTED.
+ * does not validate, or when it has expired; the embedded peer's endorser (CREATOR_UNTRUSTED)
+ * and its gateway's channel access check ("access denied: creator is not trusted (<MSP code>)").
  */
 const CREATOR_REFUSED = [
   /creator org unknown, creator is malformed/,
   /creator certificate is not valid/,
   /\bidentity expired\b/i,
   /\[CREATOR_UNTRUSTED\]/,
+  /access denied: creator is not trusted \([A-Z_]+\)/,
 ];
 
 const EXPIRED = /expired|NOT_VALID_NOW|not valid at/i;
