@@ -1,12 +1,18 @@
 #!/usr/bin/env node
-// Builds the Fabric node chaincode package build/lr-chaincode.tar.gz, reproducibly:
-//   tsc (decorator metadata) → esbuild CJS bundle of the contracts → src/{index.js,package.json}
-//   → code.tar.gz + metadata.json, tar entries sorted, mtimes/uids fixed, gzip without mtime.
+// Builds the Fabric node chaincode package build/lr-chaincode.tar.gz, reproducibly and
+// self-contained:
+//   tsc (decorator metadata) → esbuild CJS bundle of the contracts AND fabric-shim,
+//   fabric-contract-api, fabric-protos and all they load (scripts/chaincode-main.cjs is the entry)
+//   → src/{index.js,package.json,THIRD-PARTY-LICENSES.txt} → code.tar.gz + metadata.json, tar
+//   entries sorted, mtimes/uids fixed, gzip without mtime.
+// src/package.json declares no dependencies: Fabric's node builder `npm install` fetches nothing,
+// and the bundle's SHA-256 (the GetLrIdentity fingerprint) covers every line that executes.
 // Usage: node scripts/package.mjs [--out DIR]   (DIR defaults to build/)
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
@@ -17,12 +23,19 @@ const { values } = parseArgs({ options: { out: { type: 'string' } }, strict: tru
 const outDir = resolve(values.out ?? join(packageDir, 'build'));
 const workspacePackage = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8'));
 
-// Runtime dependencies the bundle leaves to npm on the peer (Fabric's node builder runs npm install).
-const RUNTIME_DEPENDENCIES = {
+// The Fabric runtime libraries bundled in, at exactly these versions (the repository's
+// package-lock.json pins them and everything they load; a different install fails the build).
+const BUNDLED_RUNTIME = {
   'fabric-contract-api': '2.5.8',
   'fabric-shim': '2.5.8',
   '@hyperledger/fabric-protos': '0.2.2',
+  'class-transformer': '0.5.1', // fabric-contract-api's 0.4.x range breaks object returns
 };
+const requireHere = createRequire(join(packageDir, 'package.json'));
+const shimRoot = dirname(requireHere.resolve('fabric-shim/package.json'));
+// One copy of fabric-protos: the one fabric-shim loads (0.2.x; the peer's services use 0.3.x).
+const protosRoot = dirname(createRequire(join(shimRoot, 'package.json')).resolve('@hyperledger/fabric-protos/package.json'));
+const nodePaths = [join(packageDir, 'node_modules'), join(packageDir, '..', 'node_modules')];
 
 function sha256(bytes) {
   return createHash('sha256').update(bytes).digest('hex');
@@ -61,7 +74,39 @@ function tarGz(files) {
   return gzipSync(tar, { level: 9 });
 }
 
-const workDir = join(outDir, 'work');
+// The work dir sits at a fixed place beside node_modules, whatever --out says: esbuild names
+// each bundled module by its path relative to the working dir (in comments and in the keys of
+// its CommonJS wrappers), so that path must not move. One build at a time holds it.
+const workDir = join(packageDir, 'build', 'package-work');
+const lockFile = `${workDir}.lock`;
+mkdirSync(dirname(workDir), { recursive: true });
+function takeLock(waitMs = 300_000) {
+  const until = Date.now() + waitMs;
+  for (;;) {
+    try {
+      writeFileSync(lockFile, `${process.pid}\n`, { flag: 'wx' });
+      return;
+    } catch (error) {
+      if (error.code !== 'EEXIST') throw error;
+    }
+    const holder = Number.parseInt(readFileSync(lockFile, 'utf8'), 10);
+    let alive = Number.isNaN(holder); // half-written by its holder: wait for it
+    try {
+      if (!alive) process.kill(holder, 0);
+      alive = true;
+    } catch {
+      // the holder is gone: a stale lock
+    }
+    if (!alive) {
+      rmSync(lockFile, { force: true });
+      continue;
+    }
+    if (Date.now() > until) throw new Error(`another package build (pid ${holder}) has held ${lockFile} for ${waitMs} ms`);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200); // builds in parallel tests wait their turn
+  }
+}
+takeLock();
+process.on('exit', () => rmSync(lockFile, { force: true }));
 rmSync(workDir, { recursive: true, force: true });
 mkdirSync(workDir, { recursive: true });
 
@@ -73,25 +118,58 @@ execFileSync(process.execPath, [join(packageDir, '..', 'node_modules', 'typescri
 // nearest package.json and change its CommonJS interop (`__toESM(..., 1)` or not) with --out.
 writeFileSync(join(tscOut, 'package.json'), '{"type":"module"}\n');
 
-// 2. esbuild: one CommonJS file; the core and every workspace module inside, Fabric libraries outside.
-const bundle = buildSync({
-  entryPoints: [join(tscOut, 'contract', 'index.js')],
-  absWorkingDir: tscOut,
-  // Fixed here rather than found by walking up from the work dir (which moves with --out).
+// 2. esbuild: one CommonJS file holding everything that runs, the Fabric libraries included.
+writeFileSync(join(tscOut, 'chaincode-main.cjs'), readFileSync(join(packageDir, 'scripts', 'chaincode-main.cjs')));
+const built = buildSync({
+  entryPoints: [join(tscOut, 'chaincode-main.cjs')],
+  absWorkingDir: packageDir,
+  // Fixed here rather than found by walking up from the work dir.
   tsconfigRaw: { compilerOptions: { alwaysStrict: true } },
   bundle: true,
   platform: 'node',
   format: 'cjs',
   target: 'node18',
-  external: Object.keys(RUNTIME_DEPENDENCIES),
+  nodePaths,
+  alias: { '@hyperledger/fabric-protos': protosRoot },
+  metafile: true,
   define: { __LR_BUNDLED__: 'true' },
   keepNames: true,
   legalComments: 'none',
   charset: 'utf8',
   write: false,
   logLevel: 'warning',
-}).outputFiles[0].contents;
-const bundleBytes = Buffer.from(bundle);
+});
+const bundleBytes = Buffer.from(built.outputFiles[0].contents);
+
+// 3. What went in: every npm package the bundle holds, its version checked against the pins
+// above and its licence text collected (the licences of bundled code travel with it).
+const bundled = new Map();
+for (const input of Object.keys(built.metafile.inputs)) {
+  const abs = resolve(packageDir, input);
+  const parts = abs.split(sep);
+  const at = parts.lastIndexOf('node_modules');
+  if (at < 0) continue;
+  const nameParts = parts[at + 1].startsWith('@') ? parts.slice(at + 1, at + 3) : parts.slice(at + 1, at + 2);
+  const root = parts.slice(0, at + 1 + nameParts.length).join(sep);
+  if (!bundled.has(root)) bundled.set(root, JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')));
+}
+const licences = [];
+const seen = new Set();
+for (const [root, pkgJson] of [...bundled].sort(([, a], [, b]) => (a.name === b.name ? (a.version < b.version ? -1 : 1) : a.name < b.name ? -1 : 1))) {
+  const id = `${pkgJson.name}@${pkgJson.version}`;
+  if (seen.has(id)) throw new Error(`${id} is bundled from two places (${relative(packageDir, root)}): dedupe the install`);
+  seen.add(id);
+  const pinned = BUNDLED_RUNTIME[pkgJson.name];
+  if (pinned !== undefined && pinned !== pkgJson.version) throw new Error(`bundled ${id}, but the package pins ${pkgJson.name}@${pinned}`);
+  const licenceFile = readdirSync(root).filter((f) => /^(licen[cs]e|copying)/i.test(f)).sort()[0];
+  const text = licenceFile === undefined ? `(no licence file; package.json says ${JSON.stringify(pkgJson.license ?? null)})\n` : readFileSync(join(root, licenceFile), 'utf8');
+  licences.push(`${'='.repeat(78)}\n${id}  (${pkgJson.license ?? 'no licence field'})\n${'='.repeat(78)}\n${text.replace(/\r\n/g, '\n').trimEnd()}\n`);
+}
+for (const name of Object.keys(BUNDLED_RUNTIME)) {
+  if (![...bundled.values()].some((p) => p.name === name)) throw new Error(`${name} is pinned but not in the bundle`);
+}
+const bundledPackages = [...seen].sort();
+const thirdParty = Buffer.from(`Third-party code bundled into index.js (${bundledPackages.length} npm packages), with their licences.\n\n${licences.join('\n')}`);
 
 const chaincodePackageJson = {
   name: 'lr-chaincode',
@@ -101,16 +179,17 @@ const chaincodePackageJson = {
   private: true,
   main: 'index.js',
   engines: { node: '>=18' },
-  scripts: { start: 'fabric-chaincode-node start', server: 'fabric-chaincode-node server' },
-  dependencies: RUNTIME_DEPENDENCIES,
-  // class-transformer 0.4.x (fabric-contract-api's range) breaks object returns; keep 0.5.1.
-  overrides: { 'class-transformer': '0.5.1' },
+  // index.js carries fabric-shim's CLI (see scripts/chaincode-main.cjs): nothing to install.
+  scripts: { start: 'node index.js start', server: 'node index.js server' },
+  dependencies: {},
+  bundledPackages,
 };
 
 const label = `lr-chaincode_${workspacePackage.version}`;
 const code = tarGz({
   'src/index.js': bundleBytes,
   'src/package.json': Buffer.from(JSON.stringify(chaincodePackageJson, null, 2) + '\n'),
+  'src/THIRD-PARTY-LICENSES.txt': thirdParty,
 });
 const metadata = Buffer.from(JSON.stringify({ type: 'node', label }));
 const pkg = tarGz({ 'code.tar.gz': code, 'metadata.json': metadata });
@@ -119,6 +198,6 @@ mkdirSync(outDir, { recursive: true });
 const packagePath = join(outDir, 'lr-chaincode.tar.gz');
 writeFileSync(packagePath, pkg);
 rmSync(workDir, { recursive: true, force: true });
-const info = { label, packageSha256: sha256(pkg), bundleSha256: sha256(bundleBytes), bundleBytes: bundleBytes.length };
+const info = { label, packageSha256: sha256(pkg), packageBytes: pkg.length, bundleSha256: sha256(bundleBytes), bundleBytes: bundleBytes.length, bundledPackages: bundledPackages.length };
 writeFileSync(join(outDir, 'lr-chaincode.package.json'), JSON.stringify(info, null, 2) + '\n');
 process.stdout.write(`${packagePath}\n  label            ${label}\n  package SHA-256  ${info.packageSha256}\n  bundle SHA-256   ${info.bundleSha256} (GetLrIdentity fingerprint)\n`);

@@ -71,6 +71,40 @@ describe('fromFabricNetworkError', () => {
   });
 });
 
+// What a Fabric 3.1 peer answers for a creator its MSP cannot deserialise (seen with a registrar
+// certificate dated before its CA), and what the embedded peer answers for an expired one.
+const FABRIC_MALFORMED_CREATOR = 'access denied: channel [speedledger] creator org unknown, creator is malformed';
+const EMBEDDED_EXPIRED_CREATOR =
+  "[CREATOR_UNTRUSTED] access denied: channel [speedledger] creator is not trusted (NOT_VALID_NOW): certificate 'CN=registrar1, OU=client' is not valid at 2027-01-01T00:00:00.000Z";
+
+describe('a refused client identity', () => {
+  it('is IDENTITY_REJECTED, not ENDORSE_FAILED, with what to do, from either library', () => {
+    const viaGateway = fromGatewayError(
+      new EndorseError({ code: grpc.status.ABORTED, details: [detail(FABRIC_MALFORMED_CREATOR)], cause: serviceError(grpc.status.ABORTED), transactionId: TX, message: 'failed to endorse transaction, see attached details for more info' }),
+      context('endorse'),
+    );
+    expect(viaGateway.code).toBe('IDENTITY_REJECTED');
+    expect(viaGateway.message).toContain("dated no earlier than the CA's own notBefore");
+    expect(viaGateway.message).toContain(FABRIC_MALFORMED_CREATOR);
+    expect(viaGateway.ids).toMatchObject({ mspId: 'PTBMSP', fn: 'SpeedMeasurement:SubmitReading' });
+    const expired = fromFabricNetworkError(endorsementFailure([{ status: 500, message: EMBEDDED_EXPIRED_CREATOR }], []), context('endorse'));
+    expect(expired.code).toBe('IDENTITY_REJECTED');
+    expect(expired.message).toContain('has expired');
+    // Fabric's "creator certificate is not valid" and the expiration filter's text too.
+    expect(fromFabricNetworkError(endorsementFailure([{ status: 500, message: 'access denied: channel [speedledger] creator certificate is not valid: x509' }], []), context('endorse')).code).toBe('IDENTITY_REJECTED');
+    expect(fromFabricNetworkError(endorsementFailure([{ status: 500, message: 'identity expired' }], []), context('endorse')).code).toBe('IDENTITY_REJECTED');
+    // The embedded gateway's channel access check (PERMISSION_DENIED before any endorsement).
+    const gatewayDenied = fromGatewayError(
+      new EndorseError({ code: grpc.status.PERMISSION_DENIED, details: [], cause: serviceError(grpc.status.PERMISSION_DENIED), transactionId: TX, message: "7 PERMISSION_DENIED: access denied: creator is not trusted (ISSUED_OUTSIDE_CA_VALIDITY): certificate 'CN=Early' starts at 2025-12-31T00:00:00.000Z, outside the validity of its CA" }),
+      context('endorse'),
+    );
+    expect(gatewayDenied.code).toBe('IDENTITY_REJECTED');
+    expect(gatewayDenied.message).toContain("dated no earlier than the CA's own notBefore");
+    // A chaincode refusal that merely mentions a creator stays the chaincode's.
+    expect(fromFabricNetworkError(endorsementFailure([{ status: 500, message: '[FORBIDDEN] creator is not a registrar' }], []), context('endorse')).code).toBe('CONTRACT_REJECTED');
+  });
+});
+
 describe('both libraries, same situation, same code', () => {
   const situations: { name: string; stage: FailureContext['stage']; gateway: unknown; network: unknown }[] = [
     {
@@ -90,6 +124,18 @@ describe('both libraries, same situation, same code', () => {
       stage: 'endorse',
       gateway: new EndorseError({ code: grpc.status.UNAVAILABLE, details: [], cause: serviceError(grpc.status.UNAVAILABLE), transactionId: TX }),
       network: endorsementFailure([], ['14 UNAVAILABLE: No connection established']),
+    },
+    {
+      name: 'client certificate dated before its CA (real Fabric)',
+      stage: 'endorse',
+      gateway: new EndorseError({ code: grpc.status.ABORTED, details: [detail(FABRIC_MALFORMED_CREATOR)], cause: serviceError(grpc.status.ABORTED), transactionId: TX }),
+      network: endorsementFailure([{ status: 500, message: FABRIC_MALFORMED_CREATOR }], []),
+    },
+    {
+      name: 'expired client certificate (embedded peer)',
+      stage: 'evaluate',
+      gateway: new GatewayError({ code: grpc.status.UNKNOWN, details: [detail(EMBEDDED_EXPIRED_CREATOR)], cause: serviceError(grpc.status.UNKNOWN) }),
+      network: endorsementFailure([{ status: 500, message: EMBEDDED_EXPIRED_CREATOR }], []),
     },
     {
       name: 'MVCC conflict',

@@ -1,4 +1,5 @@
 import { committedInvalidError, contractRejectionError } from './contract-rejection.js';
+import { identityRejectionError } from './identity-rejection.js';
 import { messagesOf } from './messages-of.js';
 import type { FailureContext } from './gateway-error-mapping.js';
 import { LedgerError, type LedgerErrorCode } from './ledger-error.js';
@@ -53,6 +54,8 @@ export function fromFabricNetworkError(error: unknown, context: FailureContext):
 
   const rejected = contractRejectionError([message, ...responses, ...errors], context.fn, base, error);
   if (rejected) return rejected;
+  const refusedIdentity = identityRejectionError([message, ...responses, ...errors], context.fn, base, error);
+  if (refusedIdentity) return refusedIdentity;
   if (name === 'TransactionError' && typeof shape.transactionCode === 'string') return committedInvalidError(shape.transactionCode, base, error);
   if (name === 'TimeoutError' || DEADLINE.test(message)) return new LedgerError('TIMEOUT', `${context.fn}: ${message}`, base, error);
   let code: LedgerErrorCode;

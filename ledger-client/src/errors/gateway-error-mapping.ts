@@ -1,5 +1,6 @@
 import { peer } from '@hyperledger/fabric-protos';
 import { committedInvalidError, contractRejectionError } from './contract-rejection.js';
+import { identityRejectionError } from './identity-rejection.js';
 import { LedgerError, type LedgerErrorCode, type LedgerStage } from './ledger-error.js';
 import { messagesOf } from './messages-of.js';
 
@@ -69,6 +70,8 @@ export function fromGatewayError(error: unknown, context: FailureContext): Ledge
 
   const rejected = contractRejectionError([message, ...details], context.fn, base, error);
   if (rejected) return rejected;
+  const refusedIdentity = identityRejectionError([message, ...details], context.fn, base, error);
+  if (refusedIdentity) return refusedIdentity;
   if (name === 'CommitError' && typeof shape.code === 'number') return committedInvalidError(validationCodeName(shape.code), base, error);
   const suffix = details.length > 0 ? ` (${details.join('; ')})` : '';
   const afterSubmit = name === 'CommitStatusError' || context.stage === 'commit';

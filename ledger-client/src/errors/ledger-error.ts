@@ -10,6 +10,11 @@ export const LEDGER_ERROR_CODES = [
   'CONTRACT_REJECTED',
   /** Endorsement failed for another reason (policy not satisfiable, endorsers disagree, peer error). */
   'ENDORSE_FAILED',
+  /**
+   * A peer refused the client identity itself (certificate expired, dated before its CA's start,
+   * not issued by the channel's CA of its MSP): re-enrol it; retrying cannot help.
+   */
+  'IDENTITY_REJECTED',
   /** The endorsed transaction could not be handed to the ordering service. */
   'SUBMIT_FAILED',
   /** The transaction was ordered but committed invalid (see `validationCode`), or its status is unknown. */

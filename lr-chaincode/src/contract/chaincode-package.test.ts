@@ -1,21 +1,34 @@
 import '../test-support/quiet-logs.js';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
-import { createRequire } from 'node:module';
-import { connect, createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ChaincodeHarness } from '../test-support/chaincode-harness.js';
+import { ChaincodeProcess } from '../test-support/chaincode-process.js';
 import { expectOk, payloadJson, testIdentities } from '../test-support/test-network.js';
 
 const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-// Inside the workspace so the unpacked bundle resolves fabric-* from the workspace node_modules.
-const workDir = join(packageDir, 'build', `package-test-${process.pid}`);
-const require = createRequire(import.meta.url);
+
+/** Every ancestor of `dir` (itself included) that holds a node_modules directory. */
+function nodeModulesUpTheTree(dir: string): string[] {
+  const found: string[] = [];
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    if (existsSync(join(d, 'node_modules'))) found.push(join(d, 'node_modules'));
+    if (dirname(d) === d) return found;
+  }
+}
+
+/** The environment of a process that can resolve nothing but what its own directory holds. */
+function isolatedEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, CORE_CHAINCODE_LOGGING_LEVEL: 'CRITICAL' };
+  delete env.NODE_PATH;
+  delete env.NODE_OPTIONS; // vitest's loader hooks must not follow the chaincode
+  return env;
+}
 
 /** Entries of a gzipped ustar archive (regular files only). */
 function untar(gz: Buffer): Map<string, Buffer> {
@@ -46,8 +59,11 @@ describe('the Fabric chaincode package', () => {
   let second: Buffer;
   let outer: Map<string, Buffer>;
   let code: Map<string, Buffer>;
+  let runDir: string;
+  let srcDir: string;
   let mainPath: string;
   let outsideDir: string;
+  const workDir = join(packageDir, 'build', `package-test-${process.pid}`);
 
   beforeAll(() => {
     first = buildPackage(join(workDir, 'a'));
@@ -56,78 +72,97 @@ describe('the Fabric chaincode package', () => {
     second = buildPackage(outsideDir);
     outer = untar(first);
     code = untar(outer.get('code.tar.gz')!);
-    const srcDir = join(workDir, 'unpacked', 'src');
+    // Unpacked where no node_modules exists anywhere up the tree, as on a Fabric peer's builder.
+    runDir = mkdtempSync(join(tmpdir(), 'lr-package-run-'));
+    srcDir = join(runDir, 'src');
     mkdirSync(srcDir, { recursive: true });
-    for (const [name, bytes] of code) writeFileSync(join(workDir, 'unpacked', name), bytes);
+    for (const [name, bytes] of code) writeFileSync(join(runDir, name), bytes);
     mainPath = join(srcDir, 'index.js');
-  }, 120_000);
+  }, 180_000);
 
   afterAll(() => {
     rmSync(workDir, { recursive: true, force: true });
     rmSync(outsideDir, { recursive: true, force: true });
+    rmSync(runDir, { recursive: true, force: true });
   });
 
   it('is reproducible: the same source gives the same bytes, wherever it is built', () => {
     expect(sha256(second)).toBe(sha256(first));
   });
 
-  it('has the standard layout: metadata.json (type node) and code.tar.gz with src/package.json and the bundle', () => {
+  it('has the standard layout: metadata.json (type node) and code.tar.gz with src/package.json, the bundle and its licences', () => {
     expect([...outer.keys()]).toEqual(['code.tar.gz', 'metadata.json']);
     expect(JSON.parse(outer.get('metadata.json')!.toString())).toEqual({ type: 'node', label: 'lr-chaincode_0.1.0' });
-    expect([...code.keys()]).toEqual(['src/index.js', 'src/package.json']);
-    const pkg = JSON.parse(code.get('src/package.json')!.toString());
+    expect([...code.keys()]).toEqual(['src/THIRD-PARTY-LICENSES.txt', 'src/index.js', 'src/package.json']);
+  });
+
+  it('is self-contained: no dependencies for npm to fetch, the bundle starts the shim and requires only Node built-ins', () => {
+    const pkg = JSON.parse(code.get('src/package.json')!.toString()) as Record<string, unknown> & { bundledPackages: string[] };
     expect(pkg.main).toBe('index.js');
-    expect(pkg.scripts.start).toBe('fabric-chaincode-node start');
-    expect(Object.keys(pkg.dependencies).sort()).toEqual(['@hyperledger/fabric-protos', 'fabric-contract-api', 'fabric-shim']);
-    expect(pkg.overrides).toEqual({ 'class-transformer': '0.5.1' });
-    const bundle = code.get('src/index.js')!.toString();
-    expect(bundle).not.toMatch(/require\("@speedledger\//);
-    expect(bundle).not.toMatch(/require\("\.\.?\//);
-  });
-
-  it('exports `contracts` from its main in a fresh CommonJS Node process', () => {
-    const script = 'const m = require(process.argv[1]); process.stdout.write(JSON.stringify(m.contracts.map((C) => new C().getName())));';
-    const out = execFileSync(process.execPath, ['-e', script, mainPath], { env: { ...process.env, CORE_CHAINCODE_LOGGING_LEVEL: 'CRITICAL' } }).toString();
-    expect(JSON.parse(out)).toEqual(['SpeedMeasurement', 'MeterRegistry', 'Governance', 'SignatureService', 'LrIdentity']);
-  });
-
-  it('runs through the shim from the bundle and reports the bundle SHA-256 as its fingerprint', async () => {
-    const bundled = require(mainPath) as { contracts: (new () => unknown)[] };
-    const harness = await ChaincodeHarness.start({ contracts: bundled.contracts });
-    const ids = await testIdentities();
-    const identity = payloadJson<{ fingerprint: string; name: string }>(expectOk(await harness.evaluate(ids.cityOperator, 'LrIdentity:GetLrIdentity')));
-    expect(identity.fingerprint).toBe(sha256(readFileSync(mainPath)));
-    expect(identity.fingerprint).toBe(JSON.parse(readFileSync(join(workDir, 'a', 'lr-chaincode.package.json'), 'utf8')).bundleSha256);
-    // Decorator metadata survived bundling: typed parameters dispatch.
-    expectOk(await harness.submit(ids.inmetroRegistrar, 'Governance:Init', ['{"notifiedBodies":["InmetroMSP"],"registrationQuorum":1}']));
-  });
-
-  it('starts as chaincode-as-a-service and listens on the given address', async () => {
-    const port = await new Promise<number>((done) => {
-      const probe = createServer().listen(0, '127.0.0.1', () => {
-        const p = (probe.address() as { port: number }).port;
-        probe.close(() => done(p));
-      });
-    });
-    const cli = require.resolve('fabric-shim/cli.js');
-    const child = spawn(process.execPath, [cli, 'server', '--chaincode-address', `127.0.0.1:${port}`, '--chaincode-id', 'lr-chaincode_0.1.0:test', '--module-path', dirname(mainPath)], {
-      env: { ...process.env, CORE_CHAINCODE_LOGGING_LEVEL: 'CRITICAL' },
-      stdio: 'ignore',
-    });
-    try {
-      let listening = false;
-      for (let attempt = 0; attempt < 100 && !listening && child.exitCode === null; attempt++) {
-        listening = await new Promise<boolean>((done) => {
-          const socket = connect(port, '127.0.0.1', () => {
-            socket.destroy();
-            done(true);
-          }).on('error', () => setTimeout(() => done(false), 100));
-        });
-      }
-      expect(child.exitCode).toBeNull();
-      expect(listening).toBe(true);
-    } finally {
-      child.kill();
+    expect(pkg.scripts).toEqual({ start: 'node index.js start', server: 'node index.js server' });
+    expect(pkg.dependencies).toEqual({});
+    for (const field of ['devDependencies', 'optionalDependencies', 'peerDependencies', 'bundleDependencies', 'overrides']) expect(pkg[field], field).toBeUndefined();
+    // The bundled runtime at the pinned versions, and the licence of each bundled package.
+    for (const id of ['fabric-shim@2.5.8', 'fabric-contract-api@2.5.8', '@hyperledger/fabric-protos@0.2.2', 'class-transformer@0.5.1', '@grpc/grpc-js@1.14.7']) {
+      expect(pkg.bundledPackages).toContain(id);
     }
-  }, 30_000);
+    const licences = code.get('src/THIRD-PARTY-LICENSES.txt')!.toString();
+    for (const id of pkg.bundledPackages) expect(licences, id).toContain(`\n${id}  (`);
+    const bundle = code.get('src/index.js')!.toString();
+    const builtins = new Set(builtinModules);
+    const required = [...bundle.matchAll(/\brequire\((["'])([^"']+)\1\)/g)].map((m) => m[2]!);
+    expect(required.length).toBeGreaterThan(0);
+    expect(required.filter((r) => !builtins.has(r.replace(/^node:/, '')))).toEqual([]);
+  });
+
+  it('loads in a fresh Node process where no node_modules exists up the tree, and loads nothing from outside its directory', () => {
+    expect(nodeModulesUpTheTree(srcDir)).toEqual([]);
+    const script = [
+      'const m = require("./index.js");',
+      'const outside = Object.keys(require.cache).filter((f) => !f.startsWith(__dirname + "/"));',
+      'process.stdout.write(JSON.stringify({ names: m.contracts.map((C) => new C().getName()), versions: m.fabricShimRuntime.versions, outside, dir: __dirname }));',
+    ].join('\n');
+    writeFileSync(join(srcDir, 'probe.js'), script);
+    try {
+      const out = JSON.parse(execFileSync(process.execPath, ['probe.js'], { cwd: srcDir, env: isolatedEnv() }).toString()) as { names: string[]; versions: unknown; outside: string[] };
+      expect(out.names).toEqual(['SpeedMeasurement', 'MeterRegistry', 'Governance', 'SignatureService', 'LrIdentity']);
+      expect(out.versions).toEqual({ 'fabric-shim': '2.5.8', 'fabric-contract-api': '2.5.8', '@hyperledger/fabric-protos': '0.2.2' });
+      expect(out.outside).toEqual([]);
+    } finally {
+      rmSync(join(srcDir, 'probe.js'));
+    }
+  });
+
+  for (const mode of ['start', 'server'] as const) {
+    it(`runs as \`node index.js ${mode}\` from that directory and answers through its bundled shim over gRPC`, async () => {
+      const ids = await testIdentities();
+      const cc = await ChaincodeProcess.start(mode, 'index.js', srcDir, isolatedEnv());
+      try {
+        const identity = payloadJson<{ fingerprint: string; name: string }>(expectOk(await cc.evaluate(ids.cityOperator, 'LrIdentity:GetLrIdentity')));
+        // The fingerprint is the SHA-256 of the whole bundle: the shim and its libraries included.
+        expect(identity.fingerprint).toBe(sha256(readFileSync(mainPath)));
+        expect(identity.fingerprint).toBe(JSON.parse(readFileSync(join(workDir, 'a', 'lr-chaincode.package.json'), 'utf8')).bundleSha256);
+        // Decorator metadata survived bundling: typed parameters dispatch, the write commits.
+        const init = await cc.submit(ids.inmetroRegistrar, 'Governance:Init', ['{"notifiedBodies":["InmetroMSP"],"registrationQuorum":1}']);
+        expectOk(init);
+        expect(init.commitError).toBeNull();
+        const governance = payloadJson<{ notifiedBodies: string[] }>(expectOk(await cc.evaluate(ids.cityOperator, 'Governance:Get')));
+        expect(governance.notifiedBodies).toEqual(['InmetroMSP']);
+        expect(cc.child.exitCode).toBeNull();
+      } finally {
+        cc.close();
+      }
+    }, 60_000);
+  }
+
+  it('fails clearly when started without its required options', () => {
+    let failure: { status: number | null; stderr: Buffer } | undefined;
+    try {
+      execFileSync(process.execPath, ['index.js', 'start'], { cwd: srcDir, env: isolatedEnv(), stdio: 'pipe' });
+    } catch (error) {
+      failure = error as { status: number | null; stderr: Buffer };
+    }
+    expect(failure?.status).not.toBe(0);
+    expect(failure?.stderr.toString()).toMatch(/Missing required arguments?: peer\.address/);
+  });
 });

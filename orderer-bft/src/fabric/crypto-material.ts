@@ -126,6 +126,19 @@ interface OrganizationParts {
   readonly caKey: CryptoKey;
 }
 
+/**
+ * The Authority Key Identifier of a certificate issued by `ca`: the CA's own Subject Key
+ * Identifier, copied. Computing one from the CA's public key would match only a CA whose SKI was
+ * derived the same way (ours: SHA-1 of the key bits); cryptogen's CAs use SHA-256 of the public
+ * point, Fabric CA's are set by its config, and a verifier matches AKI to SKI byte for byte.
+ * A CA without an SKI gets the computed identifier.
+ */
+async function authorityKeyIdentifier(ca: x509.X509Certificate): Promise<x509.AuthorityKeyIdentifierExtension> {
+  const ski = ca.getExtension(x509.SubjectKeyIdentifierExtension);
+  if (ski !== null) return new x509.AuthorityKeyIdentifierExtension(ski.keyId);
+  return x509.AuthorityKeyIdentifierExtension.create(ca.publicKey);
+}
+
 function organizationFromCa(parts: OrganizationParts): Organization {
   return {
     mspId: parts.mspId,
@@ -139,7 +152,7 @@ function organizationFromCa(parts: OrganizationParts): Organization {
         new x509.BasicConstraintsExtension(false, undefined, true),
         new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
         await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
-        await x509.AuthorityKeyIdentifierExtension.create(parts.caCert.publicKey),
+        await authorityKeyIdentifier(parts.caCert),
       ];
       if (options.attrs !== undefined) {
         const json = JSON.stringify({ attrs: options.attrs });

@@ -175,7 +175,7 @@ class DirectHandler {
  * Throws CHAINCODE_START_FAILED when the contracts cannot be loaded.
  */
 export function startDirectContainer(options: InProcessContainerOptions): ChaincodeContainer {
-  const shim = shimRuntime();
+  const shim = options.runtime ?? shimRuntime();
   const batch = options.maxResultsPerBatch ?? 100;
   const timeoutMs = options.executeTimeoutMs ?? 30_000;
   let chaincode: Invoker;

@@ -3,7 +3,7 @@ import { peer } from '@hyperledger/fabric-protos';
 import type { ChaincodeContainer, ChaincodeInvocation } from './chaincode-container.js';
 import { ChaincodeError } from './chaincode-error.js';
 import type { ChaincodeResponse } from './chaincode-response.js';
-import { shimRuntime, type ShimChaincodeMessage } from './shim-runtime.js';
+import { shimRuntime, type ShimChaincodeMessage, type ShimRuntime } from './shim-runtime.js';
 import { ChaincodeRequestError, TransactionContext } from './transaction-context.js';
 
 type ChaincodeMessage = InstanceType<typeof peer.ChaincodeMessage>;
@@ -20,6 +20,11 @@ export interface InProcessContainerOptions {
   readonly maxResultsPerBatch?: number;
   /** A transaction still running after this long fails with status 500 (default 30 s). */
   readonly executeTimeoutMs?: number;
+  /**
+   * The fabric-shim that runs the contracts: a self-contained package's own bundled shim (see
+   * `bundledShimRuntime`); default the peer's copy, for packages that declare it as a dependency.
+   */
+  readonly runtime?: ShimRuntime;
 }
 
 interface Running {
@@ -41,7 +46,7 @@ function failure(message: string): ChaincodeResponse {
  * CHAINCODE_START_FAILED when the contracts cannot be loaded.
  */
 export async function startInProcessContainer(options: InProcessContainerOptions): Promise<ChaincodeContainer> {
-  const shim = shimRuntime();
+  const shim = options.runtime ?? shimRuntime();
   const stream = new EventEmitter() as EventEmitter & { write(msg: ShimChaincodeMessage): void; end(): void };
   const running = new Map<string, Running>();
   const batch = options.maxResultsPerBatch ?? 100;

@@ -112,3 +112,40 @@ export function shimRuntime(): ShimRuntime {
   })();
   return runtime;
 }
+
+/** The export through which a self-contained package hands its bundled fabric-shim to an in-process host. */
+export const BUNDLED_SHIM_EXPORT = 'fabricShimRuntime';
+
+const SHIM_CLASSES = ['ChaincodeMessageHandler', 'ChaincodeFromContract', 'ChaincodeStub', 'StateQueryIterator', 'HistoryQueryIterator', 'JSONSerializer'] as const;
+const PROTO_CLASSES = ['ChaincodeMessage', 'ChaincodeInput', 'SignedProposal', 'QueryResponse', 'QueryResponseMetadata', 'StateMetadataResult'] as const;
+
+/**
+ * The shim a self-contained package bundles, from its `fabricShimRuntime` export (fabric-shim's
+ * handler, contract dispatcher, stub and iterators, fabric-contract-api's JSON serializer and
+ * the message classes of the fabric-protos copy the shim loads). The peer then runs the package's
+ * own shim, the code its fingerprint covers, instead of its own. Throws an Error naming the first
+ * missing piece.
+ */
+export function bundledShimRuntime(exported: unknown): ShimRuntime {
+  if (typeof exported !== 'object' || exported === null) throw new Error(`the package exports no ${BUNDLED_SHIM_EXPORT} object`);
+  const pieces = exported as Record<string, unknown> & { protos?: unknown };
+  for (const name of SHIM_CLASSES) {
+    if (typeof pieces[name] !== 'function') throw new Error(`${BUNDLED_SHIM_EXPORT}.${name} is not a class`);
+  }
+  const protos = pieces.protos as Record<string, unknown> | undefined;
+  if (typeof protos !== 'object' || protos === null) throw new Error(`${BUNDLED_SHIM_EXPORT}.protos is missing`);
+  for (const name of PROTO_CLASSES) {
+    if (typeof protos[name] !== 'function') throw new Error(`${BUNDLED_SHIM_EXPORT}.protos.${name} is not a message class`);
+  }
+  const runtimePieces = pieces as unknown as Omit<ShimRuntime, 'ChaincodeMessage' | 'protos'>;
+  return {
+    ChaincodeMessageHandler: runtimePieces.ChaincodeMessageHandler,
+    ChaincodeFromContract: runtimePieces.ChaincodeFromContract,
+    JSONSerializer: runtimePieces.JSONSerializer,
+    ChaincodeStub: runtimePieces.ChaincodeStub,
+    StateQueryIterator: runtimePieces.StateQueryIterator,
+    HistoryQueryIterator: runtimePieces.HistoryQueryIterator,
+    ChaincodeMessage: protos.ChaincodeMessage as unknown as ShimChaincodeMessageClass,
+    protos: protos as unknown as ShimProtos,
+  };
+}

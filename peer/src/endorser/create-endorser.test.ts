@@ -204,6 +204,12 @@ describe('createEndorser over the real lr-chaincode package', () => {
       await expectRefused(propose({ signer: claimed, chaincode: CC, args: ['x'] }).signed, 'CREATOR_UNTRUSTED');
     });
 
+    it('CREATOR_UNTRUSTED (ISSUED_OUTSIDE_CA_VALIDITY): a registrar certificate dated before its CA, named in the message for clients to map', async () => {
+      await expectRefused(propose({ signer: net.earlyRegistrar, chaincode: CC, args: ['x'] }).signed, 'CREATOR_UNTRUSTED');
+      const response = await endorser(net.inmetroPeer).processProposal(propose({ signer: net.earlyRegistrar, chaincode: CC, args: ['y'] }).signed);
+      expect(response.getResponse()!.getMessage()).toMatch(/^\[CREATOR_UNTRUSTED\] access denied: channel \[speedledger\] creator is not trusted \(ISSUED_OUTSIDE_CA_VALIDITY\): certificate '.*registrar0.*' starts at 2025-12-31/);
+    });
+
     it('BAD_SIGNATURE: signed by someone else, or tampered after signing', async () => {
       const impostor = { ...net.cityOperator, sign: (m: Uint8Array) => net.inmetroRegistrar.sign(m) };
       await expectRefused(propose({ signer: impostor, chaincode: CC, args: ['x'] }).signed, 'BAD_SIGNATURE');

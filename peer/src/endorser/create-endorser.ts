@@ -19,7 +19,7 @@ export interface EndorserOptions {
   /** The peer's own identity: signs endorsements. */
   readonly signer: SigningIdentity;
   /** Creator bytes → identity chained to its organisation's CA, or why not. */
-  readonly deserialize: (serialized: Uint8Array) => Identity | { readonly error: string };
+  readonly deserialize: (serialized: Uint8Array) => Identity | { readonly error: string; readonly code?: string };
   readonly state: StateReader;
   readonly history: HistoryReader;
   /** Whether a transaction with this id is already on the ledger. */
@@ -72,7 +72,11 @@ export function createEndorser(options: EndorserOptions): Endorser {
       return rejection('CHANNEL_MISMATCH', `proposal is for channel ${JSON.stringify(parts.channelId)}, this endorser serves ${options.channelId}`);
     }
     const creator = options.deserialize(parts.creator);
-    if ('error' in creator) return rejection('CREATOR_UNTRUSTED', `access denied: channel [${options.channelId}] creator is not trusted: ${creator.error}`);
+    if ('error' in creator) {
+      // The MSP's code (NOT_VALID_NOW, ISSUED_OUTSIDE_CA_VALIDITY, …) travels in the text: clients map it.
+      const why = creator.code === undefined ? '' : ` (${creator.code})`;
+      return rejection('CREATOR_UNTRUSTED', `access denied: channel [${options.channelId}] creator is not trusted${why}: ${creator.error}`);
+    }
     if (!verifySignature(creator, parts.proposalBytes, parts.signature)) {
       return rejection('BAD_SIGNATURE', `access denied: the signature of ${creator.mspId}'s creator over the proposal does not verify`);
     }

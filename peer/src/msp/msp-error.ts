@@ -14,6 +14,11 @@ export const MSP_ERROR_CODES = [
   'CA_CERTIFICATE',
   /** The certificate (or its issuer) is not valid at the time the caller passed. */
   'NOT_VALID_NOW',
+  /**
+   * The certificate starts outside its CA's validity (e.g. dated before the CA's notBefore):
+   * Fabric's MSP verifies the chain at the certificate's own notBefore and refuses it.
+   */
+  'ISSUED_OUTSIDE_CA_VALIDITY',
   /** A root certificate handed to the manager is unusable (configuration error). */
   'INVALID_ROOT_CERTIFICATE',
   /** A local signing identity is unusable: bad PEM, not P-256, key not matching the certificate, unreadable MSP directory. */

@@ -81,6 +81,19 @@ describe('createMspManager().deserialize', () => {
     expect(isIdentityFailure(manager.deserialize(bytes))).toBe(false);
   });
 
+  it('refuses a certificate dated before its CA, at any time, as a Fabric peer does (chain checked at the leaf\'s notBefore + 1 s)', async () => {
+    const early = await org1.enrol('registrar9.org1.example.com', { ou: 'client', attrs: { 'speedledger.role': 'registrar' }, now: new Date(NOW.getTime() - 2000) });
+    const bytes = serializeIdentity('Org1MSP', early.certPem);
+    const later = new Date(NOW.getTime() + 86_400_000); // both certificates valid then
+    const refused = manager.deserialize(bytes, later);
+    expectFailure(refused, 'ISSUED_OUTSIDE_CA_VALIDITY');
+    expect((refused as IdentityFailure).error).toContain('outside the validity of its CA');
+    expectFailure(manager.deserialize(bytes), 'ISSUED_OUTSIDE_CA_VALIDITY');
+    // One second earlier than its CA still verifies at notBefore + 1 s, as in Fabric.
+    const edge = await org1.enrol('registrar8.org1.example.com', { ou: 'client', now: new Date(NOW.getTime() - 1000) });
+    expect(isIdentityFailure(manager.deserialize(serializeIdentity('Org1MSP', edge.certPem), later))).toBe(false);
+  });
+
   it('gives the same verdicts with caching disabled', async () => {
     const uncached = createMspManager([{ mspId: 'Org1MSP', rootCertsPem: [org1.ca.certPem] }], { cacheCapacity: 0 });
     const enrolled = await org1.enrol('peer1.org1.example.com', { ou: 'peer' });

@@ -109,6 +109,15 @@ export function createMspManager(orgs: readonly MspDefinitionInput[], options: M
     if (certificate.ca) return fail('CA_CERTIFICATE', `identity of ${mspId} is a CA certificate`, mspId);
     const issuer = trusted.find((root) => certificate.checkIssued(root) && certificate.verify(root.publicKey));
     if (issuer === undefined) return fail('UNTRUSTED_CERTIFICATE', `certificate is not issued by a root CA of ${mspId}`, mspId);
+    // Fabric's MSP verifies the chain at the leaf's notBefore + 1 s (not at "now"), so a leaf
+    // dated before its CA's start never deserialises on a Fabric peer: refuse it here too.
+    const leaf = windowOf(certificate);
+    const ca = windowOf(issuer);
+    const at = leaf.notBefore + 1000;
+    if (at < ca.notBefore || at > ca.notAfter) {
+      const iso = (t: number): string => new Date(t).toISOString();
+      return fail('ISSUED_OUTSIDE_CA_VALIDITY', `certificate '${leaf.subject}' starts at ${iso(leaf.notBefore)}, outside the validity of its CA '${ca.subject}' (${iso(ca.notBefore)} to ${iso(ca.notAfter)}); Fabric verifies the chain at the certificate's notBefore`, mspId);
+    }
     const identity: Identity = {
       mspId,
       serialized: new Uint8Array(serialized),
@@ -117,7 +126,7 @@ export function createMspManager(orgs: readonly MspDefinitionInput[], options: M
       publicKey: certificate.publicKey,
       role: nodeRoleOf(certificate),
     };
-    return { ok: true, identity, validity: [windowOf(certificate), windowOf(issuer)] };
+    return { ok: true, identity, validity: [leaf, ca] };
   }
 
   return {

@@ -21,6 +21,7 @@ describe('request authorizer', () => {
     expect(isDenied(outsider) && outsider.error).toMatch(/Readers/);
     expect(isDenied(authorizer.authorize(new Uint8Array([1, 2]), data, new Uint8Array()))).toBe(true);
     const late = createRequestAuthorizer({ msp: channelMspManager(config), evaluateChannelPolicy: createChannelPolicyEvaluator(config), now: () => new Date('2030-01-01') });
-    expect(isDenied(late.authorize(client.serialized, data, client.sign(data)))).toBe(true);
+    const expired = late.authorize(client.serialized, data, client.sign(data));
+    expect(isDenied(expired) && expired.error).toMatch(/^access denied: creator is not trusted \(NOT_VALID_NOW\): /);
   });
 });

@@ -27,7 +27,8 @@ export function createRequestAuthorizer(options: RequestAuthorizerOptions): Requ
   return {
     authorize(creator, data, signature) {
       const identity = options.msp.deserialize(creator, options.now());
-      if (isIdentityFailure(identity)) return { error: `access denied: ${identity.error}` };
+      // The MSP's code travels in the text, as the endorser's CREATOR_UNTRUSTED does: clients map it.
+      if (isIdentityFailure(identity)) return { error: `access denied: creator is not trusted (${identity.code}): ${identity.error}` };
       if (!verifySignature(identity, data, signature)) return { error: `access denied: signature of ${identity.mspId} creator does not verify` };
       if (!options.evaluateChannelPolicy(path, [identity])) return { error: `access denied: ${identity.mspId} creator does not satisfy ${path}` };
       return identity;

@@ -47,6 +47,7 @@ export function classifyFailure(error: unknown): FailureClass {
       return { kind: 'unknown', cause: 'BAD_RESPONSE' };
     case 'INVALID_CONFIG':
     case 'INVALID_ARGUMENT':
+    case 'IDENTITY_REJECTED': // the ingest identity must be re-enrolled: retrying cannot help
       return { kind: 'park', cause: error.code };
   }
 }

@@ -17,6 +17,7 @@ describe('classifyFailure', () => {
     [new LedgerError('COMMIT_FAILED', 'status lost', { stage: 'commit' }), 'unknown', 'COMMIT_STATUS_UNKNOWN'],
     [new LedgerError('CONTRACT_REJECTED', '[INVALID_ARGUMENT] batch', { stage: 'endorse', contractCode: 'INVALID_ARGUMENT' }), 'rejected', 'CONTRACT_REJECTED'],
     [new LedgerError('INVALID_CONFIG', 'profile', { stage: 'connect' }), 'park', 'INVALID_CONFIG'],
+    [new LedgerError('IDENTITY_REJECTED', 'certificate expired', { stage: 'endorse' }), 'park', 'IDENTITY_REJECTED'],
     [new LedgerError('SUBMIT_FAILED', '8 RESOURCE_EXHAUSTED: Received message larger than max (1216308 vs 1114112)', { stage: 'submit' }), 'too-large', 'TOO_LARGE'],
     [new LedgerError('ENDORSE_FAILED', 'request of 2000000 bytes exceeds the limit: RESOURCE_EXHAUSTED', { stage: 'endorse' }), 'too-large', 'TOO_LARGE'],
   ];

@@ -1,12 +1,20 @@
 import '../../endorser/test-support/quiet-logs.js';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { generateOrganization } from '@speedledger/orderer-bft';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildLrChaincodePackage } from '../../endorser/test-support/lr-chaincode-package.js';
 import { buildPackage, buildTarGz } from '../../endorser/test-support/tar-builder.js';
+import { buildSignedProposal } from '../../endorser/signed-proposal.js';
+import { signingIdentityFromPem } from '../../msp/index.js';
+import { createTxSimulator } from '../../simulation/create-tx-simulator.js';
+import { MemoryWorldState } from '../../simulation/test-support/memory-world-state.js';
+import type { ChaincodeContainer } from '../chaincode-container.js';
 import { parseChaincodePackage } from '../chaincode-package.js';
 import { satisfiesDeclaredVersion } from '../dependency-version.js';
 import { runtimePackages } from '../shim-runtime.js';
@@ -46,7 +54,53 @@ describe('chaincode packages: parse, install, load, store', () => {
     expect(pkg.label).toBe('lr-chaincode_0.1.0');
     expect(pkg.sha256).toBe(sha256(real));
     expect(pkg.packageId).toBe(`lr-chaincode_0.1.0:${sha256(real)}`);
-    expect([...pkg.code.keys()].sort()).toEqual(['src/index.js', 'src/package.json']);
+    expect([...pkg.code.keys()].sort()).toEqual(['src/THIRD-PARTY-LICENSES.txt', 'src/index.js', 'src/package.json']);
+  });
+
+  it('runs the self-contained lr-chaincode on its own bundled shim, in both dispatch modes: no links, the fingerprint is the installed bundle', async () => {
+    const root = join(work, 'self-contained');
+    const installed = installPackage(real, root);
+    const org = await generateOrganization({ mspId: 'CityOperatorMSP', domain: 'city.example.com', now: new Date(Date.now() - 86_400_000) });
+    const enrolled = await org.enrol('user1.city.example.com', { ou: 'client' });
+    const client = signingIdentityFromPem('CityOperatorMSP', enrolled.certPem, enrolled.privateKeyPem);
+    const state = new MemoryWorldState();
+    const containers: ChaincodeContainer[] = [];
+    try {
+      for (const dispatch of ['protocol', 'direct'] as const) {
+        const { container } = await loadChaincode(installed.dir, { name: 'lr-chaincode', dispatch });
+        containers.push(container);
+        const args = ['LrIdentity:GetLrIdentity'];
+        const built = buildSignedProposal({ signer: client, channelId: 'speedledger', chaincode: 'lr-chaincode', args, timestamp: new Date('2026-03-01T08:00:00Z') });
+        const simulator = createTxSimulator(built.txId, state);
+        const response = await container.execute({ channelId: 'speedledger', txId: built.txId, namespace: 'lr-chaincode', signedProposal: built.signed.serializeBinary(), args: args.map((a) => Buffer.from(a)), simulator, history: state });
+        expect(response.status, `${dispatch}: ${response.message}`).toBe(200);
+        // 'unbundled' would mean the contracts ran from somewhere else than the installed bundle.
+        expect(JSON.parse(Buffer.from(response.payload).toString()).fingerprint, dispatch).toBe(sha256(readFileSync(join(installed.dir, 'src', 'index.js'))));
+      }
+      // Nothing linked in: the package needs no module of the peer's.
+      expect(existsSync(join(installed.dir, 'src', 'node_modules'))).toBe(false);
+    } finally {
+      for (const c of containers) c.close();
+    }
+  }, 60_000);
+
+  it('CHAINCODE_START_FAILED: a package without dependencies that requires a module from outside itself, or bundles no shim', async () => {
+    // Installed inside the repository, where node_modules up the tree would resolve fabric-shim.
+    const inRepo = mkdtempSync(join(dirname(fileURLToPath(import.meta.url)), '.isolation-test-'));
+    try {
+      const escapes = installPackage(nodePackage('require("fabric-shim"); module.exports = { contracts: [class {}] }', {}), inRepo);
+      await expect(loadChaincode(escapes.dir, { name: 'x' })).rejects.toMatchObject({ code: 'CHAINCODE_START_FAILED', message: expect.stringContaining("Cannot find module 'fabric-shim'") });
+      const peersShim = createRequire(import.meta.url).resolve('fabric-shim/package.json');
+      const byPath = installPackage(nodePackage(`require(${JSON.stringify(peersShim)}); module.exports = { contracts: [class {}] }`, {}), inRepo);
+      await expect(loadChaincode(byPath.dir, { name: 'x' })).rejects.toMatchObject({ code: 'CHAINCODE_START_FAILED', message: expect.stringContaining(`index.js requires ${peersShim}, which resolves outside the package`) });
+      const noShim = installPackage(nodePackage('module.exports = { contracts: [class {}] }', {}), inRepo);
+      await expect(loadChaincode(noShim.dir, { name: 'x' })).rejects.toMatchObject({ code: 'CHAINCODE_START_FAILED', message: expect.stringContaining('must bundle fabric-shim') });
+      const builtins = installPackage(nodePackage('require("node:crypto"); require("fs"); require("./part.js"); module.exports = { contracts: [class {}], fabricShimRuntime: {} }', {}), inRepo);
+      writeFileSync(join(builtins.dir, 'src', 'part.js'), 'module.exports = 1;');
+      await expect(loadChaincode(builtins.dir, { name: 'x' })).rejects.toMatchObject({ code: 'CHAINCODE_START_FAILED', message: expect.stringContaining('fabricShimRuntime.ChaincodeMessageHandler is not a class') });
+    } finally {
+      rmSync(inRepo, { recursive: true, force: true });
+    }
   });
 
   it('installs idempotently under root/<sha256> and starts a container for it', async () => {

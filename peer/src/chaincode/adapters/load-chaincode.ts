@@ -6,8 +6,9 @@ import { ChaincodeError } from '../chaincode-error.js';
 import { satisfiesDeclaredVersion } from '../dependency-version.js';
 import { startDirectContainer } from '../direct-container.js';
 import { startInProcessContainer } from '../in-process-container.js';
-import { runtimePackages } from '../shim-runtime.js';
+import { BUNDLED_SHIM_EXPORT, bundledShimRuntime, runtimePackages, type ShimRuntime } from '../shim-runtime.js';
 import { readInstalledPackage, type InstalledPackage } from './install-package.js';
+import { requireIsolated } from './isolated-require.js';
 
 /** Options of {@link loadChaincode}. */
 export interface LoadChaincodeOptions {
@@ -50,12 +51,20 @@ function linkRuntimeDependencies(srcDir: string, declared: Record<string, unknow
   }
 }
 
+// A self-contained bundle is compiled once per package: its classes and its shim are shared by
+// every container of that package in this process, as the require cache shares a linked one's.
+const selfContained = new Map<string, unknown>();
+
 /**
- * Loads an installed node chaincode (see `installPackage`): checks its declared runtime
- * dependencies against the peer's fabric-shim, fabric-contract-api and fabric-protos
- * (DEPENDENCY_MISMATCH), links them, requires the bundle, takes its exported `contracts` and
- * starts an in-process container (CHAINCODE_START_FAILED otherwise): the protocol container, or
- * the direct one with `dispatch: 'direct'`.
+ * Loads an installed node chaincode (see `installPackage`) and starts an in-process container
+ * for it (CHAINCODE_START_FAILED when it does not load or exports no `contracts`): the protocol
+ * container, or the direct one with `dispatch: 'direct'`. Two kinds of package:
+ * - self-contained (no `dependencies`, as lr-chaincode's): what Fabric's builder would run
+ *   after a no-op `npm install`. Its main is loaded isolated (Node built-ins and files of the
+ *   package only; nothing from the peer's or the repository's node_modules), and the
+ *   contracts run on the fabric-shim it bundles and exports as `fabricShimRuntime`;
+ * - declaring fabric-shim, fabric-contract-api and fabric-protos: checked against the peer's
+ *   copies (DEPENDENCY_MISMATCH), which are linked in as npm would install them.
  */
 export async function loadChaincode(installedDir: string, options: LoadChaincodeOptions): Promise<LoadedChaincode> {
   const installed = readInstalledPackage(installedDir);
@@ -71,23 +80,44 @@ export async function loadChaincode(installedDir: string, options: LoadChaincode
   if (typeof declared !== 'object' || declared === null || Array.isArray(declared)) {
     throw new ChaincodeError('PACKAGE_MALFORMED', 'src/package.json dependencies is not an object', ids);
   }
-  linkRuntimeDependencies(srcDir, declared as Record<string, unknown>, ids);
+  const isolated = Object.keys(declared).length === 0;
+  if (!isolated) linkRuntimeDependencies(srcDir, declared as Record<string, unknown>, ids);
   const main = resolve(srcDir, typeof manifest.main === 'string' ? manifest.main : 'index.js');
   const inside = relative(srcDir, main);
   if (inside.startsWith('..') || inside.split(sep).includes('node_modules')) {
     throw new ChaincodeError('PACKAGE_MALFORMED', `main ${String(manifest.main)} is outside the package code`, ids);
   }
-  let contracts: unknown;
+  let exported: { contracts?: unknown; [BUNDLED_SHIM_EXPORT]?: unknown };
   try {
     if (!lstatSync(main).isFile()) throw new Error(`${inside} is not a regular file`);
-    contracts = (createRequire(join(srcDir, 'package.json'))(main) as { contracts?: unknown }).contracts;
+    if (isolated) {
+      const key = `${installed.sha256}\u0000${main}`;
+      if (!selfContained.has(key)) {
+        // fabric-shim logs every transaction at INFO (see shimRuntime); Fabric's variable still wins.
+        process.env.CORE_CHAINCODE_LOGGING_LEVEL ??= 'WARNING';
+        selfContained.set(key, requireIsolated(main, srcDir));
+      }
+      exported = selfContained.get(key) as typeof exported;
+    } else {
+      exported = createRequire(join(srcDir, 'package.json'))(main) as typeof exported;
+    }
   } catch (cause) {
     throw new ChaincodeError('CHAINCODE_START_FAILED', `chaincode ${options.name}: ${inside} does not load: ${(cause as Error).message}`, ids, cause);
   }
+  const contracts = exported?.contracts;
   if (!Array.isArray(contracts) || contracts.length === 0 || !contracts.every((c) => typeof c === 'function')) {
     throw new ChaincodeError('CHAINCODE_START_FAILED', `chaincode ${options.name}: ${inside} exports no contracts array`, ids);
   }
+  let runtime: ShimRuntime | undefined;
+  if (isolated) {
+    try {
+      runtime = bundledShimRuntime(exported[BUNDLED_SHIM_EXPORT]);
+    } catch (cause) {
+      throw new ChaincodeError('CHAINCODE_START_FAILED', `chaincode ${options.name} declares no dependencies, so it must bundle fabric-shim, but ${(cause as Error).message}`, ids, cause);
+    }
+  }
   const { dispatch, ...containerOptions } = options;
-  const container = dispatch === 'direct' ? startDirectContainer({ ...containerOptions, contracts }) : await startInProcessContainer({ ...containerOptions, contracts });
+  const started = { ...containerOptions, contracts, ...(runtime !== undefined ? { runtime } : {}) };
+  const container = dispatch === 'direct' ? startDirectContainer(started) : await startInProcessContainer(started);
   return { installed, container };
 }

@@ -17,11 +17,13 @@ export interface EndorsementNetwork {
   readonly ptbPeer: SigningIdentity;
   /** A client of an organisation the channel does not know. */
   readonly outsider: SigningIdentity;
+  /** An InmetroMSP registrar whose certificate starts a day before its CA (Fabric refuses it). */
+  readonly earlyRegistrar: SigningIdentity;
   readonly deserialize: ReturnType<typeof createMspManager>['deserialize'];
 }
 
-async function identity(org: Organization, name: string, ou: 'client' | 'peer', attrs?: Record<string, string>): Promise<SigningIdentity> {
-  const enrolled = await org.enrol(`${name}.${org.domain}`, { ou, ...(attrs ? { attrs } : {}) });
+async function identity(org: Organization, name: string, ou: 'client' | 'peer', attrs?: Record<string, string>, now?: Date): Promise<SigningIdentity> {
+  const enrolled = await org.enrol(`${name}.${org.domain}`, { ou, ...(attrs ? { attrs } : {}), ...(now ? { now } : {}) });
   return signingIdentityFromPem(org.mspId, enrolled.certPem, enrolled.privateKeyPem);
 }
 
@@ -42,6 +44,7 @@ export function endorsementNetwork(): Promise<EndorsementNetwork> {
       inmetroPeer: await identity(inmetro!, 'peer0', 'peer'),
       ptbPeer: await identity(ptb!, 'peer0', 'peer'),
       outsider: await identity(rogue!, 'registrar1', 'client', { 'speedledger.role': 'registrar' }),
+      earlyRegistrar: await identity(inmetro!, 'registrar0', 'client', { 'speedledger.role': 'registrar' }, new Date(now.getTime() - 86_400_000)),
       deserialize: (bytes) => manager.deserialize(bytes),
     };
   })();
