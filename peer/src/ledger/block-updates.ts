@@ -11,6 +11,19 @@ export type LedgerOp =
   | { readonly type: 'put'; readonly key: Uint8Array; readonly value: Uint8Array }
   | { readonly type: 'del'; readonly key: Uint8Array };
 
+/** The final state of one key a block wrote (`null`: deleted). */
+export interface StateChange {
+  readonly namespace: string;
+  readonly key: string;
+  readonly record: StateRecord | null;
+}
+
+/** A block's batch, and the final state of every key it wrote (for the ledger's state cache). */
+export interface BlockUpdates {
+  readonly ops: LedgerOp[];
+  readonly state: readonly StateChange[];
+}
+
 /** What computing a block's updates reads from the ledger as committed before the block. */
 export interface CommittedLookups {
   state(namespace: string, key: string): Promise<StateRecord | undefined>;
@@ -44,12 +57,13 @@ export function checkValidationMatches(block: common.Block, validation: BlockVal
  * a metadata write replaces the metadata of an existing key (and is ignored for an absent or
  * deleted key); a delete removes value and metadata; every write gets version (block, tx).
  * History has one entry per value write or delete. The tx index keeps a transaction id's first
- * occurrence (a later duplicate does not overwrite the committed one).
+ * occurrence (a later duplicate does not overwrite the committed one). Also returns each written
+ * key's final state, so the ledger can update its cache without decoding the batch again.
  */
-export async function blockUpdates(validation: BlockValidation, committed: CommittedLookups): Promise<LedgerOp[]> {
+export async function blockUpdates(validation: BlockValidation, committed: CommittedLookups): Promise<BlockUpdates> {
   const blockNum = validation.blockNumber;
   const ops: LedgerOp[] = [];
-  const overlay = new Map<string, { namespace: string; key: string; record: StateRecord | null }>();
+  const overlay = new Map<string, StateChange>();
   const current = async (namespace: string, key: string): Promise<StateRecord | undefined> => {
     const hit = overlay.get(`${namespace}\0${key}`);
     if (hit !== undefined) return hit.record ?? undefined;
@@ -101,5 +115,5 @@ export async function blockUpdates(validation: BlockValidation, committed: Commi
   for (const { namespace, key, record } of overlay.values()) {
     ops.push(record === null ? { type: 'del', key: stateKey(namespace, key) } : { type: 'put', key: stateKey(namespace, key), value: encodeState(record) });
   }
-  return ops;
+  return { ops, state: [...overlay.values()] };
 }

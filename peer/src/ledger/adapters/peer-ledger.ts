@@ -12,6 +12,7 @@ import {
 import {
   decodeEvent, decodeHistory, decodeSavepoint, decodeState, decodeTxIndex, encodeSavepoint, type Savepoint, type TxIndexRecord,
 } from '../ledger-records.js';
+import { StateCache } from '../state-cache.js';
 import { validationOfStoredBlock, withTransactionsFilter } from '../stored-block-validation.js';
 import type { HistoryReader, KeyModification, StateEntry, StateReader, VersionedValue } from '../world-state.js';
 import { decodeBounded } from '@speedledger/orderer-bft';
@@ -20,6 +21,8 @@ import { decodeBounded } from '@speedledger/orderer-bft';
 export interface PeerLedgerOptions {
   /** The channel this ledger holds; reopening with another one fails (LEDGER_WRONG_CHANNEL). */
   readonly channelId: string;
+  /** Keys of decoded committed state kept in memory (default 65,536; 0 disables the cache). */
+  readonly stateCacheKeys?: number;
 }
 
 /** What a commit listener receives once the block's batch is durable. */
@@ -59,9 +62,11 @@ export class PeerLedger {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly listeners = new Set<(notification: CommitNotification) => void>();
   private closed = false;
+  private readonly cache: StateCache;
 
-  private constructor(private readonly db: Db, readonly channelId: string, savepoint: Savepoint) {
+  private constructor(private readonly db: Db, readonly channelId: string, savepoint: Savepoint, stateCacheKeys: number | undefined) {
     this.savepoint = savepoint;
+    this.cache = new StateCache(stateCacheKeys);
     this.state = { get: (ns, key) => this.getState(ns, key), range: (ns, start, end) => this.rangeState(ns, start, end) };
     this.history = { history: (ns, key) => this.keyHistory(ns, key) };
   }
@@ -84,7 +89,7 @@ export class PeerLedger {
       }
       const savepointBytes = await db.get(SAVEPOINT_KEY);
       const savepoint = savepointBytes === undefined ? { height: 0, lastHash: new Uint8Array() } : decodeSavepoint(savepointBytes);
-      const ledger = new PeerLedger(db, options.channelId, savepoint);
+      const ledger = new PeerLedger(db, options.channelId, savepoint, options.stateCacheKeys);
       if ((await db.get(REBUILD_KEY)) !== undefined) await ledger.replay();
       return ledger;
     } catch (error) {
@@ -205,7 +210,7 @@ export class PeerLedger {
     }
     checkValidationMatches(block, validation);
     const stored = withTransactionsFilter(block, validation.transactionsFilter);
-    const ops = await blockUpdates(validation, this.lookups());
+    const { ops, state } = await blockUpdates(validation, this.lookups());
     const savepoint = { height: height + 1, lastHash: headerHashOf(header) };
     const batch = [
       ...ops,
@@ -215,6 +220,7 @@ export class PeerLedger {
     ];
     await this.write(batch, true);
     this.savepoint = savepoint;
+    this.cache.commit(state);
     for (const listener of [...this.listeners]) {
       try {
         listener({ block: stored, validation });
@@ -225,21 +231,20 @@ export class PeerLedger {
   }
 
   private async replay(): Promise<void> {
+    this.cache.clear();
     for (const kind of [KEY_PREFIX.state, KEY_PREFIX.history, KEY_PREFIX.txIndex, KEY_PREFIX.event]) await this.db.clear(kindRange(kind));
     for (let n = 0; n < this.savepoint.height; n += 1) {
       const block = await this.blockByNumber(n);
-      const ops = await blockUpdates(validationOfStoredBlock(block!), this.lookups());
+      const { ops, state } = await blockUpdates(validationOfStoredBlock(block!), this.lookups());
       await this.write(ops, false);
+      this.cache.commit(state);
     }
     await this.write([{ type: 'del', key: REBUILD_KEY }], true);
   }
 
   private lookups(): Parameters<typeof blockUpdates>[1] {
     return {
-      state: async (ns, key) => {
-        const bytes = await this.db.get(stateKey(ns, key));
-        return bytes === undefined ? undefined : decodeState(bytes);
-      },
+      state: (ns, key) => this.getState(ns, key),
       txIndexed: async (txId) => (await this.db.get(txIndexKey(txId))) !== undefined,
     };
   }
@@ -254,8 +259,13 @@ export class PeerLedger {
 
   private async getState(namespace: string, key: string): Promise<VersionedValue | undefined> {
     this.assertOpen();
+    const cached = this.cache.get(namespace, key);
+    if (cached !== undefined) return cached ?? undefined;
+    const token = this.cache.startRead();
     const bytes = await this.db.get(stateKey(namespace, key));
-    return bytes === undefined ? undefined : decodeState(bytes);
+    const record = bytes === undefined ? undefined : decodeState(bytes);
+    this.cache.fill(namespace, key, record, token);
+    return record;
   }
 
   private async *rangeState(namespace: string, startKey: string, endKey: string): AsyncIterable<StateEntry> {
