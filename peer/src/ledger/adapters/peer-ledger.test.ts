@@ -233,17 +233,22 @@ describe('PeerLedger after an interrupted state rebuild', () => {
 });
 
 describe('PeerLedger state cache', () => {
-  it('serves point reads equal to an uncached ledger at every height, reads racing the commits included', async () => {
+  it('serves point reads and tx-index records equal to an uncached ledger at every height, reads racing the commits included', async () => {
     const dirs = await Promise.all([0, 3, 65_536].map((keys) => mkdtemp(join(tmpdir(), `peer-ledger-cache-${keys}-`))));
-    const ledgers = await Promise.all([0, 3, 65_536].map((stateCacheKeys, i) => PeerLedger.open(dirs[i]!, { channelId: CHANNEL, stateCacheKeys })));
+    const ledgers = await Promise.all([0, 3, 65_536].map((cacheEntries, i) => PeerLedger.open(dirs[i]!, { channelId: CHANNEL, cacheEntries })));
     const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
-    const pointReads = async (ledger: PeerLedger): Promise<unknown[]> =>
-      Promise.all(NAMESPACES.flatMap((ns) => KEYS.map(async (key) => {
+    // Tx ids of this workload, and a few never committed (so absent ids get cached, then committed).
+    const txIds = [...workloadBlocks(7, 40)].flatMap(({ validation }) => validation.transactions.map((t) => t.txId));
+    const pointReads = async (ledger: PeerLedger): Promise<unknown[]> => [
+      ...(await Promise.all(NAMESPACES.flatMap((ns) => KEYS.map(async (key) => {
         const v = await ledger.state.get(ns, key);
         return v === undefined ? null : [hex(v.value), v.version, [...v.metadata].map(([k, m]) => [k, hex(m)])];
-      })));
+      })))),
+      ...(await Promise.all(txIds.map(async (txId) => (await ledger.txValidation(txId)) ?? null))),
+    ];
     try {
       let compared = 0;
+      let indexed = 0;
       for (const { block, validation } of workloadBlocks(7, 40)) {
         // Reads in flight while the block commits may see either height; afterwards all must see this one.
         const racing = ledgers.map((ledger) => pointReads(ledger));
@@ -251,10 +256,12 @@ describe('PeerLedger state cache', () => {
         await Promise.all(racing);
         const [uncached, ...cached] = await Promise.all(ledgers.map(pointReads));
         for (const reads of cached) expect(reads).toEqual(uncached);
-        compared += uncached!.filter((r) => r !== null).length;
+        compared += uncached!.slice(0, NAMESPACES.length * KEYS.length).filter((r) => r !== null).length;
+        indexed = uncached!.slice(NAMESPACES.length * KEYS.length).filter((r) => r !== null).length;
       }
       // The workload really wrote keys (the comparison is not between empty states).
       expect(compared).toBeGreaterThan(100);
+      expect(indexed).toBeGreaterThan(50);
     } finally {
       await Promise.all(ledgers.map((ledger) => ledger.close()));
       await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
