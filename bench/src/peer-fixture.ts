@@ -46,7 +46,7 @@ async function signer(org: Organization, name: string, ou: 'client' | 'peer', at
 }
 
 /** Generates the organisations, installs and starts the chaincode twice, opens the ledger in `dir`. */
-export async function startPeerBench(dir: string, packageFile = defaultPackageFile()): Promise<PeerBench> {
+export async function startPeerBench(dir: string, packageFile = defaultPackageFile(), dispatch: 'protocol' | 'direct' = 'direct'): Promise<PeerBench> {
   const orgs = await Promise.all(
     ['InmetroMSP', 'PTBMSP', 'LaSIGEMSP', 'CityOperatorMSP'].map((mspId) => generateOrganization({ mspId, domain: `${mspId.toLowerCase()}.example.com`, now: new Date() })),
   );
@@ -55,7 +55,7 @@ export async function startPeerBench(dir: string, packageFile = defaultPackageFi
   const deserialize = (bytes: Uint8Array): ReturnType<typeof manager.deserialize> => manager.deserialize(bytes);
   const installed = chaincode.installPackage(readFileSync(packageFile), join(dir, 'chaincodes'));
   const containers: LoadedChaincode[] = [];
-  for (let i = 0; i < 2; i += 1) containers.push(await chaincode.loadChaincode(installed.dir, { name: CHAINCODE_NAME, version: '1.0' }));
+  for (let i = 0; i < 2; i += 1) containers.push(await chaincode.loadChaincode(installed.dir, { name: CHAINCODE_NAME, version: '1.0', dispatch }));
   const ledger = await peerLedger.PeerLedger.open(join(dir, 'ledger'), { channelId: CHANNEL_ID });
   const peers = [await signer(inmetro, 'peer0', 'peer'), await signer(ptb, 'peer0', 'peer')];
   const endorsers = peers.map((peerSigner, i) =>

@@ -4,7 +4,7 @@
  * on blocks of N endorser transactions with two endorsements each, and PeerLedger.commit of
  * those blocks (one fsync'd LevelDB batch per block).
  *
- *   npm run bench:peer -w bench [-- --meters 1000 --proposals 400 --txs 600 --block-sizes 10,100,500 --concurrency 8]
+ *   npm run bench:peer -w bench [-- --meters 1000 --proposals 400 --txs 600 --block-sizes 10,100,500 --concurrency 8 --dispatch direct|protocol]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,6 +29,8 @@ const { values } = parseArgs({
     // 07:30 in São Paulo on a weekday: rush hour.
     start: { type: 'string', default: '2026-03-02T10:30:00Z' },
     keep: { type: 'boolean', default: false },
+    // As the peer runs its chaincode (default) or over the ChaincodeMessage protocol.
+    dispatch: { type: 'string', default: 'direct' },
   },
   strict: true,
 });
@@ -41,7 +43,8 @@ const mix = values.mix as 'default' | 'clean' | 'hard';
 
 console.log(machineLine());
 const dir = mkdtempSync(join(tmpdir(), 'bench-peer-'));
-const bench = await startPeerBench(dir);
+if (values.dispatch !== 'direct' && values.dispatch !== 'protocol') throw new Error(`--dispatch must be direct or protocol, got ${values.dispatch}`);
+const bench = await startPeerBench(dir, undefined, values.dispatch);
 const stream = createReadingStream({ meters, seed: Number(values.seed), speedup: Infinity, startTime: Date.parse(values.start), mix });
 const readings = stream[Symbol.asyncIterator]();
 

@@ -1,6 +1,7 @@
 import type { EventEmitter } from 'node:events';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
+import { quietShimLogging, type ShimLoggerModule } from './quiet-shim-logging.js';
 
 const require = createRequire(import.meta.url);
 
@@ -87,6 +88,8 @@ export function runtimePackages(): readonly RuntimePackage[] {
       { name: 'fabric-contract-api', root: packageRoot('fabric-contract-api', fromShim) },
       { name: '@hyperledger/fabric-protos', root: packageRoot('@hyperledger/fabric-protos', fromShim) },
     ];
+    // Before any of their modules takes its logger (they do at load, the chaincode bundle's too).
+    for (const { root } of roots.slice(0, 2)) quietShimLogging(require(`${root}/lib/logger.js`) as ShimLoggerModule);
     return roots.map(({ name, root }) => ({ name, root, version: (require(`${root}/package.json`) as { version: string }).version }));
   })();
   return packages;

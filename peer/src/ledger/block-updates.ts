@@ -2,7 +2,7 @@ import { common, peer } from '@hyperledger/fabric-protos';
 import type { BlockValidation } from '../validation/block-validation.js';
 import { LedgerError } from './ledger-error.js';
 import { eventKey, historyKey, stateKey, txIndexKey } from './ledger-keys.js';
-import { encodeEvent, encodeHistory, encodeState, encodeTxIndex, type StateRecord } from './ledger-records.js';
+import { encodeEvent, encodeHistory, encodeState, encodeTxIndex, type StateRecord, type TxIndexRecord } from './ledger-records.js';
 
 const VALID = peer.TxValidationCode.VALID;
 
@@ -10,6 +10,22 @@ const VALID = peer.TxValidationCode.VALID;
 export type LedgerOp =
   | { readonly type: 'put'; readonly key: Uint8Array; readonly value: Uint8Array }
   | { readonly type: 'del'; readonly key: Uint8Array };
+
+/** The final state of one key a block wrote (`null`: deleted). */
+export interface StateChange {
+  readonly namespace: string;
+  readonly key: string;
+  readonly record: StateRecord | null;
+}
+
+/** A block's batch, and what it adds to state and tx index (for the ledger's caches). */
+export interface BlockUpdates {
+  readonly ops: LedgerOp[];
+  /** The final state of every key the block wrote. */
+  readonly state: readonly StateChange[];
+  /** The tx-index records the block adds (first occurrences only). */
+  readonly txIndex: readonly (readonly [txId: string, record: TxIndexRecord])[];
+}
 
 /** What computing a block's updates reads from the ledger as committed before the block. */
 export interface CommittedLookups {
@@ -44,24 +60,29 @@ export function checkValidationMatches(block: common.Block, validation: BlockVal
  * a metadata write replaces the metadata of an existing key (and is ignored for an absent or
  * deleted key); a delete removes value and metadata; every write gets version (block, tx).
  * History has one entry per value write or delete. The tx index keeps a transaction id's first
- * occurrence (a later duplicate does not overwrite the committed one).
+ * occurrence (a later duplicate does not overwrite the committed one). Also returns each written
+ * key's final state and the new tx-index records, so the ledger can update its caches without
+ * decoding the batch again.
  */
-export async function blockUpdates(validation: BlockValidation, committed: CommittedLookups): Promise<LedgerOp[]> {
+export async function blockUpdates(validation: BlockValidation, committed: CommittedLookups): Promise<BlockUpdates> {
   const blockNum = validation.blockNumber;
   const ops: LedgerOp[] = [];
-  const overlay = new Map<string, { namespace: string; key: string; record: StateRecord | null }>();
+  const overlay = new Map<string, StateChange>();
   const current = async (namespace: string, key: string): Promise<StateRecord | undefined> => {
     const hit = overlay.get(`${namespace}\0${key}`);
     if (hit !== undefined) return hit.record ?? undefined;
     return committed.state(namespace, key);
   };
   const indexed = new Set<string>();
+  const txIndex: [string, TxIndexRecord][] = [];
 
   for (const tx of validation.transactions) {
     if (tx.txId !== '' && !indexed.has(tx.txId)) {
       indexed.add(tx.txId);
       if (!(await committed.txIndexed(tx.txId))) {
-        ops.push({ type: 'put', key: txIndexKey(tx.txId), value: encodeTxIndex({ blockNum, txNum: tx.index, code: tx.code }) });
+        const record = { blockNum, txNum: tx.index, code: tx.code };
+        ops.push({ type: 'put', key: txIndexKey(tx.txId), value: encodeTxIndex(record) });
+        txIndex.push([tx.txId, record]);
       }
     }
     if (tx.code !== VALID) continue;
@@ -101,5 +122,5 @@ export async function blockUpdates(validation: BlockValidation, committed: Commi
   for (const { namespace, key, record } of overlay.values()) {
     ops.push(record === null ? { type: 'del', key: stateKey(namespace, key) } : { type: 'put', key: stateKey(namespace, key), value: encodeState(record) });
   }
-  return ops;
+  return { ops, state: [...overlay.values()], txIndex };
 }

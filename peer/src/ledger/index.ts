@@ -8,5 +8,5 @@ export {
   PeerLedger, type CommitNotification, type PeerLedgerOptions, type StoredChaincodeEvent, type TxValidationRecord,
 } from './adapters/peer-ledger.js';
 export { configBlockValidation, transactionsFilterOf, validationOfStoredBlock, withTransactionsFilter } from './stored-block-validation.js';
-export { blockUpdates, checkValidationMatches, type CommittedLookups, type LedgerOp } from './block-updates.js';
+export { blockUpdates, checkValidationMatches, type BlockUpdates, type CommittedLookups, type LedgerOp, type StateChange } from './block-updates.js';
 export { headerHashOf } from './block-header-hash.js';

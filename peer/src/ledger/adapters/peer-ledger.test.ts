@@ -9,7 +9,7 @@ import { LedgerError } from '../ledger-error.js';
 import { KEY_PREFIX, kindRange, REBUILD_KEY } from '../ledger-keys.js';
 import { configBlockValidation, transactionsFilterOf } from '../stored-block-validation.js';
 import { configEnvelope, endorserEnvelope, makeBlock, validationWithCodes, type TestTx } from '../test-support/ledger-blocks.js';
-import { snapshot, workloadBlocks } from '../test-support/workload.js';
+import { KEYS, NAMESPACES, snapshot, workloadBlocks } from '../test-support/workload.js';
 import { PeerLedger } from './peer-ledger.js';
 
 const CHANNEL = 'speedledger';
@@ -228,6 +228,43 @@ describe('PeerLedger after an interrupted state rebuild', () => {
     } finally {
       await ledger.close();
       await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('PeerLedger state cache', () => {
+  it('serves point reads and tx-index records equal to an uncached ledger at every height, reads racing the commits included', async () => {
+    const dirs = await Promise.all([0, 3, 65_536].map((keys) => mkdtemp(join(tmpdir(), `peer-ledger-cache-${keys}-`))));
+    const ledgers = await Promise.all([0, 3, 65_536].map((cacheEntries, i) => PeerLedger.open(dirs[i]!, { channelId: CHANNEL, cacheEntries })));
+    const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+    // Tx ids of this workload, and a few never committed (so absent ids get cached, then committed).
+    const txIds = [...workloadBlocks(7, 40)].flatMap(({ validation }) => validation.transactions.map((t) => t.txId));
+    const pointReads = async (ledger: PeerLedger): Promise<unknown[]> => [
+      ...(await Promise.all(NAMESPACES.flatMap((ns) => KEYS.map(async (key) => {
+        const v = await ledger.state.get(ns, key);
+        return v === undefined ? null : [hex(v.value), v.version, [...v.metadata].map(([k, m]) => [k, hex(m)])];
+      })))),
+      ...(await Promise.all(txIds.map(async (txId) => (await ledger.txValidation(txId)) ?? null))),
+    ];
+    try {
+      let compared = 0;
+      let indexed = 0;
+      for (const { block, validation } of workloadBlocks(7, 40)) {
+        // Reads in flight while the block commits may see either height; afterwards all must see this one.
+        const racing = ledgers.map((ledger) => pointReads(ledger));
+        await Promise.all(ledgers.map((ledger) => ledger.commit(block, validation)));
+        await Promise.all(racing);
+        const [uncached, ...cached] = await Promise.all(ledgers.map(pointReads));
+        for (const reads of cached) expect(reads).toEqual(uncached);
+        compared += uncached!.slice(0, NAMESPACES.length * KEYS.length).filter((r) => r !== null).length;
+        indexed = uncached!.slice(NAMESPACES.length * KEYS.length).filter((r) => r !== null).length;
+      }
+      // The workload really wrote keys (the comparison is not between empty states).
+      expect(compared).toBeGreaterThan(100);
+      expect(indexed).toBeGreaterThan(50);
+    } finally {
+      await Promise.all(ledgers.map((ledger) => ledger.close()));
+      await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
     }
   });
 });

@@ -3,15 +3,16 @@ import { common } from '@hyperledger/fabric-protos';
 import { ClassicLevel } from 'classic-level';
 import type { BlockValidation } from '../../validation/block-validation.js';
 import { headerHashOf } from '../block-header-hash.js';
-import { blockUpdates, checkValidationMatches, type LedgerOp } from '../block-updates.js';
+import { blockUpdates, checkValidationMatches, type BlockUpdates, type LedgerOp } from '../block-updates.js';
 import { LedgerError } from '../ledger-error.js';
 import {
   blockKey, CHANNEL_KEY, REBUILD_KEY, eventPrefix, historyPrefix, keyOfStateKey, KEY_PREFIX, kindRange, prefixEnd, readU64, SAVEPOINT_KEY, stateKey,
   stateRange, txIndexKey, u64,
 } from '../ledger-keys.js';
 import {
-  decodeEvent, decodeHistory, decodeSavepoint, decodeState, decodeTxIndex, encodeSavepoint, type Savepoint, type TxIndexRecord,
+  decodeEvent, decodeHistory, decodeSavepoint, decodeState, decodeTxIndex, encodeSavepoint, type Savepoint, type StateRecord, type TxIndexRecord,
 } from '../ledger-records.js';
+import { CommittedCache } from '../committed-cache.js';
 import { validationOfStoredBlock, withTransactionsFilter } from '../stored-block-validation.js';
 import type { HistoryReader, KeyModification, StateEntry, StateReader, VersionedValue } from '../world-state.js';
 import { decodeBounded } from '@speedledger/orderer-bft';
@@ -20,6 +21,11 @@ import { decodeBounded } from '@speedledger/orderer-bft';
 export interface PeerLedgerOptions {
   /** The channel this ledger holds; reopening with another one fails (LEDGER_WRONG_CHANNEL). */
   readonly channelId: string;
+  /**
+   * Entries of decoded committed state, and of tx-index records, kept in memory (default
+   * 65,536 each; 0 disables the caches).
+   */
+  readonly cacheEntries?: number;
 }
 
 /** What a commit listener receives once the block's batch is durable. */
@@ -59,9 +65,13 @@ export class PeerLedger {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly listeners = new Set<(notification: CommitNotification) => void>();
   private closed = false;
+  private readonly stateCache: CommittedCache<StateRecord>;
+  private readonly txCache: CommittedCache<TxIndexRecord>;
 
-  private constructor(private readonly db: Db, readonly channelId: string, savepoint: Savepoint) {
+  private constructor(private readonly db: Db, readonly channelId: string, savepoint: Savepoint, cacheEntries: number | undefined) {
     this.savepoint = savepoint;
+    this.stateCache = new CommittedCache(cacheEntries);
+    this.txCache = new CommittedCache(cacheEntries);
     this.state = { get: (ns, key) => this.getState(ns, key), range: (ns, start, end) => this.rangeState(ns, start, end) };
     this.history = { history: (ns, key) => this.keyHistory(ns, key) };
   }
@@ -84,7 +94,7 @@ export class PeerLedger {
       }
       const savepointBytes = await db.get(SAVEPOINT_KEY);
       const savepoint = savepointBytes === undefined ? { height: 0, lastHash: new Uint8Array() } : decodeSavepoint(savepointBytes);
-      const ledger = new PeerLedger(db, options.channelId, savepoint);
+      const ledger = new PeerLedger(db, options.channelId, savepoint, options.cacheEntries);
       if ((await db.get(REBUILD_KEY)) !== undefined) await ledger.replay();
       return ledger;
     } catch (error) {
@@ -126,8 +136,13 @@ export class PeerLedger {
   async txValidation(txId: string): Promise<TxValidationRecord | undefined> {
     this.assertOpen();
     if (txId === '') return undefined;
+    const cached = this.txCache.get(txId);
+    if (cached !== undefined) return cached ?? undefined;
+    const token = this.txCache.startRead();
     const bytes = await this.db.get(txIndexKey(txId));
-    return bytes === undefined ? undefined : decodeTxIndex(bytes);
+    const record = bytes === undefined ? undefined : decodeTxIndex(bytes);
+    this.txCache.fill(txId, record, token);
+    return record;
   }
 
   /** True if `txId` is in a committed block, valid or not (the validator's duplicate check). */
@@ -205,7 +220,7 @@ export class PeerLedger {
     }
     checkValidationMatches(block, validation);
     const stored = withTransactionsFilter(block, validation.transactionsFilter);
-    const ops = await blockUpdates(validation, this.lookups());
+    const { ops, state, txIndex } = await blockUpdates(validation, this.lookups());
     const savepoint = { height: height + 1, lastHash: headerHashOf(header) };
     const batch = [
       ...ops,
@@ -215,6 +230,7 @@ export class PeerLedger {
     ];
     await this.write(batch, true);
     this.savepoint = savepoint;
+    this.applyToCaches(state, txIndex);
     for (const listener of [...this.listeners]) {
       try {
         listener({ block: stored, validation });
@@ -225,22 +241,22 @@ export class PeerLedger {
   }
 
   private async replay(): Promise<void> {
+    this.stateCache.clear();
+    this.txCache.clear();
     for (const kind of [KEY_PREFIX.state, KEY_PREFIX.history, KEY_PREFIX.txIndex, KEY_PREFIX.event]) await this.db.clear(kindRange(kind));
     for (let n = 0; n < this.savepoint.height; n += 1) {
       const block = await this.blockByNumber(n);
-      const ops = await blockUpdates(validationOfStoredBlock(block!), this.lookups());
+      const { ops, state, txIndex } = await blockUpdates(validationOfStoredBlock(block!), this.lookups());
       await this.write(ops, false);
+      this.applyToCaches(state, txIndex);
     }
     await this.write([{ type: 'del', key: REBUILD_KEY }], true);
   }
 
   private lookups(): Parameters<typeof blockUpdates>[1] {
     return {
-      state: async (ns, key) => {
-        const bytes = await this.db.get(stateKey(ns, key));
-        return bytes === undefined ? undefined : decodeState(bytes);
-      },
-      txIndexed: async (txId) => (await this.db.get(txIndexKey(txId))) !== undefined,
+      state: (ns, key) => this.getState(ns, key),
+      txIndexed: async (txId) => (await this.txValidation(txId)) !== undefined,
     };
   }
 
@@ -254,8 +270,19 @@ export class PeerLedger {
 
   private async getState(namespace: string, key: string): Promise<VersionedValue | undefined> {
     this.assertOpen();
+    const id = stateCacheKey(namespace, key);
+    const cached = this.stateCache.get(id);
+    if (cached !== undefined) return cached ?? undefined;
+    const token = this.stateCache.startRead();
     const bytes = await this.db.get(stateKey(namespace, key));
-    return bytes === undefined ? undefined : decodeState(bytes);
+    const record = bytes === undefined ? undefined : decodeState(bytes);
+    this.stateCache.fill(id, record, token);
+    return record;
+  }
+
+  private applyToCaches(state: BlockUpdates['state'], txIndex: BlockUpdates['txIndex']): void {
+    this.stateCache.commit(state.map(({ namespace, key, record }) => [stateCacheKey(namespace, key), record] as const));
+    this.txCache.commit(txIndex);
   }
 
   private async *rangeState(namespace: string, startKey: string, endKey: string): AsyncIterable<StateEntry> {
@@ -282,4 +309,9 @@ export class PeerLedger {
   private assertOpen(): void {
     if (this.closed) throw new LedgerError('LEDGER_CLOSED', 'the ledger is closed', { channel: this.channelId });
   }
+}
+
+// Namespaces never contain U+0000 (chaincode names are [a-zA-Z0-9_-], and `_lifecycle`); keys may.
+function stateCacheKey(namespace: string, key: string): string {
+  return `${namespace}\u0000${key}`;
 }
