@@ -13,7 +13,7 @@ export interface BatchPlan {
 /** The default: batches of 20 and 100 (the ledger client's maximum), a few closed-loop clients each. */
 export const DEFAULT_BATCH_PLAN = '20:1,4,16,32;100:1,4,8';
 /** `bench:quick`'s. */
-export const QUICK_BATCH_PLAN = '20:4;100:2';
+export const QUICK_BATCH_PLAN = '20:2;100:1';
 
 /** Parses `B:levels;B:levels`; batch sizes 2 … `maxBatch`. */
 export function parseBatchPlan(text: string, maxBatch = 100): BatchPlan[] {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { metersNeeded, PAPER_CLIENT_LEVELS, parseLevels, readingsBudget } from './client-levels.js';
+import { metersNeeded, nextCeiling, PAPER_CLIENT_LEVELS, parseLevels, readingsBudget } from './client-levels.js';
 
 const timing = { warmupSeconds: 10, windowSeconds: 20, drainSeconds: 60 };
 
@@ -45,5 +45,15 @@ describe('metersNeeded', () => {
   it('is the largest level times the batch, with spare meters for the random arrival order', () => {
     expect(metersNeeded([4, 1200, 50], 1)).toBe(1800);
     expect(metersNeeded([1, 8], 100, 0.25)).toBe(1000);
+  });
+});
+
+describe('nextCeiling', () => {
+  it('starts at the configured ceiling, then follows three times the best rate, within [floor, ceiling]', () => {
+    expect(nextCeiling(undefined, 200)).toBe(200);
+    expect(nextCeiling(6.5, 200)).toBe(50);
+    expect(nextCeiling(40, 200)).toBe(120);
+    expect(nextCeiling(150, 200)).toBe(200);
+    expect(nextCeiling(Number.NaN, 200)).toBe(200);
   });
 });

@@ -55,3 +55,14 @@ export function metersNeeded(levels: readonly number[], batch: number, spare = 0
   const most = Math.max(...levels);
   return Math.ceil(most * batch * (1 + spare));
 }
+
+/**
+ * The readings/s the next level's budget assumes: three times the best rate recorded so far
+ * (a closed loop rarely gains more from one level to the next), at least `floor`, at most
+ * `ceiling` — so an unloaded level does not make the run sign thousands of readings it never
+ * submits, and a faster network still gets enough.
+ */
+export function nextCeiling(bestReadingsPerSecond: number | undefined, ceiling: number, floor = 50): number {
+  if (bestReadingsPerSecond === undefined || !Number.isFinite(bestReadingsPerSecond)) return ceiling;
+  return Math.min(ceiling, Math.max(floor, Math.ceil(3 * bestReadingsPerSecond)));
+}

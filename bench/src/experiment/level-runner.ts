@@ -7,7 +7,7 @@
 import { cpuDelta } from '../network-fixture.js';
 import { MeterQueues } from '../network-load.js';
 import type { BenchNetwork } from './bench-network.js';
-import { readingsBudget, type LevelTiming } from './client-levels.js';
+import { nextCeiling, readingsBudget, type LevelTiming } from './client-levels.js';
 import { runClosedLoop } from './closed-loop.js';
 import { summariseLevel, type LevelSummary } from './level-summary.js';
 
@@ -36,7 +36,7 @@ export interface LevelRunOptions {
   readonly levels: readonly number[];
   readonly batch: number;
   readonly timing: LevelTiming;
-  /** Readings/s the budget assumes the network could record at most. */
+  /** Readings/s the first level's budget assumes the network could record at most (later levels: {@link nextCeiling}). */
   readonly ceilingReadingsPerSecond: number;
   readonly loadAverage: () => readonly number[];
   readonly onLevel: (report: LevelReport) => void;
@@ -47,9 +47,10 @@ const round2 = (x: number): number => Math.round(x * 100) / 100;
 /** Runs every level in order; stops early when a level committed nothing (the network is gone). */
 export async function runLevels(network: BenchNetwork, options: LevelRunOptions): Promise<LevelReport[]> {
   const reports: LevelReport[] = [];
+  let best: number | undefined;
   for (const clients of options.levels) {
     const queues = new MeterQueues();
-    const readings = await network.generate(readingsBudget(clients, options.batch, options.timing, options.ceilingReadingsPerSecond));
+    const readings = await network.generate(readingsBudget(clients, options.batch, options.timing, nextCeiling(best, options.ceilingReadingsPerSecond)));
     queues.add(readings);
     const before = await network.cpuSeconds();
     const result = await runClosedLoop(network.ledgers, queues, { clients, batch: options.batch, timing: options.timing });
@@ -69,6 +70,7 @@ export async function runLevels(network: BenchNetwork, options: LevelRunOptions)
       loadAverage: options.loadAverage(),
     };
     reports.push(report);
+    best = Math.max(best ?? 0, summary.readingsPerSecond);
     options.onLevel(report);
     if (transactions === 0) break;
   }

@@ -12,7 +12,7 @@
  *   npm run bench -- clients [--levels 4,50,100,200,400,600,800,1000,1200] [--configs bft4,solo]
  *     [--window 20] [--warmup 10] [--drain 60] [--connections 4] [--ceiling 200] [--out DIR]
  *   npm run bench -- batched [--batches '20:1,4,16,32;100:1,4,8']
- *   npm run bench -- ordering [--replicas 4,7] [--ordering-seconds 10]
+ *   npm run bench -- ordering [--replicas 4,7] [--ordering-seconds 10] [--ordering-rate 0 (unpaced)]
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
@@ -53,6 +53,7 @@ const { values, positionals } = parseArgs({
     batches: { type: 'string' },
     replicas: { type: 'string', default: '4,7' },
     'ordering-seconds': { type: 'string' },
+    'ordering-rate': { type: 'string' },
     seed: { type: 'string', default: '11' },
     out: { type: 'string' },
   },
@@ -94,7 +95,9 @@ const configs = values.configs.split(',').map((c) => {
 });
 const connections = number(values.connections, 4, 'connections');
 const ceiling = number(values.ceiling, 200, 'ceiling');
-const orderingSeconds = number(values['ordering-seconds'], quick ? 3 : 10, 'ordering-seconds');
+const orderingSeconds = number(values['ordering-seconds'], quick ? 5 : 10, 'ordering-seconds');
+const orderingRate = values['ordering-rate'] === undefined ? (quick ? 500 : 0) : Number(values['ordering-rate']);
+if (!(Number.isInteger(orderingRate) && orderingRate >= 0)) fail(`--ordering-rate must be an integer ≥ 0 (0 = unpaced), not ${values['ordering-rate']}`);
 const outDir = resolve(values.out ?? join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'results'));
 const suffix = quick ? '-quick' : '';
 const load = (): number[] => loadavg().map((l) => Number(l.toFixed(1)));
@@ -143,7 +146,7 @@ if (wantClients || wantBatched) {
     let failedHere = false;
     try {
       // Warm-up (connections, JIT, chaincode containers), not counted.
-      await runLevels(network, { levels: [8], batch: 1, timing: { warmupSeconds: 1, windowSeconds: quick ? 3 : 8, drainSeconds: 30 }, ceilingReadingsPerSecond: ceiling, loadAverage: load, onLevel: () => undefined });
+      await runLevels(network, { levels: [8], batch: 1, timing: { warmupSeconds: 1, windowSeconds: quick ? 3 : 8, drainSeconds: 30 }, ceilingReadingsPerSecond: Math.min(ceiling, 50), loadAverage: load, onLevel: () => undefined });
       if (wantClients) {
         const levels = await runLevels(network, { levels: clientLevels, batch: 1, timing, ceilingReadingsPerSecond: ceiling, loadAverage: load, onLevel: printLevel(`clients-${config.orderers}o`) });
         clientSeries.push({ label: config.label, orderers: config.orderers, levels, upSeconds: network.upSeconds, registerSeconds: network.registerSeconds, meters, registrationFailures: network.registrationFailures });
@@ -184,11 +187,11 @@ if (wantBatched) {
 if (scenario === 'ordering' || scenario === 'all') {
   const runs: OrderingRun[] = [];
   for (const replicas of replicaCounts) {
-    const run = await runOrdering(replicas, orderingSeconds, log);
+    const run = await runOrdering(replicas, orderingSeconds, orderingRate, log);
     console.log(JSON.stringify(run));
     runs.push(run);
   }
-  const svg = renderFigure(orderingFigure(runs, caption([`orderer-bft bench:cluster --fabric, ${orderingSeconds} s per N, unpaced, 4 Broadcast streams, window 4,000, batchMaxCount 1,000`])));
+  const svg = renderFigure(orderingFigure(runs, caption([`orderer-bft bench:cluster --fabric, ${orderingSeconds} s per N, ${orderingRate === 0 ? 'unpaced' : `paced ${orderingRate}/s`}, 4 Broadcast streams, window 4,000, batchMaxCount 1,000`])));
   await writeOutputs('ordering', { scenario: 'ordering', machine: machineLine(), command, started: started.toISOString(), startLoad, endLoad: load(), seconds: orderingSeconds, runs }, svg);
 }
 console.log(`done in ${((Date.now() - started.getTime()) / 1000).toFixed(0)} s; load average ${load().join(' ')}`);

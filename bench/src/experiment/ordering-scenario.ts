@@ -37,9 +37,9 @@ export function parseOrderingOutput(stdout: string): OrderingRun {
   throw new Error('bench:cluster printed no JSON line (orderer-bft built before --json existed? rebuild it: npx turbo run build --filter=@speedledger/orderer-bft)');
 }
 
-/** Runs the cluster bench once with N replicas; rejects on a non-zero exit. */
-export async function runOrdering(replicas: number, seconds: number, log: (line: string) => void): Promise<OrderingRun> {
-  const args = [benchClusterScript(), '--fabric', '--json', '--replicas', String(replicas), '--seconds', String(seconds)];
+/** Runs the cluster bench once with N replicas (rate 0 = unpaced); rejects on a non-zero exit. */
+export async function runOrdering(replicas: number, seconds: number, rate: number, log: (line: string) => void): Promise<OrderingRun> {
+  const args = [benchClusterScript(), '--fabric', '--json', '--replicas', String(replicas), '--seconds', String(seconds), '--rate', String(rate)];
   log(`node ${args.join(' ')}`);
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
