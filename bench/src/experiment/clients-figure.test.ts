@@ -27,6 +27,11 @@ describe('clientsFigure', () => {
     expect(solo).toMatchObject({ kind: 'hline', points: [{ y: 300 }] });
   });
 
+  it('gives both panels one x range, wide enough for the paper\'s 1,200 clients', () => {
+    expect(throughput!.xMax).toBe(1200);
+    expect(latency!.xMax).toBe(1200);
+  });
+
   it('draws batches in readings/s without the one-reading reference points', () => {
     const batched = clientsFigure([{ label: 'x', levels: [{ ...level(4, 5, 1000, 2000), batch: 20, readingsPerSecond: 100 }] }], [], 20);
     expect(batched.panels[0]!.series.map((s) => s.points.map((p) => p.y))).toEqual([[100]]);

@@ -46,11 +46,12 @@ export function clientsFigure(measured: readonly MeasuredSeries[], caption: read
       if (l !== undefined) latency.push(l);
     }
   }
+  const xMax = Math.max(1, ...[...throughput, ...latency].filter((s) => s.kind !== 'hline').flatMap((s) => s.points.map((p) => p.x)));
   return {
     title: 'speedledger closed-loop clients: throughput and latency against clients',
     panels: [
-      { title: `Throughput (${unit})`, xLabel: 'concurrent clients', yLabel: batch === 1 ? 'committed tx/s' : 'committed readings/s', series: throughput },
-      { title: 'Latency, submit → commit (p50 solid, p99 dashed)', xLabel: 'concurrent clients', yLabel: 'seconds', series: latency },
+      { title: `Throughput (${unit})`, xLabel: 'concurrent clients', yLabel: batch === 1 ? 'committed tx/s' : 'committed readings/s', series: throughput, xMax },
+      { title: 'Latency, submit → commit (p50 solid, p99 dashed)', xLabel: 'concurrent clients', yLabel: 'seconds', series: latency, xMax },
     ],
     caption,
   };

@@ -23,6 +23,8 @@ export interface PlotPanel {
   readonly series: readonly PlotSeries[];
   /** Lower bound of the y range to always include (default 0). */
   readonly yMin?: number;
+  /** Upper bound of the x range to always include (panels side by side share one x range). */
+  readonly xMax?: number;
 }
 
 /** A whole figure. */
@@ -79,7 +81,7 @@ function marker(shape: PlotSeries['marker'], x: number, y: number, color: string
 function renderPanel(panel: PlotPanel, offsetX: number): string {
   const all = panel.series.flatMap((s) => s.points).filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y));
   const xs = panel.series.filter((s) => s.kind !== 'hline').flatMap((s) => s.points.map((p) => p.x)).filter(Number.isFinite);
-  const xTicks = niceTicks(0, xs.length === 0 ? 1 : Math.max(...xs));
+  const xTicks = niceTicks(0, Math.max(panel.xMax ?? 0, ...xs, xs.length === 0 ? 1 : 0));
   const yTicks = niceTicks(panel.yMin ?? 0, all.length === 0 ? 1 : Math.max(...all.map((p) => p.y)) * 1.05);
   const [x0, x1] = [xTicks[0]!, xTicks.at(-1)!];
   const [y0, y1] = [yTicks[0]!, yTicks.at(-1)!];

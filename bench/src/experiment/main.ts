@@ -23,13 +23,12 @@ import { machineLine } from '../harness.js';
 import { DEFAULT_BATCH_PLAN, parseBatchPlan, QUICK_BATCH_PLAN, type BatchPlan } from './batched-levels.js';
 import { startBenchNetwork } from './bench-network.js';
 import { metersNeeded, PAPER_CLIENT_LEVELS, parseLevels, QUICK_CLIENT_LEVELS, type LevelTiming } from './client-levels.js';
-import { clientsFigure, type MeasuredSeries } from './clients-figure.js';
-import { renderFigure } from './figure-svg.js';
+import type { MeasuredSeries } from './clients-figure.js';
 import { intrinsicFloor } from './intrinsic-floor.js';
 import { runLevels, type LevelReport } from './level-runner.js';
 import { measureOperationCosts } from './operation-costs.js';
-import { orderingFigure } from './ordering-figure.js';
 import { runOrdering, type OrderingRun } from './ordering-scenario.js';
+import { renderScenario } from './render.js';
 
 const SCENARIOS = ['clients', 'batched', 'ordering', 'all'] as const;
 type Scenario = (typeof SCENARIOS)[number];
@@ -101,21 +100,13 @@ if (!(Number.isInteger(orderingRate) && orderingRate >= 0)) fail(`--ordering-rat
 const outDir = resolve(values.out ?? join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'results'));
 const suffix = quick ? '-quick' : '';
 const load = (): number[] => loadavg().map((l) => Number(l.toFixed(1)));
-const command = `npm run ${quick ? 'bench:quick' : 'bench'} -- ${process.argv.slice(2).join(' ')}`.trim();
+// Exact: `npm run bench:quick` is `npm run bench -- all --quick`.
+const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim();
 const log = (line: string): void => console.error(`[bench] ${line}`);
 const started = new Date();
 const startLoad = load();
 console.log(machineLine());
 console.log(`command: ${command}; load average at start ${startLoad.join(' ')}`);
-
-function caption(extra: string[]): string[] {
-  return [
-    machineLine(),
-    `command: ${command}   (${started.toISOString().slice(0, 16)}Z)`,
-    `load average (1/5/15 min) at start ${startLoad.join(' ')}, at end ${load().join(' ')} — the 2 cores are shared with other work`,
-    ...extra,
-  ];
-}
 
 async function writeOutputs(name: string, json: unknown, svg: string): Promise<void> {
   await mkdir(outDir, { recursive: true });
@@ -174,15 +165,15 @@ const floors = {
   ...Object.fromEntries(batchPlan.map((p) => [`batch${p.batch}Bft4`, intrinsicFloor(p.batch, 4, costs)])),
 };
 console.log(JSON.stringify({ bench: 'intrinsic-floor', ...floors.operationCostsUs, oneReadingBft4Us: Math.round(floors.oneReadingBft4.perTransactionUs) }));
-const timingLine = `closed loop: window ${timing.windowSeconds} s after ≤ ${timing.warmupSeconds} s warm-up (until every client committed once), drain ≤ ${timing.drainSeconds} s; ${connections} gateway connections; 4 peers, OutOf(2)`;
 
+const common = (): { machine: string; command: string; started: string; startLoad: number[]; endLoad: number[] } => ({ machine: machineLine(), command, started: started.toISOString(), startLoad, endLoad: load() });
 if (wantClients) {
-  const svg = renderFigure(clientsFigure(clientSeries, caption([timingLine])));
-  await writeOutputs('clients', { scenario: 'clients', machine: machineLine(), command, started: started.toISOString(), startLoad, endLoad: load(), timing, connections, series: clientSeries, floor: floors }, svg);
+  const json = { scenario: 'clients' as const, ...common(), timing, connections, series: clientSeries, floor: floors };
+  await writeOutputs('clients', json, renderScenario(json));
 }
 if (wantBatched) {
-  const figure = clientsFigure(batchedSeries, caption([timingLine, 'throughput in committed readings/s; one transaction carries a batch']), batchPlan[0]?.batch ?? 20);
-  await writeOutputs('batched', { scenario: 'batched', machine: machineLine(), command, started: started.toISOString(), startLoad, endLoad: load(), timing, connections, series: batchedSeries, floor: floors }, renderFigure({ ...figure, title: 'speedledger batched readings (SubmitReadings)' }));
+  const json = { scenario: 'batched' as const, ...common(), timing, connections, series: batchedSeries, floor: floors };
+  await writeOutputs('batched', json, renderScenario(json));
 }
 if (scenario === 'ordering' || scenario === 'all') {
   const runs: OrderingRun[] = [];
@@ -191,8 +182,8 @@ if (scenario === 'ordering' || scenario === 'all') {
     console.log(JSON.stringify(run));
     runs.push(run);
   }
-  const svg = renderFigure(orderingFigure(runs, caption([`orderer-bft bench:cluster --fabric, ${orderingSeconds} s per N, ${orderingRate === 0 ? 'unpaced' : `paced ${orderingRate}/s`}, 4 Broadcast streams, window 4,000, batchMaxCount 1,000`])));
-  await writeOutputs('ordering', { scenario: 'ordering', machine: machineLine(), command, started: started.toISOString(), startLoad, endLoad: load(), seconds: orderingSeconds, runs }, svg);
+  const json = { scenario: 'ordering' as const, ...common(), seconds: orderingSeconds, rate: orderingRate, runs };
+  await writeOutputs('ordering', json, renderScenario(json));
 }
 console.log(`done in ${((Date.now() - started.getTime()) / 1000).toFixed(0)} s; load average ${load().join(' ')}`);
 process.exit(anyFailure ? 1 : 0);
