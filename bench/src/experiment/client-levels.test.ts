@@ -21,15 +21,16 @@ describe('parseLevels', () => {
 });
 
 describe('readingsBudget', () => {
-  it('gives every client a transaction at the start and for the drain, plus the ceiling over warm-up and window', () => {
-    // 2 × 600 clients + 200 readings/s × 30 s.
-    expect(readingsBudget(600, 1, timing, 200)).toBe(1200 + 6000);
+  it('gives every client a transaction at the start, in the warm-up and for the drain, plus the ceiling over the window', () => {
+    // 3 × 600 clients + 200 readings/s × 20 s; the warm-up's length does not matter (it ends after a round).
+    expect(readingsBudget(600, 1, timing, 200)).toBe(1800 + 4000);
+    expect(readingsBudget(600, 1, { ...timing, warmupSeconds: 600 }, 200)).toBe(1800 + 4000);
   });
 
   it('counts batches in readings and rounds the ceiling up to whole transactions', () => {
-    // 2 × 4 transactions + ceil(200 × 30 / 20) = 300 transactions, 20 readings each.
-    expect(readingsBudget(4, 20, timing, 200)).toBe((8 + 300) * 20);
-    expect(readingsBudget(1, 7, { ...timing, windowSeconds: 1, warmupSeconds: 0 }, 10)).toBe((2 + 2) * 7);
+    // 3 × 4 transactions + ceil(200 × 20 / 20) = 200 transactions, 20 readings each.
+    expect(readingsBudget(4, 20, timing, 200)).toBe((12 + 200) * 20);
+    expect(readingsBudget(1, 7, { ...timing, windowSeconds: 1 }, 10)).toBe((3 + 2) * 7);
   });
 
   it('respects the cap', () => {

@@ -35,14 +35,15 @@ export interface LevelTiming {
 }
 
 /**
- * Readings to generate for a level of `clients` closed-loop clients of `batch` readings each:
- * a transaction's worth for every client at the start and again for the drain, plus what the
- * network could record at `ceilingReadingsPerSecond` over the warm-up and the window — capped
+ * Readings to generate for a level of `clients` closed-loop clients of `batch` readings each. The
+ * warm-up ends once the clients have committed `clients` transactions, so a level uses about a
+ * transaction per client in flight at the start, one round of them in the warm-up, what the network
+ * could record at `ceilingReadingsPerSecond` over the window, and a round for the drain — capped
  * at `cap` (a level that runs out says so: `exhausted`).
  */
 export function readingsBudget(clients: number, batch: number, timing: LevelTiming, ceilingReadingsPerSecond: number, cap = Number.POSITIVE_INFINITY): number {
   if (!(clients >= 1 && batch >= 1 && ceilingReadingsPerSecond >= 0)) throw new Error(`bad budget input: clients ${clients}, batch ${batch}, ceiling ${ceilingReadingsPerSecond}`);
-  const transactions = 2 * clients + Math.ceil((ceilingReadingsPerSecond * (timing.warmupSeconds + timing.windowSeconds)) / batch);
+  const transactions = 3 * clients + Math.ceil((ceilingReadingsPerSecond * timing.windowSeconds) / batch);
   return Math.min(cap, transactions * batch);
 }
 

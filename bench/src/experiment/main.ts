@@ -10,7 +10,7 @@
  * `--quick` is `bench:quick`: every scenario reduced (two levels, short windows).
  *
  *   npm run bench -- clients [--levels 4,50,100,200,400,600,800,1000,1200] [--configs bft4,solo]
- *     [--window 20] [--warmup 10] [--drain 60] [--connections 4] [--ceiling 200] [--out DIR]
+ *     [--window 20] [--warmup 60] [--drain 60] [--connections 4] [--ceiling 200] [--out DIR]
  *   npm run bench -- batched [--batches '20:1,4,16,32;100:1,4,8']
  *   npm run bench -- ordering [--replicas 4,7] [--ordering-seconds 10] [--ordering-rate 0 (unpaced)]
  */
@@ -73,7 +73,7 @@ const number = (text: string | undefined, fallback: number, name: string): numbe
   return n;
 };
 const timing: LevelTiming = {
-  warmupSeconds: number(values.warmup, quick ? 4 : 10, 'warmup'),
+  warmupSeconds: number(values.warmup, quick ? 4 : 60, 'warmup'),
   windowSeconds: number(values.window, quick ? 6 : 20, 'window'),
   drainSeconds: number(values.drain, quick ? 20 : 60, 'drain'),
 };
