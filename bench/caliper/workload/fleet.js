@@ -1,7 +1,9 @@
 'use strict';
 // The meters and readings the Caliper rounds use: one datasets reading stream (seeded, so the
 // registration round and the submission round agree on every meter's key), loaded from this
-// repository's @speedledger/datasets (an ES module, hence the dynamic import).
+// repository's @speedledger/datasets by the absolute path run.sh passes in SPEEDLEDGER_DATASETS
+// (Caliper runs outside the repository, see install.sh; an ES module, hence the dynamic import).
+const { pathToFileURL } = require('node:url');
 
 let cached;
 
@@ -10,7 +12,11 @@ async function fleet(meters, seed) {
     if (cached && cached.meters === meters && cached.seed === seed) {
         return cached;
     }
-    const { createReadingStream } = await import('@speedledger/datasets');
+    const entry = process.env.SPEEDLEDGER_DATASETS;
+    if (!entry) {
+        throw new Error('SPEEDLEDGER_DATASETS is not set: run the benchmark with bench/caliper/run.sh');
+    }
+    const { createReadingStream } = await import(pathToFileURL(entry).href);
     const stream = createReadingStream({ meters, seed, speedup: Infinity, startTime: Date.parse('2026-03-02T10:30:00Z'), mix: 'default' });
     cached = { meters, seed, stream, iterator: stream[Symbol.asyncIterator](), queued: new Map(), busy: new Set() };
     return cached;

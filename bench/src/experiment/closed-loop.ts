@@ -26,6 +26,8 @@ export interface ClosedLoopResult {
   readonly windowEnd: number;
   /** Failed transactions by LedgerError code (contract code where there is one). */
   readonly failed: Record<string, number>;
+  /** The first error message of each failure code (so a report says why, not only how often). */
+  readonly failureSamples: Record<string, string>;
   /** Readings refused inside committed batches, by contract code. */
   readonly refusedInBatch: Record<string, number>;
   /** Times a client found no idle meter with a reading and waited 5 ms. */
@@ -47,6 +49,7 @@ export async function runClosedLoop(ledgers: readonly LedgerClient[], queues: Me
   if (ledgers.length === 0) throw new Error('closed loop needs at least one ledger connection');
   const records: TransactionRecord[] = [];
   const failed: Record<string, number> = {};
+  const failureSamples: Record<string, string> = {};
   const refusedInBatch: Record<string, number> = {};
   let stalls = 0;
   let exhausted = false;
@@ -80,6 +83,7 @@ export async function runClosedLoop(ledgers: readonly LedgerClient[], queues: Me
     } catch (error) {
       const code = failureCode(error);
       failed[code] = (failed[code] ?? 0) + 1;
+      failureSamples[code] ??= (error instanceof Error ? error.message : String(error)).slice(0, 500);
       records.push({ submittedAt, readings: readings.length, recorded: 0 });
     } finally {
       inFlight -= 1;
@@ -111,5 +115,5 @@ export async function runClosedLoop(ledgers: readonly LedgerClient[], queues: Me
   const windowEnd = performance.now();
   stop = true;
   await Promise.race([Promise.all(loops), sleep(options.timing.drainSeconds * 1000)]);
-  return { records, windowStart, windowEnd, failed, refusedInBatch, stalls, exhausted, unfinished: inFlight };
+  return { records, windowStart, windowEnd, failed, failureSamples, refusedInBatch, stalls, exhausted, unfinished: inFlight };
 }

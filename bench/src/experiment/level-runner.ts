@@ -14,6 +14,7 @@ import { summariseLevel, type LevelSummary } from './level-summary.js';
 /** One level's figures plus what went wrong and what it cost. */
 export interface LevelReport extends LevelSummary {
   readonly failed: Record<string, number>;
+  readonly failureSamples: Record<string, string>;
   readonly refusedInBatch: Record<string, number>;
   readonly unfinished: number;
   readonly exhausted: boolean;
@@ -62,7 +63,7 @@ export async function runLevels(network: BenchNetwork, options: LevelRunOptions)
     const cpuTotal = [...cpu.values()].reduce((s, x) => s + x, 0);
     const report: LevelReport = {
       ...summary,
-      failed: result.failed, refusedInBatch: result.refusedInBatch, unfinished: result.unfinished, exhausted: result.exhausted, stalls: result.stalls,
+      failed: result.failed, failureSamples: result.failureSamples, refusedInBatch: result.refusedInBatch, unfinished: result.unfinished, exhausted: result.exhausted, stalls: result.stalls,
       generated: readings.length, levelCommittedTransactions: transactions, levelRecordedReadings: recorded,
       cpuSeconds: Object.fromEntries(cpu),
       cpuMsPerTransaction: transactions === 0 ? null : round2((cpuTotal * 1000) / transactions),
