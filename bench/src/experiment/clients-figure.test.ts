@@ -27,6 +27,13 @@ describe('clientsFigure', () => {
     expect(solo).toMatchObject({ kind: 'hline', points: [{ y: 300 }] });
   });
 
+  it('draws no latency for a level that committed nothing in its window, and says so on the throughput', () => {
+    const empty = { ...level(600, 0, 0, 0), committedTransactions: 0, latencyMs: { p50: null, p90: null, p95: null, p99: null, max: null, mean: null } } as unknown as LevelSummary;
+    const f = clientsFigure([{ label: 'x', levels: [level(4, 20, 200, 400), empty] }], []);
+    expect(f.panels[1]!.series[0]!.points.map((p) => p.x)).toEqual([4]);
+    expect(f.panels[0]!.series[0]!.points[1]).toMatchObject({ x: 600, y: 0, note: 'no commit in window' });
+  });
+
   it('gives both panels one x range, wide enough for the paper\'s 1,200 clients', () => {
     expect(throughput!.xMax).toBe(1200);
     expect(latency!.xMax).toBe(1200);

@@ -31,11 +31,19 @@ export function clientsFigure(measured: readonly MeasuredSeries[], caption: read
   const unit = batch === 1 ? 'tx/s (one reading each)' : `readings/s (${batch} per tx)`;
   const throughput: PlotSeries[] = measured.map((m, i) => ({
     label: `ours: ${m.label}`, color: OURS[i % OURS.length]!, kind: 'line', marker: 'circle',
-    points: m.levels.map((l) => ({ x: l.clients, y: batch === 1 ? l.transactionsPerSecond : l.readingsPerSecond })),
+    points: m.levels.map((l) => ({
+      x: l.clients, y: batch === 1 ? l.transactionsPerSecond : l.readingsPerSecond,
+      ...(l.committedTransactions === 0 ? { note: 'no commit in window' } : {}),
+    })),
   }));
+  // A level with no commit in its window has no latency to draw (JSON turns its NaN into null).
+  const measuredLatency = (levels: readonly LevelSummary[], pick: 'p50' | 'p99'): { x: number; y: number }[] => levels.flatMap((l) => {
+    const ms = l.latencyMs[pick] as number | null;
+    return l.committedTransactions === 0 || ms === null || !Number.isFinite(ms) ? [] : [{ x: l.clients, y: ms / 1000 }];
+  });
   const latency: PlotSeries[] = measured.flatMap((m, i): PlotSeries[] => [
-    { label: `ours: ${m.label}`, color: OURS[i % OURS.length]!, kind: 'line', marker: 'circle', points: m.levels.map((l) => ({ x: l.clients, y: l.latencyMs.p50 / 1000 })) },
-    { label: `ours: ${m.label}, p99`, color: OURS[i % OURS.length]!, kind: 'line', dashed: true, marker: 'square', points: m.levels.map((l) => ({ x: l.clients, y: l.latencyMs.p99 / 1000 })) },
+    { label: `ours: ${m.label}`, color: OURS[i % OURS.length]!, kind: 'line', marker: 'circle', points: measuredLatency(m.levels, 'p50') },
+    { label: `ours: ${m.label}, p99`, color: OURS[i % OURS.length]!, kind: 'line', dashed: true, marker: 'square', points: measuredLatency(m.levels, 'p99') },
   ]);
   if (batch === 1) {
     const refs: [ReferenceSet, string, PlotSeries['marker']][] = [[PAPER_BFT_SMART, '#000', 'diamond'], [PAPER_SOLO, REFERENCE, 'diamond'], [REAL_FABRIC_SMARTBFT, '#b8860b', 'square']];
