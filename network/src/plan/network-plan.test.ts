@@ -31,8 +31,17 @@ describe('planNetwork', () => {
     expect(Math.max(...ports.map((a) => Number(a.split(':')[1])))).toBeLessThan(30_000 + portSpan(7));
   });
 
-  for (const orderers of [0, 1, 3, 5, 6]) {
-    it(`refuses ${orderers} orderers (not 3f+1 with f ≥ 1)`, () => {
+  it('plans a lone orderer (the solo analogue, f = 0): Inmetro\'s, in slot 0, beside the four peers', () => {
+    const plan = planNetwork({ orderers: 1, basePort: 30_000 });
+    expect(plan.orderers.map((o) => [o.name, o.mspId, o.address, o.replicaIndex])).toEqual([
+      ['orderer0.inmetro.speedledger.local', 'InmetroOrdererMSP', '127.0.0.1:30000', 0],
+    ]);
+    expect(plan.peers).toHaveLength(4);
+    expect(portSpan(1)).toBe(portSpan(4));
+  });
+
+  for (const orderers of [0, 2, 3, 5, 6, -2, 1.5]) {
+    it(`refuses ${orderers} orderers (not 3f+1)`, () => {
       expect(() => planNetwork({ orderers })).toThrow(expect.objectContaining({ code: 'INVALID_OPTIONS' }));
     });
   }

@@ -3,7 +3,11 @@ import { NETWORK_ORGS, type NetworkOrg } from './network-orgs.js';
 
 /** Options of {@link planNetwork}. */
 export interface PlanOptions {
-  /** Number of orderer replicas, 3f+1 with f ≥ 1 (default 4). */
+  /**
+   * Number of orderer replicas, 3f+1 with f ≥ 1 (default 4), or 1: a lone replica (f = 0), the
+   * analogue of Fabric's solo orderer, which tolerates no fault — for benchmarks beside the
+   * seed paper's solo figures, never for a network that has to survive a failure.
+   */
   readonly orderers?: number;
   /** First port of the network's port block (default 7050). */
   readonly basePort?: number;
@@ -71,8 +75,8 @@ export function planNetwork(options: PlanOptions = {}): NetworkPlan {
   const count = options.orderers ?? 4;
   const basePort = options.basePort ?? 7050;
   const host = options.host ?? '127.0.0.1';
-  if (!Number.isInteger(count) || count < 4 || count % 3 !== 1) {
-    throw new NetworkError('INVALID_OPTIONS', `orderers must be 3f+1 with f ≥ 1 (4, 7, 10, …), not ${count}`, { orderers: String(count) });
+  if (!Number.isInteger(count) || count < 1 || count % 3 !== 1) {
+    throw new NetworkError('INVALID_OPTIONS', `orderers must be 3f+1 (1 — no fault tolerated —, 4, 7, 10, …), not ${count}`, { orderers: String(count) });
   }
   if (!Number.isInteger(basePort) || basePort < 1024 || basePort + portSpan(count) > 65_535) {
     throw new NetworkError('INVALID_OPTIONS', `base port ${basePort} must leave ${portSpan(count)} ports below 65536 (and be ≥ 1024)`, { basePort });

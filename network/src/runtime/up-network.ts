@@ -22,7 +22,7 @@ import { startSupervisor } from './supervisor.js';
 /** Options of {@link upNetwork}. */
 export interface UpOptions {
   readonly dataDir: string;
-  /** Orderer replicas, 3f+1 ≥ 4 (default 4); OPTION_NOT_APPLICABLE if it differs from an existing network's. */
+  /** Orderer replicas, 3f+1 (default 4; 1 = a lone replica, f = 0, see {@link planNetwork}); OPTION_NOT_APPLICABLE if it differs from an existing network's. */
   readonly orderers?: number;
   /**
    * First port of the network's block of ports (default 7050), or `auto` for a block that is free

@@ -1,9 +1,10 @@
 /**
- * Ordering benchmark (a script, not a test): 4 replica processes on this machine, 1 KB
- * envelopes from a grpc-js Broadcast client to the leader, latency measured from the send to the
- * block's arrival on a follower's Deliver stream.
+ * Ordering benchmark (a script, not a test): 4 (or `--replicas N`, 3f+1) replica processes on
+ * this machine, 1 KB envelopes from a grpc-js Broadcast client to the leader, latency measured
+ * from the send to the block's arrival on a follower's Deliver stream. `--json` adds one JSON
+ * line with the figures (bench's `ordering` scenario reads it).
  *
- *   npm run bench:cluster -w orderer-bft -- [--seconds 10] [--rate 0 (unpaced)] [--window 4000] [--streams 4]
+ *   npm run bench:cluster -w orderer-bft -- [--seconds 10] [--rate 0 (unpaced)] [--window 4000] [--streams 4] [--replicas 4] [--json]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -24,7 +25,7 @@ const { values } = parseArgs({
   options: {
     seconds: { type: 'string', default: '10' }, rate: { type: 'string', default: '0' },
     window: { type: 'string', default: '4000' }, streams: { type: 'string', default: '4' }, batch: { type: 'string', default: '1000' },
-    fabric: { type: 'boolean', default: false },
+    fabric: { type: 'boolean', default: false }, replicas: { type: 'string', default: '4' }, json: { type: 'boolean', default: false },
   },
   strict: true,
 });
@@ -38,7 +39,7 @@ const cliMain = join(dirname(fileURLToPath(import.meta.url)), '..', 'cli', 'main
 console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}, load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 const dir = await mkdtemp(join(tmpdir(), 'orderer-bench-'));
 const configs = await writeClusterConfigs({
-  out: dir, replicas: 4, channel: CHANNEL, host: '127.0.0.1', fabric: values.fabric,
+  out: dir, replicas: Number(values.replicas), channel: CHANNEL, host: '127.0.0.1', fabric: values.fabric,
   protocol: { batchMaxCount: Number(values.batch), poolMaxSize: 100_000 },
 });
 const members = await Promise.all(configs.map(async (path) => (JSON.parse(await readFile(path, 'utf8')) as { listen: { grpc: string } }).listen.grpc));
@@ -66,7 +67,7 @@ try {
   let delivered = 0;
   let firstDelivery = 0;
   let lastDelivery = 0;
-  const follower = new AtomicBroadcastClient(members[1]!);
+  const follower = new AtomicBroadcastClient(members[Math.min(1, members.length - 1)]!);
   const subscription = follower.subscribe(buildSeekEnvelope(CHANNEL, 1, Number.MAX_SAFE_INTEGER, true, identity), (block) => {
     const now = performance.now();
     for (const bytes of block.getData()!.getDataList_asU8()) {
@@ -122,6 +123,14 @@ try {
   console.log(`throughput: ${(delivered / span).toFixed(0)} envelopes/s over ${span.toFixed(1)} s`);
   console.log(`ordering latency ms: p50 ${pct(0.5)}, p90 ${pct(0.9)}, p99 ${pct(0.99)}, max ${pct(1)}`);
   console.log(`load after: ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  if (values.json) {
+    const at = (p: number): number | null => latencies.length === 0 ? null : Math.round(latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!);
+    console.log(JSON.stringify({
+      bench: 'orderer-cluster', replicas: members.length, fabric: values.fabric, rate: rate > 0 ? rate : 'unpaced', window, streams, batchMaxCount: Number(values.batch),
+      sent, refused, delivered, undelivered: sentAt.size, seconds: Number(span.toFixed(2)), envelopesPerSecond: span > 0 ? Math.round(delivered / span) : 0,
+      latencyMs: { p50: at(0.5), p90: at(0.9), p95: at(0.95), p99: at(0.99), max: at(1) }, loadAfter: loadavg().map((l) => Number(l.toFixed(1))),
+    }));
+  }
   subscription.cancel();
   for (const c of clients) c.close();
   follower.close();
