@@ -290,6 +290,8 @@ describe.skipIf(missing !== undefined)('ingest HTTP API against a real Redis', (
       try {
         f.redis.on('error', () => undefined);
         f.queue.queue.on('error', () => undefined);
+        // Let BullMQ finish connecting first: a kill during its start-up commands is another test.
+        await f.queue.queue.waitUntilReady();
         await own.kill();
         const ready = await f.app.inject({ method: 'GET', url: '/readyz' });
         expect(ready.statusCode).toBe(503);
