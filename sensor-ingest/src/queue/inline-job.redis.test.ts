@@ -96,6 +96,27 @@ describe.skipIf(redisMissing())('a job written by the accept script is the job B
     expect(await redis.zcard(inline.queue.keys.marker!)).toBe(1);
   });
 
+  it('at the queue\'s global concurrency limit, waits without waking workers, as BullMQ does', async () => {
+    const byBullmq = queue();
+    const inline = queue();
+    for (const q of [byBullmq, inline]) {
+      await q.queue.setGlobalConcurrency(1);
+      // One job counted as active fills the limit (the scripts only count the active list).
+      await redis.lpush(q.queue.keys.active!, 'busy@1');
+    }
+    await byBullmq.enqueue(['M@2']);
+    await addInline(redis, inline.inlineJob, 'M@2', Date.now());
+    expect(await redis.lrange(inline.queue.keys.wait!, 0, -1)).toEqual(['M@2']);
+    expect(await redis.exists(byBullmq.queue.keys.marker!)).toBe(0);
+    expect(await redis.exists(inline.queue.keys.marker!)).toBe(0);
+    // Below the limit both wake the workers.
+    for (const q of [byBullmq, inline]) await redis.del(q.queue.keys.active!);
+    await byBullmq.enqueue(['M@3']);
+    await addInline(redis, inline.inlineJob, 'M@3', Date.now());
+    expect(await redis.zrange(inline.queue.keys.marker!, 0, -1, 'WITHSCORES')).toEqual(await redis.zrange(byBullmq.queue.keys.marker!, 0, -1, 'WITHSCORES'));
+    expect(await redis.zcard(inline.queue.keys.marker!)).toBe(1);
+  });
+
   it('is processed by a real Worker like a BullMQ-added job: data, opts, retry with the custom backoff, removal on completion', async () => {
     const inline = queue();
     const seen: { id: string; data: ReadingJobData; attemptsMade: number }[] = [];
