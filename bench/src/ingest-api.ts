@@ -60,7 +60,8 @@ if (values.serve !== undefined) {
   const [port, redisPort] = values.serve.split(':').map(Number);
   const meters = createDataset({ meters: Number(values.meters), readings: 0, seed: 1, mix: 'clean' }).fleet.meters;
   const connection = { host: '127.0.0.1', port: redisPort!, maxRetriesPerRequest: null };
-  const redis = new Redis(connection);
+  // As ingest serve composes it (runtime/ingest-service): the store's client auto-pipelines.
+  const redis = new Redis({ ...connection, enableAutoPipelining: true });
   const store = new ReadingStore(redis, 'bench');
   const queue = new IngestQueue(connection, 'bench:bull');
   const app = await buildApi({

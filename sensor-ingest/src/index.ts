@@ -18,6 +18,7 @@ export { ReadingIntake, type IntakeDeps, type IntakeLimits, type IntakeResult } 
 export { OperatorKeys, bearerKey, hashApiKey, newApiKey } from './auth/operator-keys.js';
 export { renderMetrics, type MetricsInput } from './metrics/prometheus-text.js';
 export { IngestQueue, QUEUE_NAME, type ReadingJobData } from './queue/ingest-queue.js';
+export { inlineJobSpec, ADD_READING_JOB_LUA, INLINE_JOB_KEY_COUNT, type InlineJobSpec } from './queue/inline-job.js';
 export { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './worker/backoff.js';
 export { selectBatch, type Waiting } from './worker/batch-selection.js';
 export { classifyFailure, type FailureClass } from './worker/failure-class.js';

@@ -2,7 +2,6 @@ import type { Logger } from 'pino';
 import { judgeAtEdge, decodeAtEdge } from '../edge/edge-verdict.js';
 import type { MeterRegistryCache } from '../edge/meter-registry-cache.js';
 import type { IngestQueue } from '../queue/ingest-queue.js';
-import { readingKey } from '../reading/reading-identity.js';
 import type { Receipt } from '../store/reading-status.js';
 import type { ReadingStore } from '../store/reading-store.js';
 
@@ -36,9 +35,9 @@ export interface IntakeDeps {
 
 /**
  * The path of one reading from request body to receipt: size, DLR1 decode, edge check against
- * the registry cache, then one atomic Redis script (idempotency, 409 evidence, high-water) and
- * the BullMQ job. A 202 is returned only after both writes were acknowledged by a Redis that
- * fsyncs every write (see redis-config).
+ * the registry cache, then one atomic Redis script that stores the reading and writes its BullMQ
+ * job (idempotency, 409 evidence, high-water). A 202 is returned only after that script was
+ * acknowledged by a Redis that fsyncs every write (see redis-config).
  */
 export class ReadingIntake {
   constructor(private readonly deps: IntakeDeps, private readonly limits: IntakeLimits) {}
@@ -68,7 +67,7 @@ export class ReadingIntake {
       return { http: 400, error: verdict.code, detail: verdict.detail, ...(verdict.meterId ? { meterId: verdict.meterId } : {}), ...(verdict.seq ? { seq: verdict.seq } : {}) };
     }
     const { identity } = verdict;
-    const outcome = await store.accept(identity, bytes, now(), this.limits.highWater);
+    const outcome = await store.accept(identity, bytes, now(), this.limits.highWater, queue.inlineJob);
     if (outcome.outcome === 'full') {
       return { http: 429, error: 'QUEUE_FULL', detail: 'the backlog is above its high-water mark: keep the reading and retry', retryAfterS: this.limits.retryAfterS };
     }
@@ -79,9 +78,6 @@ export class ReadingIntake {
         meterId: identity.meterId, seq: identity.seq, recordedSha256: outcome.recordedSha256, offeredSha256: identity.rawSha256,
       };
     }
-    // A queued duplicate may be the retry of a request whose job add was lost (API killed in
-    // between): adding again is a no-op when the job exists.
-    if (outcome.status === 'queued') await queue.enqueue([readingKey(identity.meterId, identity.seq)]);
     return { http: 202, receipt: { ...identity, status: outcome.status }, duplicate: outcome.outcome === 'duplicate' };
   }
 }

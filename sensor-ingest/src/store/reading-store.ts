@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { INLINE_JOB_KEY_COUNT, type InlineJobSpec } from '../queue/inline-job.js';
 import { readingKey } from '../reading/reading-identity.js';
 import type { ReadingIdentity } from '../reading/reading-identity.js';
 import { ACCEPT_SCRIPT, FINISH_SCRIPT, LEASE_SCRIPT, PROGRESS_SCRIPT, RELEASE_SCRIPT, REPLAY_SCRIPT } from './redis-scripts.js';
@@ -51,7 +52,7 @@ export class ReadingStore {
   constructor(redis: Redis, prefix = 'ingest') {
     this.prefix = prefix;
     const scripts: [string, string, number][] = [
-      ['ingestAccept', ACCEPT_SCRIPT, 5], ['ingestFinish', FINISH_SCRIPT, 4], ['ingestProgress', PROGRESS_SCRIPT, 1],
+      ['ingestAccept', ACCEPT_SCRIPT, 5 + INLINE_JOB_KEY_COUNT], ['ingestFinish', FINISH_SCRIPT, 4], ['ingestProgress', PROGRESS_SCRIPT, 1],
       ['ingestReplay', REPLAY_SCRIPT, 3],
     ];
     for (const [name, lua, numberOfKeys] of scripts) {
@@ -88,12 +89,16 @@ export class ReadingStore {
     return `${this.prefix}:operators`;
   }
 
-  /** Stores a new reading as `queued` (if the backlog is under `highWater`), or reports a duplicate / conflict. */
-  async accept(identity: ReadingIdentity, raw: Uint8Array, now: number, highWater: number): Promise<AcceptOutcome> {
+  /**
+   * Stores a new reading as `queued` together with its BullMQ job (if the backlog is under
+   * `highWater`), or reports a duplicate / conflict; one atomic script, one round trip.
+   */
+  async accept(identity: ReadingIdentity, raw: Uint8Array, now: number, highWater: number, job: InlineJobSpec): Promise<AcceptOutcome> {
     const key = readingKey(identity.meterId, identity.seq);
     const [outcome, value] = await this.redis.ingestAccept(
-      this.recordKey(key), this.openKey, this.statsKey, `${this.prefix}:ev:${key}:${identity.rawSha256}`, this.conflictsKey,
+      this.recordKey(key), this.openKey, this.statsKey, `${this.prefix}:ev:${key}:${identity.rawSha256}`, this.conflictsKey, ...job.keys,
       identity.meterId, identity.seq, identity.rawSha256, Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength), now, highWater, key,
+      job.jobKeyPrefix, job.name, job.optsTemplate,
     );
     if (outcome === 'conflict') return { outcome, recordedSha256: value };
     if (outcome === 'full') return { outcome };

@@ -2,18 +2,25 @@
  * Lua scripts: each runs atomically in Redis, so the check-then-write steps of idempotency,
  * the high-water mark and terminal transitions cannot interleave between API and worker processes.
  */
+import { ADD_READING_JOB_LUA } from '../queue/inline-job.js';
 
 /**
- * KEYS: record, open set, stats, evidence hash, conflicts index.
- * ARGV: meterId, seq, rawSha256, raw bytes, now ms, high-water, reading key.
- * Returns {outcome, status-or-recorded-sha}.
+ * Accepts a reading and adds its BullMQ job in the same atomic call (see queue/inline-job):
+ * one round trip, one fsync wait, and no window in which a reading is stored without its job.
+ * KEYS: record, open set, stats, evidence hash, conflicts index, then BullMQ's 9 keys (inline-job).
+ * ARGV: meterId, seq, rawSha256, raw bytes, now ms, high-water, reading key (= job id),
+ * job key prefix, job name, job opts template.
+ * Returns {outcome, status-or-recorded-sha}. A duplicate still `queued` gets its job again when it
+ * has none (a reading left without one by an older API version or a flushed queue).
  */
-export const ACCEPT_SCRIPT = `
+export const ACCEPT_SCRIPT = `${ADD_READING_JOB_LUA}
 local known = redis.call('HGET', KEYS[1], 'rawSha256')
 if known then
   if known == ARGV[3] then
     redis.call('HINCRBY', KEYS[3], 'duplicates', 1)
-    return {'duplicate', redis.call('HGET', KEYS[1], 'status')}
+    local status = redis.call('HGET', KEYS[1], 'status')
+    if status == 'queued' then addReadingJob(6, ARGV[7], ARGV[5], ARGV[8], ARGV[9], ARGV[10]) end
+    return {'duplicate', status}
   end
   redis.call('HSETNX', KEYS[4], 'firstAt', ARGV[5])
   redis.call('HSET', KEYS[4], 'meterId', ARGV[1], 'seq', ARGV[2], 'recordedSha256', known, 'offeredSha256', ARGV[3], 'raw', ARGV[4], 'lastAt', ARGV[5])
@@ -29,6 +36,7 @@ end
 redis.call('HSET', KEYS[1], 'meterId', ARGV[1], 'seq', ARGV[2], 'rawSha256', ARGV[3], 'raw', ARGV[4], 'status', 'queued', 'receivedAt', ARGV[5], 'attempts', '0')
 redis.call('SADD', KEYS[2], ARGV[7])
 redis.call('HINCRBY', KEYS[3], 'accepted', 1)
+addReadingJob(6, ARGV[7], ARGV[5], ARGV[8], ARGV[9], ARGV[10])
 return {'accepted', 'queued'}
 `;
 

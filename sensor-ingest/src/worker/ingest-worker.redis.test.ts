@@ -87,7 +87,10 @@ describe.skipIf(missing !== undefined)('ingest worker: batching, outcomes, exact
       const unavailable = new LedgerError('SUBMIT_FAILED', 'orderer SERVICE_UNAVAILABLE', { stage: 'submit' });
       ledger.faults.push({ error: unavailable }, { error: unavailable });
       for (const r of readings.slice(0, 2)) expect((await post(h, r.bytes)).statusCode).toBe(202);
-      await h.startWorker({ maxBatch: 10, maxAttempts: 3 });
+      // Both readings must share each batch (the attempt counts below rely on it): the default
+      // 200 ms gathering window was once too short for the worker to fetch the second job on a
+      // starved machine (full suite at load 30), splitting them into two batches.
+      await h.startWorker({ maxBatch: 10, maxAttempts: 3, maxWaitMs: 1_000 });
       await eventually(async () => ((await h.store.backlog()) === 0 ? true : undefined), 20_000, 'retried to commit');
       for (const r of readings.slice(0, 2)) expect(await h.store.status(r.truth.meterId, String(r.truth.seq))).toMatchObject({ status: 'committed', attempts: 3 });
       expect((await h.store.stats())['retries:SUBMIT_FAILED']).toBe(4);
