@@ -12,12 +12,12 @@ export const MAX_BATCH = 100;
 /**
  * Most raw DLR1 bytes per `SubmitReadings` (the sum over the batch). The transaction envelope
  * carries the readings base64-encoded (×4/3) in the proposal payload, plus the write set and the
- * per-item results, and must fit the orderers' envelope limit (`maxEnvelopeBytes`, 2 MiB by
- * default on the embedded network; Fabric's `AbsoluteMaxBytes` on a real one): 1 MiB of readings
- * leaves room for both. A batch of 100 typical readings (≈ 6 KB each) fits; a batch of slow
- * passes (up to 131 KB each) must be split — {@link splitIntoBatches} does that.
+ * per-item results, and must fit the orderers' envelope limit (`maxEnvelopeBytes`, 3 MiB by
+ * default on the embedded network; Fabric's `AbsoluteMaxBytes` on a real one): 1.5 MiB of
+ * readings leaves room for both. A batch of 100 rush-hour readings (6–15 KB each) fits; a batch
+ * of very slow passes (up to 131 KB each) must be split — {@link splitIntoBatches} does that.
  */
-export const MAX_BATCH_BYTES = 1024 * 1024;
+export const MAX_BATCH_BYTES = 1536 * 1024;
 
 /**
  * Splits readings, in order, into the fewest consecutive batches of at most `maxReadings` items

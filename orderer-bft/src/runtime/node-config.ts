@@ -43,11 +43,13 @@ export interface OrdererNodeConfig {
 
 /**
  * Largest envelope Broadcast accepts when the config names none: room for a `SubmitReadings` of
- * 100 typical readings (≈ 6 KB each, base64 in the proposal payload, plus write set and results ≈
- * 1.3 MB) with margin. Real Fabric bounds envelopes by the channel's `AbsoluteMaxBytes` (10 MB in
- * our genesis block); a smaller bound here keeps what one hostile client can make a replica buffer.
+ * ledger-client's `MAX_BATCH_BYTES` (1.5 MiB of readings, base64 in the proposal payload ≈ 2 MiB,
+ * plus write set and per-item results). It must stay below the runtime's `batchMaxBytes` (4 MiB),
+ * which refuses a larger single request. Real Fabric bounds envelopes by the channel's
+ * `AbsoluteMaxBytes` (10 MB in our genesis block); a smaller bound here keeps what one hostile
+ * client can make a replica buffer.
  */
-export const DEFAULT_MAX_ENVELOPE_BYTES = 2 * 1024 * 1024;
+export const DEFAULT_MAX_ENVELOPE_BYTES = 3 * 1024 * 1024;
 
 /** The environment variable that must be `1` for a config with a `byzantine` section to load. */
 export const ALLOW_BYZANTINE_ENV = 'SPEEDLEDGER_ALLOW_BYZANTINE';

@@ -13,7 +13,7 @@ const toBuffer = (message: Message): Buffer => {
 };
 
 const KiB = 1024;
-/** The orderers' envelope limit (`maxEnvelopeBytes`, 2 MiB by default): nothing larger can be ordered. */
+/** The orderers' envelope limit (`maxEnvelopeBytes`, 3 MiB by default): nothing larger can be ordered. */
 const ENVELOPE_BYTES = DEFAULT_MAX_ENVELOPE_BYTES;
 /** Room for the wrapper around an envelope-sized body (signatures, certificates, field keys). */
 const MARGIN = 64 * KiB;
