@@ -66,7 +66,8 @@ function definitionCommand(path: string[], summary: string, usage: string, act: 
         if (install && values.package !== undefined) {
           for (const file of await installPackage(manifest, values.package, values.org)) io.stderr.write(`installed ${file}\n`);
         }
-        io.stdout.write(`${await act(manifest, values.org, definition)}\n`);
+        const onCommitted = (block: number): void => void io.stderr.write(`${path.join(' ')}: committed in block ${block}; every peer has it\n`);
+        io.stdout.write(`${await act(manifest, values.org, definition, { onCommitted })}\n`);
         return 0;
       } catch (error) {
         return reportFailure(io, path.join(' '), error);

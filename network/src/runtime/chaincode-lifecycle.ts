@@ -58,6 +58,8 @@ async function withSession<T>(manifest: NetworkManifest, org: string, user: stri
 /** How long a lifecycle transaction waits for every peer to commit it (default 60 s, the bound; 0: not at all). */
 export interface LifecycleWaitOptions {
   readonly awaitPeersMs?: number;
+  /** Told the block the transaction committed in, once every peer has it (or at once without waiting). */
+  readonly onCommitted?: (blockNumber: number) => void;
 }
 
 async function submitLifecycle(manifest: NetworkManifest, org: string, fn: string, definition: ChaincodeDefinitionInput, endorsers: readonly string[], options: LifecycleWaitOptions): Promise<string> {
@@ -66,6 +68,7 @@ async function submitLifecycle(manifest: NetworkManifest, org: string, fn: strin
   // approval, the commit, a reading under the new definition) must not meet a peer behind.
   const wait = options.awaitPeersMs ?? PROPAGATION_TIMEOUT_MS;
   if (wait > 0) await awaitBlockOnEveryPeer(manifest, blockNumber, `${fn} of ${definition.name} sequence ${definition.sequence}`, wait);
+  options.onCommitted?.(blockNumber);
   return result;
 }
 
