@@ -2,6 +2,8 @@ import { common, peer } from '@hyperledger/fabric-protos';
 import type { ChaincodeContainer } from '../chaincode/chaincode-container.js';
 import type { ChaincodeResponse, SystemChaincode } from '../chaincode/chaincode-response.js';
 import type { HistoryReader, StateReader } from '../ledger/world-state.js';
+import { decodeDefinition } from '../lifecycle/definition-codec.js';
+import { definitionKey, LIFECYCLE_NAMESPACE } from '../lifecycle/lifecycle-keys.js';
 import type { Identity, SigningIdentity } from '../msp/identity.js';
 import { verifySignature } from '../msp/verify-signature.js';
 import { createTxSimulator } from '../simulation/create-tx-simulator.js';
@@ -10,7 +12,13 @@ import { decodeProposal, expectedTxId, proposalHash, type ProposalParts } from '
 
 /** What `resolveChaincode` answers: a running container, or why the peer will not run the chaincode. */
 export type ChaincodeResolution =
-  | { readonly container: ChaincodeContainer; /** The committed definition's version (ChaincodeID.version). */ readonly version?: string }
+  | {
+    readonly container: ChaincodeContainer;
+    /** The committed definition's version (ChaincodeID.version). */
+    readonly version?: string;
+    /** The committed definition's sequence the container was resolved for; checked against the simulator's read of it. */
+    readonly sequence?: number;
+  }
   | { readonly refusal: { readonly code: string; readonly message: string } };
 
 /** Dependencies of {@link createEndorser}. */
@@ -109,8 +117,19 @@ export function createEndorser(options: EndorserOptions): Endorser {
       version = SYSTEM_CHAINCODE_VERSION;
       response = await system.invoke({ channelId: parts.channelId, txId: parts.txId, args: parts.args, creator, simulator, timestamp: parts.timestamp });
     } else {
+      // As Fabric's endorser, the definition is read through the simulator: its version is in the
+      // read set, so a transaction endorsed under a definition that is replaced before it commits
+      // fails validation with MVCC_READ_CONFLICT and the client resubmits it under the new one.
+      const definitionRead = await simulator.getState(LIFECYCLE_NAMESPACE, definitionKey(parts.chaincodeName));
       const resolved = await options.resolveChaincode(parts.chaincodeName);
       if ('refusal' in resolved) return rejection(resolved.refusal.code, resolved.refusal.message);
+      if (resolved.sequence !== undefined) {
+        const readSequence = definitionRead === undefined ? undefined : decodeDefinition(definitionRead).sequence;
+        if (readSequence !== resolved.sequence) {
+          // A definition committed between the two reads: transient, as Fabric's "definition changed during invoke".
+          return rejection('CHAINCODE_DEFINITION_CHANGED', `the definition of ${parts.chaincodeName} changed during the proposal (sequence ${resolved.sequence} resolved, ${readSequence ?? 'none'} read); resubmit`);
+        }
+      }
       version = resolved.version ?? '';
       response = await resolved.container.execute({
         channelId: parts.channelId,

@@ -12,6 +12,8 @@ export const ENDORSEMENT_REJECTION_CODES = [
   'DUPLICATE_TXID',
   'CHAINCODE_NOT_DEFINED',
   'CHAINCODE_FINGERPRINT_MISMATCH',
+  /** A definition was committed while the proposal ran (transient: resubmit). */
+  'CHAINCODE_DEFINITION_CHANGED',
   'CHAINCODE_EXECUTION_FAILED',
   'SIMULATION_FAILED',
 ] as const;
