@@ -7,7 +7,7 @@ import * as grpc from '@grpc/grpc-js';
 import { connect, GatewayError, hash, signers, type Gateway } from '@hyperledger/fabric-gateway';
 import { common, msp, peer } from '@hyperledger/fabric-protos';
 import { connectGateway, loadConnectionProfile, type LedgerClient } from '@speedledger/ledger-client';
-import { readMspIdentity } from '@speedledger/orderer-bft';
+import { blockHeaderHash, readMspIdentity } from '@speedledger/orderer-bft';
 import { msp as peerMsp } from '@speedledger/peer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findOrg } from '../plan/network-orgs.js';
@@ -16,6 +16,7 @@ import { freeBasePort } from '../runtime/free-base-port.js';
 import { connectionProfilePath, downNetwork, identityDir } from '../runtime/network-control.js';
 import { upNetwork } from '../runtime/up-network.js';
 import type { NetworkManifest } from '../manifest/network-manifest.js';
+import { channelFetchCommand, channelGetInfoCommand } from '../cli/channel-commands.js';
 import { fleetShares, missingPrerequisite } from './test-support/acceptance-support.js';
 
 /*
@@ -244,6 +245,31 @@ describe.skipIf(missing !== undefined)('qscc and cscc on the embedded network', 
     } finally {
       legacy.disconnect();
     }
+  }));
+
+  it('speedledger channel getinfo and channel fetch print and write what qscc answers', () => guard(async () => {
+    const run = async (command: typeof channelGetInfoCommand, args: string[]) => {
+      let out = '';
+      let err = '';
+      const code = await command.run([...args, '--data-dir', dataDir], { stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (err += t) } });
+      return { code, out, err };
+    };
+    const info = common.BlockchainInfo.deserializeBinary(await gateway.getNetwork(manifest.channel).getContract('qscc').evaluateTransaction('GetChainInfo', manifest.channel));
+    const getinfo = await run(channelGetInfoCommand, []);
+    expect(getinfo.err).toBe('');
+    expect(getinfo.out).toBe(`Blockchain info: ${JSON.stringify({
+      height: info.getHeight(), currentBlockHash: info.getCurrentblockhash_asB64(), previousBlockHash: info.getPreviousblockhash_asB64(),
+    })}\n`);
+    const file = join(dataDir, 'newest.block');
+    const fetched = await run(channelFetchCommand, ['newest', file]);
+    expect([fetched.code, fetched.err, fetched.out]).toEqual([0, '', `Received block: ${info.getHeight() - 1}\n`]);
+    const block = common.Block.deserializeBinary(new Uint8Array(await readFile(file)));
+    const header = block.getHeader()!;
+    const hashOfFetched = blockHeaderHash({ number: header.getNumber(), previousHash: header.getPreviousHash_asU8(), dataHash: header.getDataHash_asU8() });
+    expect(Buffer.from(hashOfFetched).toString('hex')).toBe(Buffer.from(info.getCurrentblockhash_asU8()).toString('hex'));
+    const missingBlock = await run(channelFetchCommand, [String(info.getHeight() + 5), join(dataDir, 'none.block'), '--json']);
+    expect(missingBlock.code).toBe(1);
+    expect(JSON.parse(missingBlock.err)).toMatchObject({ error: { code: 'GATEWAY_FAILED', message: expect.stringContaining(`no such block number [${info.getHeight() + 5}] in index`) } });
   }));
 
   it('raw gRPC ProcessProposal: cscc GetChannelConfig is the genesis block\'s common.Config; a channel-less GetChainInfo (peer channel getinfo) is answered', () => guard(async () => {
