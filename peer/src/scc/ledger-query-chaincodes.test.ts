@@ -166,6 +166,9 @@ describe('qscc and cscc on the endorser', () => {
     expect([answered.getEndorsement(), answered.getPayload_asU8().byteLength]).toEqual([undefined, 0]);
     const foreign = await call('qscc', ['GetChainInfo', TRUST_CHANNEL], net.signer('PTBMSP', 'admin'), '');
     expect(foreign.getResponse()?.getMessage()).toMatch(/^\[CREATOR_UNTRUSTED\] .*this peer's organisation InmetroMSP, not PTBMSP/);
+    // `peer channel list`: cscc GetChannels without a channel.
+    const list = await call('cscc', ['GetChannels'], admin, '');
+    expect(peer.ChannelQueryResponse.deserializeBinary(list.getResponse()!.getPayload_asU8()).getChannelsList().map((c) => c.getChannelId())).toEqual([TRUST_CHANNEL]);
     // Only the ledger query chaincodes take channel-less proposals.
     expect((await call('lr-chaincode', ['getMeter', 'x'], admin, '')).getResponse()?.getMessage()).toMatch(/^\[CHANNEL_MISMATCH\]/);
   });
