@@ -72,11 +72,14 @@ export function createEndorser(options: EndorserOptions): Endorser {
   const systemChaincodes = new Map(options.systemChaincodes.map((s) => [s.name, s]));
   const inFlight = new Set<string>();
 
+  const isChannelless = (parts: ProposalParts): boolean => parts.channelId === '' && systemChaincodes.get(parts.chaincodeName)?.ledgerQuery === true;
+
   const check = async (parts: ProposalParts): Promise<Identity | EndorsementRejection> => {
     if (parts.headerType !== common.HeaderType.ENDORSER_TRANSACTION) {
       return rejection('UNSUPPORTED_HEADER_TYPE', `header type ${parts.headerType} is not ENDORSER_TRANSACTION`);
     }
-    if (parts.channelId !== options.channelId) {
+    const channelless = isChannelless(parts);
+    if (!channelless && parts.channelId !== options.channelId) {
       return rejection('CHANNEL_MISMATCH', `proposal is for channel ${JSON.stringify(parts.channelId)}, this endorser serves ${options.channelId}`);
     }
     const creator = options.deserialize(parts.creator);
@@ -85,11 +88,17 @@ export function createEndorser(options: EndorserOptions): Endorser {
       const why = creator.code === undefined ? '' : ` (${creator.code})`;
       return rejection('CREATOR_UNTRUSTED', `access denied: channel [${options.channelId}] creator is not trusted${why}: ${creator.error}`);
     }
+    // Fabric checks a channel-less proposal against the peer's local MSP only.
+    if (channelless && creator.mspId !== options.signer.mspId) {
+      return rejection('CREATOR_UNTRUSTED', `access denied: a proposal without a channel must come from this peer's organisation ${options.signer.mspId}, not ${creator.mspId}`);
+    }
     if (!verifySignature(creator, parts.proposalBytes, parts.signature)) {
       return rejection('BAD_SIGNATURE', `access denied: the signature of ${creator.mspId}'s creator over the proposal does not verify`);
     }
     const txId = expectedTxId(parts.nonce, parts.creator);
     if (parts.txId !== txId) return rejection('TXID_MISMATCH', `transaction id ${JSON.stringify(parts.txId)} is not SHA-256(nonce ‖ creator) = ${txId}`);
+    // As Fabric: a channel-less proposal cannot become a transaction, so it has no uniqueness check.
+    if (channelless) return creator;
     const duplicate = rejection('DUPLICATE_TXID', `duplicate transaction found [${txId}]`);
     if (inFlight.has(txId)) return duplicate;
     // Claimed before the await, so two concurrent copies of one proposal cannot both pass.
@@ -171,9 +180,16 @@ export function createEndorser(options: EndorserOptions): Endorser {
         return out;
       }
       let results: Uint8Array;
+      if (isChannelless(parts)) {
+        // As Fabric: answered, but unendorsed — there is no channel to endorse for.
+        const out = new peer.ProposalResponse();
+        out.setResponse(response);
+        return out;
+      }
       try {
         await simulator.settle();
-        results = simulator.results();
+        // Ledger queries read the block store, not state: Fabric runs them without a simulator.
+        results = systemChaincodes.get(parts.chaincodeName)?.ledgerQuery === true ? new Uint8Array() : simulator.results();
         if (options.tamperResults !== undefined) results = options.tamperResults(results);
       } catch (error) {
         return refused(rejection('SIMULATION_FAILED', `read/write set of ${parts.txId}: ${(error as Error).message}`));
@@ -207,7 +223,8 @@ export function createEndorser(options: EndorserOptions): Endorser {
       out.setEndorsement(endorsement);
       return out;
     } finally {
-      inFlight.delete(parts.txId);
+      // A channel-less proposal never claimed its id (a concurrent copy on the channel may hold it).
+      if (!isChannelless(parts)) inFlight.delete(parts.txId);
     }
   };
 

@@ -185,6 +185,8 @@ describe('validateBlock: endorser transaction structure', () => {
   it('INVALID_CHAINCODE for an undefined chaincode namespace or inconsistent chaincode ids', async () => {
     expect(await codeOf(tx({ namespaces: [{ namespace: 'rogue', writes: [{ key: 'k', value: 'v' }] }] }).envelope)).toBe(C.INVALID_CHAINCODE);
     expect(await codeOf(tx({ chaincode: 'rogue', namespaces: [] }).envelope)).toBe(C.INVALID_CHAINCODE);
+    // A qscc/cscc endorsement (empty read/write set) submitted anyway never commits as valid.
+    expect(await codeOf(tx({ chaincode: 'qscc', chaincodeVersion: 'syscc', namespaces: [] }).envelope)).toBe(C.INVALID_CHAINCODE);
     expect(await codeOf(tx({ actionChaincodeName: 'other' }).envelope)).toBe(C.INVALID_CHAINCODE);
     expect(await codeOf(tx({ chaincodeVersion: '' }).envelope)).toBe(C.INVALID_CHAINCODE);
   });
