@@ -256,8 +256,11 @@ describe('createEndorser over the real lr-chaincode package', () => {
       expect([a, b].map((r) => rejectionCodeOf(r.getResponse()!.getMessage()))).toContain('DUPLICATE_TXID');
     });
 
-    it("passes the resolver's refusal code through (CHAINCODE_NOT_DEFINED)", async () => {
-      await expectRefused(propose({ signer: net.cityOperator, chaincode: 'nope', args: ['x'] }).signed, 'CHAINCODE_NOT_DEFINED');
+    it("passes the resolver's refusal code through (CHAINCODE_NOT_DEFINED), prefixed once", async () => {
+      const { signed } = propose({ signer: net.cityOperator, chaincode: 'nope', args: ['x'] });
+      await expectRefused(signed, 'CHAINCODE_NOT_DEFINED');
+      const message = (await endorser(net.inmetroPeer).processProposal(signed)).getResponse()!.getMessage();
+      expect(message).toBe('[CHAINCODE_NOT_DEFINED] chaincode nope is not defined');
     });
   });
 });
