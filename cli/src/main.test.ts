@@ -20,6 +20,8 @@ const seen: string[][] = [];
 const fixtures: CliCommand[] = [
   command(['meter', 'show'], async (args) => (seen.push(['show', ...args]), 0)),
   command(['meter'], async (args) => (seen.push(['meter', ...args]), 0)),
+  command(['reading', 'submit'], async () => 0),
+  command(['reading', 'show'], async () => 0),
   command(['boom'], async () => {
     throw new Error('disk on fire');
   }),
@@ -63,6 +65,37 @@ describe('speedledger command line', () => {
     const c = capture();
     expect(await main(['boom'], c.io, fixtures)).toBe(1);
     expect(c.err()).toContain('speedledger boom: disk on fire');
+  });
+
+  it('prints its version and Node version on --version, -V and version', async () => {
+    for (const flag of ['--version', '-V', 'version']) {
+      const c = capture();
+      expect(await main([flag], c.io, fixtures)).toBe(0);
+      expect(c.out()).toMatch(/^speedledger \d+\.\d+\.\d+ \(node v\d+\.\d+\.\d+\)\n$/);
+    }
+  });
+
+  it('lists a command group on its own name or --help, and only that group', async () => {
+    for (const argv of [['reading'], ['reading', '--help']]) {
+      const c = capture();
+      expect(await main(argv, c.io, fixtures)).toBe(0);
+      expect(c.out()).toContain('Usage: speedledger reading <command> [options]');
+      expect(c.out()).toContain('speedledger reading submit');
+      expect(c.out()).toContain('speedledger reading show');
+      expect(c.out()).not.toContain('boom');
+    }
+  });
+
+  it('suggests the closest commands for a typo, and nothing for something far off', async () => {
+    const typo = capture();
+    expect(await main(['reading', 'sumbit', 'a.dlr'], typo.io, fixtures)).toBe(2);
+    expect(typo.err()).toContain("Did you mean 'speedledger reading submit'?");
+    const group = capture();
+    expect(await main(['redaing', 'show'], group.io, fixtures)).toBe(2);
+    expect(group.err()).toContain("Did you mean 'speedledger reading show'?");
+    const far = capture();
+    expect(await main(['xyzzy'], far.io, fixtures)).toBe(2);
+    expect(far.err()).not.toContain('Did you mean');
   });
 
   it('exits 2 with help when called without a command', async () => {
