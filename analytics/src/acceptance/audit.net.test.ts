@@ -70,7 +70,9 @@ describe.skipIf(missing !== undefined)('audit of a live embedded network', { tim
     pkgShim = await loadApprovedPackage(packageFile, { reexec: 'shim' });
     dataDir = await mkdtemp(join(tmpdir(), 'speedledger-audit-'));
     try {
-      await upNetwork({ dataDir, basePort: await freeBasePort(portSpan(4)), healthTimeoutMs: 90_000 });
+      // No supervisor: on a loaded machine it restarts a peer it sees stalled, and the restarted
+      // LaSIGE peer would come back without the test-only Byzantine switch the fraud case sets.
+      await upNetwork({ dataDir, basePort: await freeBasePort(portSpan(4)), healthTimeoutMs: 90_000, supervise: false });
     } catch (error) {
       failed = true;
       throw error;
