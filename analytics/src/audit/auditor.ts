@@ -4,7 +4,7 @@ import { ledger, lifecycle, validation } from '@speedledger/peer';
 import type { AuditFinding } from './audit-finding.js';
 import { AuditState } from './audit-state.js';
 import { channelTrust, type ChannelTrust } from './channel-trust.js';
-import { parseEndorserTransaction, writesOf, type EndorserTransaction } from './endorser-transaction.js';
+import { parseEndorserTransaction, type EndorserTransaction } from './endorser-transaction.js';
 import { checkRecordedReadings, carriedReadings } from './recorded-readings.js';
 import { compareReexecution } from './write-set-comparison.js';
 import type { PackageExecutor } from './reexecution.js';
@@ -68,6 +68,18 @@ export interface AuditorOptions {
 
 function hex(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString('hex');
+}
+
+/**
+ * The recorded writes of a valid transaction to one namespace (null = delete), from what
+ * validation already decoded of its read/write set rather than decoding the results again.
+ */
+function recordedWritesOf(tx: validation.ValidatedTransaction, namespace: string): Map<string, Uint8Array | null> {
+  const writes = new Map<string, Uint8Array | null>();
+  for (const ns of tx.writes) {
+    if (ns.namespace === namespace) for (const w of ns.writes) writes.set(w.key, w.value);
+  }
+  return writes;
 }
 
 
@@ -159,7 +171,7 @@ export class Auditor {
     const filter = ledger.transactionsFilterOf(block);
     const envelopes = block.getData()?.getDataList_asU8() ?? [];
     const definitionsInBlock = new Map<string, lifecycle.ChaincodeDefinition>();
-    const work: Promise<void>[] = [];
+    const work: Promise<AuditFinding[]>[] = [];
     for (const tx of validated.transactions) {
       if (report) this.#summary.transactions += 1;
       const committed = filter[tx.index];
@@ -185,11 +197,12 @@ export class Auditor {
       }
       const definition = definitionsInBlock.get(parsed.chaincodeName) ?? (await lifecycle.readDefinition(this.state, parsed.chaincodeName));
       if (definition === undefined) continue; // validation already refused writes to an undefined chaincode
-      if (report) work.push(this.#transaction(number, parsed, definition));
+      if (report) work.push(this.#transaction(number, parsed, recordedWritesOf(tx, parsed.chaincodeName), definition));
     }
     // Valid transactions of one block read only state committed before it (MVCC would have
-    // invalidated any that read an earlier transaction's write), so they re-run concurrently.
-    await Promise.all(work);
+    // invalidated any that read an earlier transaction's write), so they re-run concurrently;
+    // their findings are kept in block order, whatever order the re-executions finish in.
+    for (const findings of await Promise.all(work)) this.findings.push(...findings);
     for (const tx of validated.transactions) if (tx.code === VALID) this.state.apply(tx, number, tx.index);
     this.state.noteTxIds(validated.transactions.map((t) => t.txId));
   }
@@ -209,26 +222,29 @@ export class Auditor {
     return span;
   }
 
-  async #transaction(blockNumber: number, tx: EndorserTransaction, definition: lifecycle.ChaincodeDefinition): Promise<void> {
+  async #transaction(
+    blockNumber: number, tx: EndorserTransaction, recordedWrites: ReadonlyMap<string, Uint8Array | null>, definition: lifecycle.ChaincodeDefinition,
+  ): Promise<AuditFinding[]> {
     const span = this.#span(definition, blockNumber);
-    const recordedWrites = writesOf(tx.results).get(tx.chaincodeName) ?? new Map<string, Uint8Array | null>();
-    this.findings.push(...checkRecordedReadings(tx, recordedWrites, this.state, blockNumber));
-    this.#summary.readingsChecked += carriedReadings(tx).length;
+    const carried = carriedReadings(tx);
+    const findings = checkRecordedReadings(tx, recordedWrites, this.state, blockNumber, carried);
+    this.#summary.readingsChecked += carried.length;
     const executor = this.#packages.get(definition.packageSha256);
     if (executor === undefined) {
       const key = `${definition.name}/${definition.sequence}`;
       if (!this.#missingReported.has(key)) {
         this.#missingReported.add(key);
-        this.findings.push({
+        findings.push({
           code: 'PACKAGE_NOT_SUPPLIED', severity: 'error', blockNumber, txId: tx.txId, recorded: { chaincode: definition.name, sequence: definition.sequence, packageSha256: definition.packageSha256 },
           message: `definition ${definition.name} sequence ${definition.sequence} names package ${definition.packageSha256}, which the auditor did not supply: its transactions are not re-executed`,
         });
       }
-      return;
+      return findings;
     }
     const outcome = await executor.execute(tx, this.state);
     span.reexecuted += 1;
     this.#summary.reexecutedTransactions += 1;
-    this.findings.push(...compareReexecution(blockNumber, tx, outcome));
+    findings.push(...compareReexecution(blockNumber, tx, outcome));
+    return findings;
   }
 }
