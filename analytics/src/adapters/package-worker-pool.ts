@@ -24,6 +24,15 @@ function workerScript(): URL {
   return script;
 }
 
+/**
+ * The transaction with its byte fields copied out. Decoded protobuf fields are views into the
+ * whole block's buffer, and structured clone copies a view's entire buffer: without this every
+ * message would carry the block (gigabytes over a ledger).
+ */
+function detached(tx: EndorserTransaction): EndorserTransaction {
+  return { ...tx, args: tx.args.map((a) => a.slice()), signedProposal: tx.signedProposal.slice(), results: tx.results.slice() };
+}
+
 interface PendingJob {
   resolve(outcome: Reexecution): void;
   reject(error: Error): void;
@@ -92,17 +101,17 @@ export async function loadApprovedPackagePool(file: string, options: PackagePool
       nextWorker = (nextWorker + 1) % workers.length;
       return new Promise<Reexecution>((resolve, reject) => {
         jobs.set(id, { resolve, reject });
-        post(worker, { kind: 'execute', id, tx });
+        post(worker, { kind: 'execute', id, tx: detached(tx) });
       });
     },
     follow(tx: AppliedTransaction, blockNum: number, txNum: number): void {
-      // Plain data only: what AuditState.apply reads crosses the thread boundary by structured clone.
+      // Plain data only, byte fields copied out of the block's buffer (see detached).
       const applied: AppliedTransaction = {
         txId: tx.txId, timestamp: tx.timestamp,
         writes: tx.writes.map((ns) => ({
           namespace: ns.namespace,
-          writes: ns.writes.map((w) => ({ key: w.key, value: w.value })),
-          metadataWrites: ns.metadataWrites.map((m) => ({ key: m.key, entries: new Map(m.entries) })),
+          writes: ns.writes.map((w) => ({ key: w.key, value: w.value === null ? null : w.value.slice() })),
+          metadataWrites: ns.metadataWrites.map((m) => ({ key: m.key, entries: new Map([...m.entries].map(([k, v]) => [k, v.slice()])) })),
         })),
       };
       for (const worker of workers) post(worker, { kind: 'apply', tx: applied, blockNum, txNum });
