@@ -3,7 +3,8 @@ import { MAX_BATCH as CHAINCODE_MAX_BATCH } from '@speedledger/lr-chaincode/cont
 import { decodeDlr1 } from '@speedledger/lr-chaincode/core';
 import { describe, expect, it } from 'vitest';
 import {
-  decodeJson, isMeterRecord, listMeasurementsArgs, listViolationsArgs, MAX_BATCH, registerMeterArgs, submitReadingArgs, submitReadingsArgs,
+  decodeJson, isMeterRecord, listMeasurementsArgs, listViolationsArgs, MAX_BATCH, MAX_BATCH_BYTES, registerMeterArgs, splitIntoBatches, submitReadingArgs,
+  submitReadingsArgs,
 } from './contract-calls.js';
 import { LedgerError } from './errors/ledger-error.js';
 
@@ -70,6 +71,52 @@ describe('argument encoding', () => {
     expect(listMeasurementsArgs('SP-0001')).toEqual(['SP-0001', '', '', '100', '']);
     expect(listViolationsArgs({ fromUs: -5n, toUs: 10n }, { pageSize: 7, bookmark: 'bm' })).toEqual(['-5', '10', '7', 'bm']);
     expect(codeOf(() => listViolationsArgs({}, { pageSize: 0 }))).toBe('INVALID_ARGUMENT');
+  });
+});
+
+describe('batch byte bound', () => {
+  const sized = (bytes: number, fill: number): Uint8Array => new Uint8Array(bytes).fill(fill);
+
+  it('refuses a batch whose readings exceed MAX_BATCH_BYTES, naming the size, and accepts one at the bound', () => {
+    const half = MAX_BATCH_BYTES / 2;
+    expect(() => submitReadingsArgs([sized(half, 1), sized(half, 2)])).not.toThrow();
+    let caught: unknown;
+    try {
+      submitReadingsArgs([sized(half, 1), sized(half + 1, 2)]);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(LedgerError);
+    expect((caught as LedgerError).code).toBe('INVALID_ARGUMENT');
+    expect((caught as LedgerError).message).toContain(String(MAX_BATCH_BYTES + 1));
+  });
+
+  it('splits in order into batches bounded by count and by bytes, losing nothing', () => {
+    const readings = Array.from({ length: 250 }, (_, i) => sized(i % 7 === 0 ? 300_000 : 6_000, i % 256));
+    const batches = splitIntoBatches(readings);
+    const flat = batches.flat();
+    expect(flat.length).toBe(readings.length);
+    flat.forEach((reading, i) => expect(reading).toBe(readings[i]));
+    for (const batch of batches) {
+      expect(batch.length).toBeGreaterThanOrEqual(1);
+      expect(batch.length).toBeLessThanOrEqual(MAX_BATCH);
+      expect(batch.reduce((n, r) => n + r.byteLength, 0)).toBeLessThanOrEqual(MAX_BATCH_BYTES);
+      expect(() => submitReadingsArgs(batch)).not.toThrow();
+    }
+    // Greedy and consecutive: each batch but the last was closed because the next reading did not fit.
+    for (let i = 0; i + 1 < batches.length; i += 1) {
+      const bytes = batches[i]!.reduce((n, r) => n + r.byteLength, 0);
+      expect(batches[i]!.length === MAX_BATCH || bytes + batches[i + 1]![0]!.byteLength > MAX_BATCH_BYTES).toBe(true);
+    }
+  });
+
+  it('honours smaller caps and refuses impossible ones', () => {
+    const readings = Array.from({ length: 10 }, (_, i) => sized(100, i));
+    expect(splitIntoBatches(readings, 3).map((b) => b.length)).toEqual([3, 3, 3, 1]);
+    expect(splitIntoBatches(readings, 100, 250).map((b) => b.length)).toEqual([2, 2, 2, 2, 2]);
+    expect(codeOf(() => splitIntoBatches(readings, 0))).toBe('INVALID_ARGUMENT');
+    expect(codeOf(() => splitIntoBatches(readings, MAX_BATCH + 1))).toBe('INVALID_ARGUMENT');
+    expect(splitIntoBatches([])).toEqual([]);
   });
 });
 

@@ -9,6 +9,40 @@ import type { BatchItemResult, LedgerArgument, Page, PageRequest, TimeWindow } f
  */
 export const MAX_BATCH = 100;
 
+/**
+ * Most raw DLR1 bytes per `SubmitReadings` (the sum over the batch). The transaction envelope
+ * carries the readings base64-encoded (×4/3) in the proposal payload, plus the write set and the
+ * per-item results, and must fit the orderers' envelope limit (`maxEnvelopeBytes`, 3 MiB by
+ * default on the embedded network; Fabric's `AbsoluteMaxBytes` on a real one): 1.5 MiB of
+ * readings leaves room for both. A batch of 100 rush-hour readings (6–15 KB each) fits; a batch
+ * of very slow passes (up to 131 KB each) must be split — {@link splitIntoBatches} does that.
+ */
+export const MAX_BATCH_BYTES = 1536 * 1024;
+
+/**
+ * Splits readings, in order, into the fewest consecutive batches of at most `maxReadings` items
+ * and `maxBytes` raw bytes each. A reading larger than `maxBytes` on its own gets a batch of its
+ * own (the submission then reports it; splitting cannot help).
+ */
+export function splitIntoBatches<T extends Uint8Array>(readings: readonly T[], maxReadings = MAX_BATCH, maxBytes = MAX_BATCH_BYTES): T[][] {
+  if (!(Number.isInteger(maxReadings) && maxReadings >= 1 && maxReadings <= MAX_BATCH)) throw badArgument(`maxReadings must be an integer in 1..${MAX_BATCH}`);
+  if (!(Number.isInteger(maxBytes) && maxBytes >= 1)) throw badArgument('maxBytes must be a positive integer');
+  const batches: T[][] = [];
+  let current: T[] = [];
+  let bytes = 0;
+  for (const reading of readings) {
+    if (current.length > 0 && (current.length === maxReadings || bytes + reading.byteLength > maxBytes)) {
+      batches.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(reading);
+    bytes += reading.byteLength;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}
+
 /** Page size used when the caller gives none (the chaincode requires one). */
 export const DEFAULT_PAGE_SIZE = 100;
 
@@ -50,15 +84,21 @@ export function submitReadingArgs(dlr1: Uint8Array): LedgerArgument[] {
   return [dlr1];
 }
 
-/** Arguments of `SubmitReadings`: one JSON array of base64 readings, 1..MAX_BATCH long. */
+/** Arguments of `SubmitReadings`: one JSON array of base64 readings, 1..MAX_BATCH long, at most MAX_BATCH_BYTES raw (one larger reading alone is let through). */
 export function submitReadingsArgs(batch: readonly Uint8Array[]): LedgerArgument[] {
   if (!Array.isArray(batch) || batch.length === 0 || batch.length > MAX_BATCH) {
     throw badArgument(`a batch holds 1..${MAX_BATCH} readings, got ${Array.isArray(batch) ? batch.length : typeof batch}`);
   }
+  let bytes = 0;
   const encoded = batch.map((reading, index) => {
     if (!(reading instanceof Uint8Array) || reading.length === 0) throw badArgument(`batch item ${index} is not non-empty DLR1 bytes`);
+    bytes += reading.byteLength;
     return Buffer.from(reading.buffer, reading.byteOffset, reading.byteLength).toString('base64');
   });
+  // Refused here, with the sizes, rather than as an opaque RESOURCE_EXHAUSTED from a peer or orderer.
+  if (bytes > MAX_BATCH_BYTES && batch.length > 1) {
+    throw badArgument(`a batch holds at most ${MAX_BATCH_BYTES} bytes of readings, got ${bytes} in ${batch.length}: split it (splitIntoBatches)`, { batchBytes: String(bytes) });
+  }
   return [JSON.stringify(encoded)];
 }
 

@@ -17,7 +17,7 @@ export {
   parseConnectionProfile, selectPeer, organizationOf, withStaticChannel, type ConnectionProfile, type GrpcEndpoint, type ProfileEndpoint,
   type ProfileOrganization, type TlsCaCerts,
 } from './connection-profile.js';
-export { DEFAULT_PAGE_SIZE, LR_FUNCTIONS, MAX_BATCH } from './contract-calls.js';
+export { DEFAULT_PAGE_SIZE, LR_FUNCTIONS, MAX_BATCH, MAX_BATCH_BYTES, splitIntoBatches } from './contract-calls.js';
 export type { LedgerCall, LedgerTransport } from './ledger-transport.js';
 export { createLedgerClient } from './create-ledger-client.js';
 export { checkedIdentity, loadClientIdentity, loadConnectionProfile, type ClientIdentity } from './adapters/load-connection.js';

@@ -7,7 +7,12 @@
 //   entries sorted, mtimes/uids fixed, gzip without mtime.
 // src/package.json declares no dependencies: Fabric's node builder `npm install` fetches nothing,
 // and the bundle's SHA-256 (the GetLrIdentity fingerprint) covers every line that executes.
-// Usage: node scripts/package.mjs [--out DIR]   (DIR defaults to build/)
+// Usage: node scripts/package.mjs [--out DIR|FILE.tar.gz] [--default-algorithm dlr1-speed/X.Y.Z]
+//   --out: a directory (default build/) gets lr-chaincode.tar.gz and lr-chaincode.package.json;
+//     a FILE.tar.gz gets FILE.package.json beside it.
+//   --default-algorithm: the algorithm new records are computed with (default the newest); the
+//     package is labelled lr-chaincode_X.Y.Z and, its bytes differing, has its own fingerprint —
+//     how the package a live network upgrades from (1.1.0) is rebuilt.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,8 +24,20 @@ import { gzipSync } from 'node:zlib';
 import { buildSync } from 'esbuild';
 
 const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const { values } = parseArgs({ options: { out: { type: 'string' } }, strict: true });
-const outDir = resolve(values.out ?? join(packageDir, 'build'));
+const { values } = parseArgs({ options: { out: { type: 'string' }, 'default-algorithm': { type: 'string' } }, strict: true });
+const outArg = resolve(values.out ?? join(packageDir, 'build'));
+const outFile = outArg.endsWith('.tar.gz') ? outArg : join(outArg, 'lr-chaincode.tar.gz');
+const infoFile = outArg.endsWith('.tar.gz') ? `${outArg.slice(0, -'.tar.gz'.length)}.package.json` : join(outArg, 'lr-chaincode.package.json');
+const defaultAlgorithm = values['default-algorithm'];
+// Checked against the algorithm list in the sources before anything is built (the bundle checks again).
+if (defaultAlgorithm !== undefined) {
+  const source = readFileSync(join(packageDir, 'src', 'core', 'measure-speed.ts'), 'utf8');
+  const known = [...source.matchAll(/export const LR_ALGORITHM_V\d+_\d+_\d+ = '([^']+)'/g)].map((m) => m[1]);
+  if (!known.includes(defaultAlgorithm)) {
+    process.stderr.write(`package.mjs: unknown --default-algorithm ${JSON.stringify(defaultAlgorithm)}; this chaincode executes ${known.join(', ')}\n`);
+    process.exit(2);
+  }
+}
 const workspacePackage = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8'));
 
 // The Fabric runtime libraries bundled in, at exactly these versions (the repository's
@@ -132,7 +149,7 @@ const built = buildSync({
   nodePaths,
   alias: { '@hyperledger/fabric-protos': protosRoot },
   metafile: true,
-  define: { __LR_BUNDLED__: 'true' },
+  define: { __LR_BUNDLED__: 'true', ...(defaultAlgorithm === undefined ? {} : { __LR_DEFAULT_ALGORITHM__: JSON.stringify(defaultAlgorithm) }) },
   keepNames: true,
   legalComments: 'none',
   charset: 'utf8',
@@ -185,7 +202,8 @@ const chaincodePackageJson = {
   bundledPackages,
 };
 
-const label = `lr-chaincode_${workspacePackage.version}`;
+// Fabric's convention name_version; a package pinned to an algorithm is named by that algorithm.
+const label = `lr-chaincode_${defaultAlgorithm === undefined ? workspacePackage.version : defaultAlgorithm.replace(/^.*\//, '')}`;
 const code = tarGz({
   'src/index.js': bundleBytes,
   'src/package.json': Buffer.from(JSON.stringify(chaincodePackageJson, null, 2) + '\n'),
@@ -194,10 +212,10 @@ const code = tarGz({
 const metadata = Buffer.from(JSON.stringify({ type: 'node', label }));
 const pkg = tarGz({ 'code.tar.gz': code, 'metadata.json': metadata });
 
-mkdirSync(outDir, { recursive: true });
-const packagePath = join(outDir, 'lr-chaincode.tar.gz');
+mkdirSync(dirname(outFile), { recursive: true });
+const packagePath = outFile;
 writeFileSync(packagePath, pkg);
 rmSync(workDir, { recursive: true, force: true });
 const info = { label, packageSha256: sha256(pkg), packageBytes: pkg.length, bundleSha256: sha256(bundleBytes), bundleBytes: bundleBytes.length, bundledPackages: bundledPackages.length };
-writeFileSync(join(outDir, 'lr-chaincode.package.json'), JSON.stringify(info, null, 2) + '\n');
+writeFileSync(infoFile, JSON.stringify(defaultAlgorithm === undefined ? info : { ...info, defaultAlgorithm }, null, 2) + '\n');
 process.stdout.write(`${packagePath}\n  label            ${label}\n  package SHA-256  ${info.packageSha256}\n  bundle SHA-256   ${info.bundleSha256} (GetLrIdentity fingerprint)\n`);

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chaincode, simulation } from '@speedledger/peer';
+import { chaincode, lifecycle, simulation } from '@speedledger/peer';
+import { readsKey } from '../audit/endorser-transaction.js';
 import { AnalyticsError } from '../errors/analytics-error.js';
 import type { PackageExecutor } from '../audit/reexecution.js';
 
@@ -62,6 +63,12 @@ export async function loadApprovedPackage(file: string, options: LoadPackageOpti
     mode: options.reexec ?? 'direct',
     async execute(tx, state) {
       const simulator = simulation.createTxSimulator(tx.txId, state);
+      // Peers read the chaincode's definition through the simulator, so that a transaction
+      // endorsed under a definition replaced before it commits fails MVCC (as in Fabric). Replay
+      // that read, at the state of the block, when the endorsers recorded it: the read sets then
+      // compare byte for byte. Blocks endorsed before peers recorded it have none to replay.
+      const definition = lifecycle.definitionKey(tx.chaincodeName);
+      if (readsKey(tx.results, lifecycle.LIFECYCLE_NAMESPACE, definition)) await simulator.getState(lifecycle.LIFECYCLE_NAMESPACE, definition);
       const response = await container.execute({
         channelId: tx.channelId, txId: tx.txId, namespace: tx.chaincodeName, signedProposal: tx.signedProposal, args: tx.args, simulator, history: state,
       });

@@ -4,13 +4,15 @@ import { existsSync, readFileSync } from 'node:fs';
 import { common, peer as peerProtos } from '@hyperledger/fabric-protos';
 import { createDataset, type FleetMeter, type GeneratedReading } from '@speedledger/datasets';
 import { createGenesisBlock, generateOrganization, type EnrolledIdentity } from '@speedledger/orderer-bft';
-import { ledger, lifecycle, msp, type msp as mspTypes } from '@speedledger/peer';
+import { ledger, lifecycle, msp, simulation, type msp as mspTypes } from '@speedledger/peer';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { signedBlock } from '../../../peer/src/delivery/test-support/signed-chain.js';
 import { buildEndorserTransaction, type NamespaceSpec } from '../../../peer/src/validation/test-support/endorser-transaction-builder.js';
 import { loadApprovedPackage } from '../adapters/approved-package.js';
 import { loadApprovedPackagePool } from '../adapters/package-worker-pool.js';
 import type { AuditFinding } from './audit-finding.js';
+import { AuditState } from './audit-state.js';
+import { parseEndorserTransaction } from './endorser-transaction.js';
 import { measurementKey, meterKey } from './recorded-readings.js';
 import { runAudit, type AuditReport } from './run-audit.js';
 
@@ -217,5 +219,34 @@ describe('audit core over real Fabric blocks', () => {
     expect(inProcess.summary).toMatchObject({ reexecutedTransactions: 2 + readings.length, readingsChecked: readings.length });
     expect(codes(inProcess.findings).filter((c) => c === 'RECORD_MISMATCH')).toHaveLength(readings.length);
     expect(JSON.stringify(pooled)).toBe(JSON.stringify(inProcess));
+  }, 60_000);
+
+  it.skipIf(!existsSync(packageFile))("replays the endorsers' read of the chaincode's definition (_lifecycle) when they recorded it, and only then", async () => {
+    const m0 = meters[0]!;
+    const r0 = readings.find((r) => r.truth.meterId === m0.meterId)!;
+    const state = new AuditState();
+    const definition = lifecycle.encodeDefinition({ name: CC, version: '1.0', sequence: 1, packageSha256: 'ab'.repeat(32), endorsementPolicy: POLICY, applicationPolicy: lifecycle.compileEndorsementPolicy(POLICY) });
+    const record = { meterId: m0.meterId, publicKeyHex: m0.publicKeyHex, site: m0.site, status: 'ACTIVE', registeredTxId: 'r' };
+    state.apply({ txId: 'd', timestamp: NOW, writes: [{ namespace: '_lifecycle', writes: [{ key: `definitions/${CC}`, value: definition }], metadataWrites: [] }] }, 1, 0);
+    state.apply({ txId: 'm', timestamp: NOW, writes: [{ namespace: CC, writes: [{ key: meterKey(m0.meterId), value: Buffer.from(JSON.stringify(record)) }], metadataWrites: [] }] }, 2, 0);
+    const recorded = (lifecycleReads: boolean) => parseEndorserTransaction(tx({
+      chaincode: CC, endorsers: ['LaSIGEMSP'], args: [Buffer.from('SpeedMeasurement:SubmitReading'), r0.bytes],
+      namespaces: [
+        ...(lifecycleReads ? [{ namespace: '_lifecycle', reads: [{ key: `definitions/${CC}`, version: { blockNum: 1, txNum: 0 } }] }] : []),
+        { namespace: CC, writes: [{ key: 'x', value: 'y' }] },
+      ],
+    }).envelope)!;
+    const executor = await loadApprovedPackage(packageFile);
+    try {
+      const lifecycleOf = async (t: ReturnType<typeof recorded>) => {
+        const outcome = await executor.execute(t, state);
+        if (!outcome.ok) throw new Error(outcome.message);
+        return simulation.decodeReadWriteSet(outcome.results).namespaces.find((n) => n.namespace === '_lifecycle');
+      };
+      expect(await lifecycleOf(recorded(true))).toMatchObject({ reads: [{ key: `definitions/${CC}`, version: { blockNum: 1, txNum: 0 } }], writes: [] });
+      expect(await lifecycleOf(recorded(false))).toBeUndefined();
+    } finally {
+      executor.close();
+    }
   }, 60_000);
 });

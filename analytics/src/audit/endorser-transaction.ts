@@ -86,3 +86,11 @@ export function writesOf(results: Uint8Array): Map<string, Map<string, Uint8Arra
   }
   return out;
 }
+
+/** Whether the recorded read set holds a read of `namespace`/`key` (whatever its version). */
+export function readsKey(results: Uint8Array, namespace: string, key: string): boolean {
+  const set = parse((b) => ledger.rwset.TxReadWriteSet.deserializeBinary(b), results);
+  const ns = set?.getNsRwsetList().find((n) => n.getNamespace() === namespace);
+  const kv = ns && parse((b) => ledger.rwset.kvrwset.KVRWSet.deserializeBinary(b), ns.getRwset_asU8());
+  return kv?.getReadsList().some((r) => r.getKey() === key) ?? false;
+}

@@ -8,7 +8,10 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generatePass } from '../core/test-support/loop-signal-generator.js';
+import { LR_ALGORITHM_V1_1_0, LR_ALGORITHM_VERSION } from '../core/index.js';
 import { ChaincodeProcess } from '../test-support/chaincode-process.js';
+import { createTestMeter } from '../test-support/test-meter.js';
 import { expectOk, payloadJson, testIdentities } from '../test-support/test-network.js';
 
 const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -50,6 +53,12 @@ function untar(gz: Buffer): Map<string, Buffer> {
 function buildPackage(out: string): Buffer {
   execFileSync(process.execPath, [join(packageDir, 'scripts', 'package.mjs'), '--out', out], { stdio: 'pipe' });
   return readFileSync(join(out, 'lr-chaincode.tar.gz'));
+}
+
+/** Writes the package's code into `runDir` (src/…), as a Fabric node builder unpacks it. */
+function unpackInto(pkg: Buffer, runDir: string): void {
+  mkdirSync(join(runDir, 'src'), { recursive: true });
+  for (const [name, bytes] of untar(untar(pkg).get('code.tar.gz')!)) writeFileSync(join(runDir, name), bytes);
 }
 
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
@@ -140,7 +149,8 @@ describe('the Fabric chaincode package', () => {
       const ids = await testIdentities();
       const cc = await ChaincodeProcess.start(mode, 'index.js', srcDir, isolatedEnv());
       try {
-        const identity = payloadJson<{ fingerprint: string; name: string }>(expectOk(await cc.evaluate(ids.cityOperator, 'LrIdentity:GetLrIdentity')));
+        const identity = payloadJson<{ fingerprint: string; name: string; algorithmVersion: string }>(expectOk(await cc.evaluate(ids.cityOperator, 'LrIdentity:GetLrIdentity')));
+        expect(identity.algorithmVersion).toBe(LR_ALGORITHM_VERSION);
         // The fingerprint is the SHA-256 of the whole bundle: the shim and its libraries included.
         expect(identity.fingerprint).toBe(sha256(readFileSync(mainPath)));
         expect(identity.fingerprint).toBe(JSON.parse(readFileSync(join(workDir, 'a', 'lr-chaincode.package.json'), 'utf8')).bundleSha256);
@@ -167,4 +177,66 @@ describe('the Fabric chaincode package', () => {
     expect(failure?.status).not.toBe(0);
     expect(failure?.stderr.toString()).toMatch(/Missing required arguments?: peer\.address/);
   });
+});
+
+describe('the package built with --default-algorithm', () => {
+  const script = join(packageDir, 'scripts', 'package.mjs');
+  let outDir: string;
+  let runDir: string;
+
+  beforeAll(() => {
+    outDir = mkdtempSync(join(tmpdir(), 'lr-package-algo-'));
+    runDir = mkdtempSync(join(tmpdir(), 'lr-package-algo-run-'));
+  });
+
+  afterAll(() => {
+    rmSync(outDir, { recursive: true, force: true });
+    rmSync(runDir, { recursive: true, force: true });
+  });
+
+  it('refuses an algorithm this chaincode cannot execute, naming the ones it can', () => {
+    let failure: { status: number | null; stderr: Buffer } | undefined;
+    try {
+      execFileSync(process.execPath, [script, '--default-algorithm', 'dlr1-speed/9.9.9', '--out', join(outDir, 'bad.tar.gz')], { stdio: 'pipe' });
+    } catch (error) {
+      failure = error as { status: number | null; stderr: Buffer };
+    }
+    expect(failure?.status).toBe(2);
+    expect(failure?.stderr.toString()).toContain('unknown --default-algorithm "dlr1-speed/9.9.9"');
+    expect(existsSync(join(outDir, 'bad.tar.gz'))).toBe(false);
+  });
+
+  it('records new readings with that algorithm, is labelled by it and has its own fingerprint', async () => {
+    const file = join(outDir, 'lr-chaincode-1.1.0.tar.gz');
+    execFileSync(process.execPath, [script, '--default-algorithm', LR_ALGORITHM_V1_1_0, '--out', file], { stdio: 'pipe' });
+    const pkg = readFileSync(file);
+    const info = JSON.parse(readFileSync(join(outDir, 'lr-chaincode-1.1.0.package.json'), 'utf8')) as { label: string; packageSha256: string; defaultAlgorithm: string };
+    expect(info).toMatchObject({ label: 'lr-chaincode_1.1.0', packageSha256: sha256(pkg), defaultAlgorithm: LR_ALGORITHM_V1_1_0 });
+    expect(JSON.parse(untar(pkg).get('metadata.json')!.toString())).toEqual({ type: 'node', label: 'lr-chaincode_1.1.0' });
+    unpackInto(pkg, runDir);
+
+    const ids = await testIdentities();
+    const cc = await ChaincodeProcess.start('start', 'index.js', join(runDir, 'src'), isolatedEnv());
+    try {
+      const identity = payloadJson<{ algorithmVersion: string; fingerprint: string }>(expectOk(await cc.evaluate(ids.cityOperator, 'LrIdentity:GetLrIdentity')));
+      expect(identity).toMatchObject({ algorithmVersion: LR_ALGORITHM_V1_1_0, fingerprint: sha256(readFileSync(join(runDir, 'src', 'index.js'))) });
+      const init = expectOk(await cc.submit(ids.inmetroRegistrar, 'Governance:Init', ['{"notifiedBodies":["InmetroMSP"],"registrationQuorum":1}']));
+      expect(init.commitError).toBeNull();
+      const meter = createTestMeter('SP-0700');
+      const site = { spacingMm: 3600, loopLengthMm: 1800, sampleRateHz: 1000, speedLimitKmh: 60, location: 'Av. Paulista 1000' };
+      expect((await cc.submit(ids.inmetroRegistrar, 'MeterRegistry:RegisterMeter', [meter.meterId, meter.publicKeyHex, JSON.stringify(site)])).commitError).toBeNull();
+      const p = generatePass({ seed: 7, speedKmh: 50, cls: 'car' });
+      const reading = meter.reading({ seq: 1n, t0Us: 1_772_366_400_000_000n, sampleRateHz: p.sampleRateHz, loopA: p.loopA, loopB: p.loopB });
+      const submitted = await cc.submit(ids.cityOperator, 'SpeedMeasurement:SubmitReading', [reading]);
+      expect(submitted.commitError).toBeNull();
+      const record = payloadJson<{ verdict: string; lr: { algorithmVersion: string; fingerprint: string } }>(expectOk(submitted));
+      expect(record.lr).toMatchObject({ algorithmVersion: LR_ALGORITHM_V1_1_0, fingerprint: identity.fingerprint });
+    } finally {
+      cc.close();
+    }
+    // The same sources without the flag: the newest algorithm, other bytes, another fingerprint.
+    const plain = buildPackage(join(outDir, 'plain'));
+    expect(sha256(plain)).not.toBe(info.packageSha256);
+    expect(JSON.parse(untar(plain).get('metadata.json')!.toString()).label).toBe('lr-chaincode_0.1.0');
+  }, 120_000);
 });

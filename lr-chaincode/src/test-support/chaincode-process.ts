@@ -109,18 +109,18 @@ export class ChaincodeProcess {
   }
 
   /** Evaluates `fn(args)` as `identity`: simulation only. */
-  evaluate(identity: TestIdentity, fn: string, args: readonly string[] = []): Promise<InvocationResult> {
+  evaluate(identity: TestIdentity, fn: string, args: readonly (string | Uint8Array)[] = []): Promise<InvocationResult> {
     return this.#peer.execute(this.#proposal(identity, fn, args));
   }
 
   /** Submits `fn(args)`: simulates, then commits the read/write set when the status is 200. */
-  async submit(identity: TestIdentity, fn: string, args: readonly string[] = []): Promise<InvocationResult> {
+  async submit(identity: TestIdentity, fn: string, args: readonly (string | Uint8Array)[] = []): Promise<InvocationResult> {
     const envelope = this.#proposal(identity, fn, args);
     const result = await this.#peer.execute(envelope);
     return { ...result, commitError: result.status === 200 ? this.ledger.commit(result.txId, envelope.timestamp, result.rwset) : 'not endorsed' };
   }
 
-  #proposal(identity: TestIdentity, fn: string, args: readonly string[]) {
+  #proposal(identity: TestIdentity, fn: string, args: readonly (string | Uint8Array)[]) {
     return buildSignedProposal({ identity, channelId: 'speedledger', chaincodeName: 'lr-chaincode', args: [fn, ...args], timestamp: new Date((this.#tick += 1000)), nonce: Buffer.from(`nonce-process-${++this.#nonce}`) });
   }
 

@@ -13,6 +13,8 @@ export interface GatewaySession {
   readonly network: Network;
   /** Submits a transaction and waits for its commit; returns the result as text. */
   submit(chaincode: string, transaction: string, args: readonly string[], endorsingOrganizations?: readonly string[]): Promise<string>;
+  /** {@link submit}, also answering the block the transaction committed in. */
+  submitInBlock(chaincode: string, transaction: string, args: readonly string[], endorsingOrganizations?: readonly string[]): Promise<{ readonly result: string; readonly blockNumber: number }>;
   /** Evaluates a query on the gateway peer; returns the result as text. */
   evaluate(chaincode: string, transaction: string, args: readonly string[]): Promise<string>;
   /**
@@ -81,6 +83,27 @@ export async function openGatewaySession(manifest: NetworkManifest, org: string,
           chaincode, transaction, org: organisation.dir,
         }, cause);
       }
+    },
+    async submitInBlock(chaincode, transaction, args, endorsingOrganizations) {
+      let outcome: { result: string; blockNumber: number; code: number; txId: string; successful: boolean };
+      try {
+        const submitted = await network.getContract(chaincode).submitAsync(transaction, {
+          arguments: [...args], ...(endorsingOrganizations === undefined ? {} : { endorsingOrganizations: [...endorsingOrganizations] }),
+        });
+        const status = await submitted.getStatus();
+        outcome = { result: decoder.decode(submitted.getResult()), blockNumber: Number(status.blockNumber), code: status.code, txId: status.transactionId, successful: status.successful };
+      } catch (cause) {
+        throw new NetworkError('GATEWAY_FAILED', `${chaincode} ${transaction} as ${identity.name} failed: ${gatewayMessage(cause)}`, {
+          chaincode, transaction, org: organisation.dir,
+        }, cause);
+      }
+      if (!outcome.successful) {
+        const codeName = Object.entries(protos.peer.TxValidationCode).find(([, v]) => v === outcome.code)?.[0] ?? String(outcome.code);
+        throw new NetworkError('GATEWAY_FAILED', `${chaincode} ${transaction} as ${identity.name} failed: transaction ${outcome.txId} committed in block ${outcome.blockNumber} as ${codeName}`, {
+          chaincode, transaction, org: organisation.dir, txId: outcome.txId, blockNumber: outcome.blockNumber,
+        });
+      }
+      return { result: outcome.result, blockNumber: outcome.blockNumber };
     },
     async evaluate(chaincode, transaction, args) {
       try {

@@ -22,13 +22,17 @@ const APPROVE_USAGE = `speedledger chaincode approve --org ORG [--data-dir DIR] 
 
 Approves a chaincode definition for ORG (_lifecycle ApproveChaincodeDefinitionForMyOrg, as ORG's
 admin, endorsed by ORG's peer); with --package, first installs the package on ORG's peer. A new
-package needs a new --sequence and --version.
+package needs a new --sequence and --version. Returns once every peer has committed the approval
+(PROPAGATION_TIMEOUT, naming the peers behind, after 60 s).
 ${DEFINITION_HELP}`;
 
 const COMMIT_USAGE = `speedledger chaincode commit --org ORG [--data-dir DIR] [definition options]
 
 Commits an approved definition (_lifecycle CommitChaincodeDefinition, endorsed by every
 organisation's peer); refused unless Inmetro and a majority of the organisations approved it.
+Returns once every peer has the new definition (PROPAGATION_TIMEOUT, naming the peers behind,
+after 60 s): transactions endorsed under the old one then fail MVCC_READ_CONFLICT and are
+resubmitted by their clients.
 ${DEFINITION_HELP}`;
 
 type DefinitionValues = { [K in keyof typeof DEFINITION_OPTIONS]?: string };
@@ -62,7 +66,8 @@ function definitionCommand(path: string[], summary: string, usage: string, act: 
         if (install && values.package !== undefined) {
           for (const file of await installPackage(manifest, values.package, values.org)) io.stderr.write(`installed ${file}\n`);
         }
-        io.stdout.write(`${await act(manifest, values.org, definition)}\n`);
+        const onCommitted = (block: number): void => void io.stderr.write(`${path.join(' ')}: committed in block ${block}; every peer has it\n`);
+        io.stdout.write(`${await act(manifest, values.org, definition, { onCommitted })}\n`);
         return 0;
       } catch (error) {
         return reportFailure(io, path.join(' '), error);

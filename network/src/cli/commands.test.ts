@@ -36,6 +36,7 @@ describe('network commands', () => {
       'up', 'down', 'status', 'logs', 'chaincode approve', 'chaincode commit', 'chaincode list', 'chaincode fingerprint',
       'chaincode queryinstalled', 'chaincode queryapproved', 'chaincode checkcommitreadiness', 'chaincode querycommitted',
       'meter register', 'meter revoke', 'meter show', 'reading submit', 'reading show', 'reading list', 'violation list',
+      'channel getinfo', 'channel fetch',
     ]);
   });
 
@@ -106,8 +107,16 @@ describe('network commands', () => {
     await expect(readdir(other)).rejects.toThrow();
   });
 
+  it('channel fetch refuses a block that is not newest, oldest, config or a number, before contacting any peer', async () => {
+    const bad = await run(['channel', 'fetch', 'latest', '--data-dir', dataDir]);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/^"latest" is not newest, oldest, config or a block number/);
+    expect((await run(['channel', 'fetch', '--data-dir', dataDir])).code).toBe(2);
+    expect((await run(['channel', 'fetch', '1', 'a.block', 'b.block', '--data-dir', dataDir])).code).toBe(2);
+  });
+
   it('fails with a typed error on a data directory without a network', async () => {
-    for (const words of [['status'], ['down'], ['logs'], ['chaincode', 'list'], ['meter', 'show', '--meter', 'SP-000001']]) {
+    for (const words of [['status'], ['down'], ['logs'], ['chaincode', 'list'], ['meter', 'show', '--meter', 'SP-000001'], ['channel', 'getinfo'], ['channel', 'fetch', 'newest']]) {
       const result = await run([...words, '--data-dir', join(dir, 'none')]);
       expect(result.code).toBe(1);
       expect(result.err).toContain('MANIFEST_MISSING');

@@ -1,3 +1,4 @@
+import { channelFetchCommand, channelGetInfoCommand } from './channel-commands.js';
 import { chaincodeApproveCommand, chaincodeCommitCommand, chaincodeFingerprintCommand, chaincodeListCommand } from './chaincode-commands.js';
 import {
   chaincodeCheckCommitReadinessCommand, chaincodeQueryApprovedCommand, chaincodeQueryCommittedCommand, chaincodeQueryInstalledCommand,
@@ -15,6 +16,7 @@ export const commands: readonly NetworkCliCommand[] = [
   chaincodeQueryInstalledCommand, chaincodeQueryApprovedCommand, chaincodeCheckCommitReadinessCommand, chaincodeQueryCommittedCommand,
   meterRegisterCommand, meterRevokeCommand, meterShowCommand,
   readingSubmitCommand, readingShowCommand, readingListCommand, violationListCommand,
+  channelGetInfoCommand, channelFetchCommand,
 ];
 export { defaultDataDir, type NetworkCliCommand, type NetworkCliIo } from './cli-support.js';
 export { formatStatus } from './lifecycle-commands.js';

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { connectGateway, LedgerError, MAX_BATCH, type LedgerClient } from '@speedledger/ledger-client';
+import { connectGateway, LedgerError, MAX_BATCH, MAX_BATCH_BYTES, splitIntoBatches, type LedgerClient } from '@speedledger/ledger-client';
 import { connectionProfilePath, identityDir } from '../runtime/network-control.js';
 import { resolveOrg } from '../runtime/identity-lookup.js';
 import { openGatewaySession } from '../adapters/gateway-session.js';
@@ -11,7 +11,7 @@ const SUBMIT_USAGE = `speedledger reading submit [--org cityoperator] [--user Us
 Submits signed DLR1 reading files (as "speedledger dataset generate" writes them) to the
 network through ORG's gateway peer and waits for each commit: each reading in its own
 transaction, or --batch N (1..${MAX_BATCH}) readings per SubmitReadings transaction, judged one by one
-(2-3x the throughput). Prints one JSON line per file: the committed measurement record (speed
+(2-3x the throughput; a batch is split further where its files exceed ${MAX_BATCH_BYTES} bytes). Prints one JSON line per file: the committed measurement record (speed
 or refusal reason) with its transaction id and block, or the error (code, stage, the
 chaincode's own code). Exit 1 if any reading was not committed.`;
 
@@ -59,16 +59,21 @@ async function submitBatch(client: LedgerClient, files: readonly string[], write
       write(errorLine(file, error));
     }
   }
-  if (readable.length === 0) return;
-  try {
-    const { transactionId, blockNumber, results } = await client.submitReadings(readable.map((r) => r.bytes));
-    for (const result of results) {
-      const { file } = readable[result.index]!;
-      if (result.status === 'recorded') write({ file, transactionId, blockNumber: Number(blockNumber), measurement: result.record });
-      else write({ file, error: { code: 'CONTRACT_REJECTED', stage: 'endorse', contractCode: result.code, transactionId, message: result.detail } });
+  // Files of slow passes are large: a chunk of N files may hold more than one transaction carries.
+  let offset = 0;
+  for (const bytes of splitIntoBatches(readable.map((r) => r.bytes), readable.length || 1)) {
+    const part = readable.slice(offset, offset + bytes.length);
+    offset += bytes.length;
+    try {
+      const { transactionId, blockNumber, results } = await client.submitReadings(bytes);
+      for (const result of results) {
+        const { file } = part[result.index]!;
+        if (result.status === 'recorded') write({ file, transactionId, blockNumber: Number(blockNumber), measurement: result.record });
+        else write({ file, error: { code: 'CONTRACT_REJECTED', stage: 'endorse', contractCode: result.code, transactionId, message: result.detail } });
+      }
+    } catch (error) {
+      for (const { file } of part) write(errorLine(file, error));
     }
-  } catch (error) {
-    for (const { file } of readable) write(errorLine(file, error));
   }
 }
 

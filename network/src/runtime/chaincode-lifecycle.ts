@@ -6,6 +6,7 @@ import { GOVERNANCE } from '../plan/network-orgs.js';
 import { resolveOrg } from './identity-lookup.js';
 import { explainRetry } from './lifecycle-retry.js';
 import { checkChaincodePackage } from './package-check.js';
+import { awaitBlockOnEveryPeer, PROPAGATION_TIMEOUT_MS } from './peer-propagation.js';
 
 /** The `_lifecycle` definition an organisation approves and the channel commits. */
 export interface ChaincodeDefinitionInput {
@@ -54,17 +55,39 @@ async function withSession<T>(manifest: NetworkManifest, org: string, user: stri
   }
 }
 
-/** `ApproveChaincodeDefinitionForMyOrg` as the organisation's admin, endorsed by its own peer. */
-export async function approveDefinition(manifest: NetworkManifest, org: string, definition: ChaincodeDefinitionInput): Promise<string> {
-  const organisation = resolveOrg(manifest, org);
-  return withSession(manifest, organisation.dir, 'Admin', (s) =>
-    s.submit(LIFECYCLE_CHAINCODE, 'ApproveChaincodeDefinitionForMyOrg', [JSON.stringify(definition)], [organisation.mspId]));
+/** How long a lifecycle transaction waits for every peer to commit it (default 60 s, the bound; 0: not at all). */
+export interface LifecycleWaitOptions {
+  readonly awaitPeersMs?: number;
+  /** Told the block the transaction committed in, once every peer has it (or at once without waiting). */
+  readonly onCommitted?: (blockNumber: number) => void;
 }
 
-/** `CommitChaincodeDefinition` as the organisation's admin, endorsed by every organisation's peer (the LifecycleEndorsement policy needs a majority with Inmetro). */
-export async function commitDefinition(manifest: NetworkManifest, org: string, definition: ChaincodeDefinitionInput): Promise<string> {
-  return withSession(manifest, org, 'Admin', (s) =>
-    s.submit(LIFECYCLE_CHAINCODE, 'CommitChaincodeDefinition', [JSON.stringify(definition)], manifest.orgs.map((o) => o.mspId)));
+async function submitLifecycle(manifest: NetworkManifest, org: string, fn: string, definition: ChaincodeDefinitionInput, endorsers: readonly string[], options: LifecycleWaitOptions): Promise<string> {
+  const { result, blockNumber } = await withSession(manifest, org, 'Admin', (s) => s.submitInBlock(LIFECYCLE_CHAINCODE, fn, [JSON.stringify(definition)], endorsers));
+  // Return only when every peer has it: the next step of a script (another organisation's
+  // approval, the commit, a reading under the new definition) must not meet a peer behind.
+  const wait = options.awaitPeersMs ?? PROPAGATION_TIMEOUT_MS;
+  if (wait > 0) await awaitBlockOnEveryPeer(manifest, blockNumber, `${fn} of ${definition.name} sequence ${definition.sequence}`, wait);
+  options.onCommitted?.(blockNumber);
+  return result;
+}
+
+/**
+ * `ApproveChaincodeDefinitionForMyOrg` as the organisation's admin, endorsed by its own peer;
+ * returns once every peer has committed the approval (PROPAGATION_TIMEOUT after 60 s).
+ */
+export async function approveDefinition(manifest: NetworkManifest, org: string, definition: ChaincodeDefinitionInput, options: LifecycleWaitOptions = {}): Promise<string> {
+  const organisation = resolveOrg(manifest, org);
+  return submitLifecycle(manifest, organisation.dir, 'ApproveChaincodeDefinitionForMyOrg', definition, [organisation.mspId], options);
+}
+
+/**
+ * `CommitChaincodeDefinition` as the organisation's admin, endorsed by every organisation's peer
+ * (the LifecycleEndorsement policy needs a majority with Inmetro); returns once every peer has
+ * the new definition (PROPAGATION_TIMEOUT after 60 s).
+ */
+export async function commitDefinition(manifest: NetworkManifest, org: string, definition: ChaincodeDefinitionInput, options: LifecycleWaitOptions = {}): Promise<string> {
+  return submitLifecycle(manifest, org, 'CommitChaincodeDefinition', definition, manifest.orgs.map((o) => o.mspId), options);
 }
 
 /** `QueryChaincodeDefinitions` on the organisation's peer: every committed definition. */
@@ -117,10 +140,11 @@ export async function deployChaincode(manifest: NetworkManifest, packageFile: st
     log(`chaincode ${name}: definition already committed`);
   } else {
     for (const org of manifest.orgs) {
-      await retry(`approve ${org.mspId}`, 5, () => approveDefinition(manifest, org.dir, definition), log);
+      // Not waited for here: a timeout after the approval committed would make the retry re-approve.
+      await retry(`approve ${org.mspId}`, 5, () => approveDefinition(manifest, org.dir, definition, { awaitPeersMs: 0 }), log);
       log(`chaincode ${name}: approved by ${org.mspId}`);
     }
-    await retry('commit', 5, () => commitDefinition(manifest, 'inmetro', definition), log);
+    await retry('commit', 5, () => commitDefinition(manifest, 'inmetro', definition, { awaitPeersMs: 0 }), log);
     log(`chaincode ${name}: definition committed`);
   }
   await retry('governance init', 8, async () => {

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeClusterConfigs } from '../cli/init-cluster-command.js';
 import { AtomicBroadcastClient, buildEnvelope, buildSeekEnvelope, createClientIdentity, type ClientIdentity } from './broadcast-client.js';
 import { LINK_HANDSHAKE_TIMEOUT_MS, MAX_STREAMS_PER_CONNECTION } from './request-limits.js';
+import { DEFAULT_MAX_ENVELOPE_BYTES } from './node-config.js';
 import { buildPackage, spawnReplica, waitFor, waitUntilListening, type LiveReplica } from './test-support/live-replicas.js';
 
 /*
@@ -135,7 +136,7 @@ describe('hostile input to a live orderer cluster (issue 17)', { timeout: 60_000
 
   it('Broadcast above its envelope limit and Pull above 4 KiB get RESOURCE_EXHAUSTED (64 MiB included)', async () => {
     const c = raw(2);
-    for (const size of [2 * MiB, 64 * MiB]) {
+    for (const size of [DEFAULT_MAX_ENVELOPE_BYTES + 128 * 1024, 64 * MiB]) {
       const { error } = await exchange(c, 'broadcast', Buffer.alloc(size, 0x41));
       expect(error).toMatchObject({ code: status.RESOURCE_EXHAUSTED });
     }

@@ -1,7 +1,7 @@
 /** The orderer process runtime: storage, replica host, replica links, AtomicBroadcast gRPC, metrics. */
 export { startOrdererNode, clusterGenesisData, type OrdererNodeOptions, type OrdererStatus, type RunningOrderer } from './orderer-node.js';
 export {
-  loadNodeConfig, parseNodeConfig, RUNTIME_TIMING, ALLOW_BYZANTINE_ENV, type ClusterMember, type FabricNodeConfig, type OrdererNodeConfig,
+  loadNodeConfig, parseNodeConfig, RUNTIME_TIMING, ALLOW_BYZANTINE_ENV, DEFAULT_MAX_ENVELOPE_BYTES, type ClusterMember, type FabricNodeConfig, type OrdererNodeConfig,
 } from './node-config.js';
 export { ReplicaHost, type ReplicaHostOptions, type ReplicaLag, type ReplicaTransport } from './replica-host.js';
 export { createAtomicBroadcastService, broadcastStatus, ATOMIC_BROADCAST_SERVER_DEFINITION, type AtomicBroadcastHost } from './atomic-broadcast.js';

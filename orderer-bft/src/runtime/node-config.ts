@@ -41,6 +41,16 @@ export interface OrdererNodeConfig {
   readonly byzantine?: ByzantineConfig;
 }
 
+/**
+ * Largest envelope Broadcast accepts when the config names none: room for a `SubmitReadings` of
+ * ledger-client's `MAX_BATCH_BYTES` (1.5 MiB of readings, base64 in the proposal payload ≈ 2 MiB,
+ * plus write set and per-item results). It must stay below the runtime's `batchMaxBytes` (4 MiB),
+ * which refuses a larger single request. Real Fabric bounds envelopes by the channel's
+ * `AbsoluteMaxBytes` (10 MB in our genesis block); a smaller bound here keeps what one hostile
+ * client can make a replica buffer.
+ */
+export const DEFAULT_MAX_ENVELOPE_BYTES = 3 * 1024 * 1024;
+
 /** The environment variable that must be `1` for a config with a `byzantine` section to load. */
 export const ALLOW_BYZANTINE_ENV = 'SPEEDLEDGER_ALLOW_BYZANTINE';
 
@@ -136,7 +146,7 @@ export async function parseNodeConfig(json: unknown, baseDir: string, env: Reado
   if ((id as number) >= replicas.length) bad('id', 'must be the index of one of the replicas');
   if (typeof c.dataDir !== 'string') bad('dataDir', 'must be a directory path');
   const protocol = { ...RUNTIME_TIMING, ...((c.protocol ?? {}) as Partial<ReplicaConfig>) };
-  const maxEnvelopeBytes = c.maxEnvelopeBytes ?? 1024 * 1024;
+  const maxEnvelopeBytes = c.maxEnvelopeBytes ?? DEFAULT_MAX_ENVELOPE_BYTES;
   if (typeof maxEnvelopeBytes !== 'number' || !(maxEnvelopeBytes > 0)) bad('maxEnvelopeBytes', 'must be a positive number');
   const logLevel = (c.logLevel ?? 'info') as LogLevel;
   if (!LEVELS.includes(logLevel)) bad('logLevel', `must be one of ${LEVELS.join(', ')}`);

@@ -24,5 +24,12 @@ export interface SystemChaincodeCall {
 /** A chaincode built into the peer, dispatched by name instead of through fabric-shim. */
 export interface SystemChaincode {
   readonly name: string;
+  /**
+   * A ledger query chaincode (Fabric's qscc, cscc): it checks the creator's access itself against
+   * the channel its arguments name, so the endorser skips the Writers check, also accepts a
+   * channel-less proposal from the peer's own organisation (answered unendorsed, as Fabric), and
+   * endorses an empty read/write set (it reads the block store, not state).
+   */
+  readonly ledgerQuery?: boolean;
   invoke(call: SystemChaincodeCall): Promise<ChaincodeResponse>;
 }

@@ -10,6 +10,7 @@ import { loadChaincode, type LoadedChaincode } from '../chaincode/adapters/load-
 import type { SystemChaincode } from '../chaincode/chaincode-response.js';
 import type { SigningIdentity } from '../msp/index.js';
 import { verifySignature } from '../msp/index.js';
+import { encodeDefinition } from '../lifecycle/definition-codec.js';
 import { decodeReadWriteSet } from '../simulation/read-write-set.js';
 import { MemoryWorldState } from '../simulation/test-support/memory-world-state.js';
 import { createEndorser, type Endorser } from './create-endorser.js';
@@ -45,7 +46,7 @@ describe('createEndorser over the real lr-chaincode package', () => {
     },
   };
 
-  const endorser = (signer: SigningIdentity, container = loaded.container): Endorser =>
+  const endorser = (signer: SigningIdentity, container = loaded.container, sequence?: number): Endorser =>
     createEndorser({
       channelId: 'speedledger',
       signer,
@@ -55,7 +56,7 @@ describe('createEndorser over the real lr-chaincode package', () => {
       txIdCommitted: (txId) => committed.has(txId),
       systemChaincodes: [echo],
       resolveChaincode: async (name) =>
-        name === CC ? { container, version: '1.0' } : { refusal: { code: 'CHAINCODE_NOT_DEFINED', message: `[CHAINCODE_NOT_DEFINED] chaincode ${name} is not defined` } },
+        name === CC ? { container, version: '1.0', ...(sequence === undefined ? {} : { sequence }) } : { refusal: { code: 'CHAINCODE_NOT_DEFINED', message: `[CHAINCODE_NOT_DEFINED] chaincode ${name} is not defined` } },
     });
   const propose = (spec: Omit<ProposalSpec, 'nonce'> & { nonce?: string }) => buildProposal({ nonce: `n-${++nonce}`, ...spec });
   /** Endorses and, on success, commits the rwset (as if ordered and validated). */
@@ -82,7 +83,7 @@ describe('createEndorser over the real lr-chaincode package', () => {
     await submit(net.inmetroRegistrar, ['Governance:Init', JSON.stringify({ notifiedBodies: ['InmetroMSP', 'PTBMSP'], registrationQuorum: 2 })]);
     // Quorum 2 of 2: the bundle's registrationPolicy crashes for k < n (fabric-protos default-import interop).
     const registered = await submit(net.ptbRegistrar, ['MeterRegistry:RegisterMeter', meter.meterId, meter.publicKeyHex, JSON.stringify(TEST_SITE)]);
-    const metadata = decodeReadWriteSet(actionOf(registered).action.getResults_asU8()).namespaces[0]!.metadataWrites;
+    const metadata = decodeReadWriteSet(actionOf(registered).action.getResults_asU8()).namespaces.find((n) => n.namespace === CC)!.metadataWrites;
     expect(metadata.map((m) => m.entries.map((e) => e.name))).toEqual([['VALIDATION_PARAMETER']]);
   }, 120_000);
 
@@ -174,6 +175,26 @@ describe('createEndorser over the real lr-chaincode package', () => {
     expect(Buffer.from(proposalHash(a)).equals(Buffer.from(proposalHash(b)))).toBe(true);
   });
 
+  it("reads the chaincode's committed definition through the simulator (in the read set, as Fabric), and refuses when it changed under the proposal", async () => {
+    const definition = (sequence: number) => encodeDefinition({
+      name: CC, version: `1.${sequence}`, sequence, packageSha256: 'ab'.repeat(32), endorsementPolicy: "OR('InmetroMSP.peer')", applicationPolicy: Uint8Array.of(1),
+    });
+    state.put('_lifecycle', `definitions/${CC}`, definition(1));
+    const version = (await state.get('_lifecycle', `definitions/${CC}`))!.version;
+    const response = await endorser(net.inmetroPeer, loaded.container, 1).processProposal(propose({ signer: net.cityOperator, chaincode: CC, args: ['SpeedMeasurement:SubmitReading', meter.reading(20)] }).signed);
+    expect(response.getResponse()?.getStatus()).toBe(200);
+    const lifecycle = decodeReadWriteSet(actionOf(response).action.getResults_asU8()).namespaces.find((n) => n.namespace === '_lifecycle');
+    // Only read: validation checks its version (MVCC) and no _lifecycle policy applies.
+    expect(lifecycle).toMatchObject({ reads: [{ key: `definitions/${CC}`, version }], writes: [], metadataWrites: [] });
+
+    // A sequence 2 committed between the resolver's read and the simulator's: not endorsed.
+    state.put('_lifecycle', `definitions/${CC}`, definition(2));
+    const moved = await endorser(net.inmetroPeer, loaded.container, 1).processProposal(propose({ signer: net.cityOperator, chaincode: CC, args: ['SpeedMeasurement:SubmitReading', meter.reading(21)] }).signed);
+    expect(moved.getResponse()?.getStatus()).toBe(500);
+    expect(rejectionCodeOf(moved.getResponse()!.getMessage())).toBe('CHAINCODE_DEFINITION_CHANGED');
+    expect(moved.hasEndorsement()).toBe(false);
+  });
+
   describe('refuses bad proposals, each with its code and no endorsement', () => {
     const expectRefused = async (signed: InstanceType<typeof peer.SignedProposal>, code: string) => {
       const response = await endorser(net.inmetroPeer).processProposal(signed);
@@ -235,8 +256,11 @@ describe('createEndorser over the real lr-chaincode package', () => {
       expect([a, b].map((r) => rejectionCodeOf(r.getResponse()!.getMessage()))).toContain('DUPLICATE_TXID');
     });
 
-    it("passes the resolver's refusal code through (CHAINCODE_NOT_DEFINED)", async () => {
-      await expectRefused(propose({ signer: net.cityOperator, chaincode: 'nope', args: ['x'] }).signed, 'CHAINCODE_NOT_DEFINED');
+    it("passes the resolver's refusal code through (CHAINCODE_NOT_DEFINED), prefixed once", async () => {
+      const { signed } = propose({ signer: net.cityOperator, chaincode: 'nope', args: ['x'] });
+      await expectRefused(signed, 'CHAINCODE_NOT_DEFINED');
+      const message = (await endorser(net.inmetroPeer).processProposal(signed)).getResponse()!.getMessage();
+      expect(message).toBe('[CHAINCODE_NOT_DEFINED] chaincode nope is not defined');
     });
   });
 });

@@ -2,6 +2,8 @@ import { common, peer } from '@hyperledger/fabric-protos';
 import type { ChaincodeContainer } from '../chaincode/chaincode-container.js';
 import type { ChaincodeResponse, SystemChaincode } from '../chaincode/chaincode-response.js';
 import type { HistoryReader, StateReader } from '../ledger/world-state.js';
+import { decodeDefinition } from '../lifecycle/definition-codec.js';
+import { definitionKey, LIFECYCLE_NAMESPACE } from '../lifecycle/lifecycle-keys.js';
 import type { Identity, SigningIdentity } from '../msp/identity.js';
 import { verifySignature } from '../msp/verify-signature.js';
 import { createTxSimulator } from '../simulation/create-tx-simulator.js';
@@ -10,7 +12,13 @@ import { decodeProposal, expectedTxId, proposalHash, type ProposalParts } from '
 
 /** What `resolveChaincode` answers: a running container, or why the peer will not run the chaincode. */
 export type ChaincodeResolution =
-  | { readonly container: ChaincodeContainer; /** The committed definition's version (ChaincodeID.version). */ readonly version?: string }
+  | {
+    readonly container: ChaincodeContainer;
+    /** The committed definition's version (ChaincodeID.version). */
+    readonly version?: string;
+    /** The committed definition's sequence the container was resolved for; checked against the simulator's read of it. */
+    readonly sequence?: number;
+  }
   | { readonly refusal: { readonly code: string; readonly message: string } };
 
 /** Dependencies of {@link createEndorser}. */
@@ -64,11 +72,14 @@ export function createEndorser(options: EndorserOptions): Endorser {
   const systemChaincodes = new Map(options.systemChaincodes.map((s) => [s.name, s]));
   const inFlight = new Set<string>();
 
+  const isChannelless = (parts: ProposalParts): boolean => parts.channelId === '' && systemChaincodes.get(parts.chaincodeName)?.ledgerQuery === true;
+
   const check = async (parts: ProposalParts): Promise<Identity | EndorsementRejection> => {
     if (parts.headerType !== common.HeaderType.ENDORSER_TRANSACTION) {
       return rejection('UNSUPPORTED_HEADER_TYPE', `header type ${parts.headerType} is not ENDORSER_TRANSACTION`);
     }
-    if (parts.channelId !== options.channelId) {
+    const channelless = isChannelless(parts);
+    if (!channelless && parts.channelId !== options.channelId) {
       return rejection('CHANNEL_MISMATCH', `proposal is for channel ${JSON.stringify(parts.channelId)}, this endorser serves ${options.channelId}`);
     }
     const creator = options.deserialize(parts.creator);
@@ -77,11 +88,17 @@ export function createEndorser(options: EndorserOptions): Endorser {
       const why = creator.code === undefined ? '' : ` (${creator.code})`;
       return rejection('CREATOR_UNTRUSTED', `access denied: channel [${options.channelId}] creator is not trusted${why}: ${creator.error}`);
     }
+    // Fabric checks a channel-less proposal against the peer's local MSP only.
+    if (channelless && creator.mspId !== options.signer.mspId) {
+      return rejection('CREATOR_UNTRUSTED', `access denied: a proposal without a channel must come from this peer's organisation ${options.signer.mspId}, not ${creator.mspId}`);
+    }
     if (!verifySignature(creator, parts.proposalBytes, parts.signature)) {
       return rejection('BAD_SIGNATURE', `access denied: the signature of ${creator.mspId}'s creator over the proposal does not verify`);
     }
     const txId = expectedTxId(parts.nonce, parts.creator);
     if (parts.txId !== txId) return rejection('TXID_MISMATCH', `transaction id ${JSON.stringify(parts.txId)} is not SHA-256(nonce ‖ creator) = ${txId}`);
+    // As Fabric: a channel-less proposal cannot become a transaction, so it has no uniqueness check.
+    if (channelless) return creator;
     const duplicate = rejection('DUPLICATE_TXID', `duplicate transaction found [${txId}]`);
     if (inFlight.has(txId)) return duplicate;
     // Claimed before the await, so two concurrent copies of one proposal cannot both pass.
@@ -109,8 +126,19 @@ export function createEndorser(options: EndorserOptions): Endorser {
       version = SYSTEM_CHAINCODE_VERSION;
       response = await system.invoke({ channelId: parts.channelId, txId: parts.txId, args: parts.args, creator, simulator, timestamp: parts.timestamp });
     } else {
+      // As Fabric's endorser, the definition is read through the simulator: its version is in the
+      // read set, so a transaction endorsed under a definition that is replaced before it commits
+      // fails validation with MVCC_READ_CONFLICT and the client resubmits it under the new one.
+      const definitionRead = await simulator.getState(LIFECYCLE_NAMESPACE, definitionKey(parts.chaincodeName));
       const resolved = await options.resolveChaincode(parts.chaincodeName);
       if ('refusal' in resolved) return rejection(resolved.refusal.code, resolved.refusal.message);
+      if (resolved.sequence !== undefined) {
+        const readSequence = definitionRead === undefined ? undefined : decodeDefinition(definitionRead).sequence;
+        if (readSequence !== resolved.sequence) {
+          // A definition committed between the two reads: transient, as Fabric's "definition changed during invoke".
+          return rejection('CHAINCODE_DEFINITION_CHANGED', `the definition of ${parts.chaincodeName} changed during the proposal (sequence ${resolved.sequence} resolved, ${readSequence ?? 'none'} read); resubmit`);
+        }
+      }
       version = resolved.version ?? '';
       response = await resolved.container.execute({
         channelId: parts.channelId,
@@ -152,9 +180,16 @@ export function createEndorser(options: EndorserOptions): Endorser {
         return out;
       }
       let results: Uint8Array;
+      if (isChannelless(parts)) {
+        // As Fabric: answered, but unendorsed — there is no channel to endorse for.
+        const out = new peer.ProposalResponse();
+        out.setResponse(response);
+        return out;
+      }
       try {
         await simulator.settle();
-        results = simulator.results();
+        // Ledger queries read the block store, not state: Fabric runs them without a simulator.
+        results = systemChaincodes.get(parts.chaincodeName)?.ledgerQuery === true ? new Uint8Array() : simulator.results();
         if (options.tamperResults !== undefined) results = options.tamperResults(results);
       } catch (error) {
         return refused(rejection('SIMULATION_FAILED', `read/write set of ${parts.txId}: ${(error as Error).message}`));
@@ -188,7 +223,8 @@ export function createEndorser(options: EndorserOptions): Endorser {
       out.setEndorsement(endorsement);
       return out;
     } finally {
-      inFlight.delete(parts.txId);
+      // A channel-less proposal never claimed its id (a concurrent copy on the channel may hold it).
+      if (!isChannelless(parts)) inFlight.delete(parts.txId);
     }
   };
 

@@ -12,6 +12,8 @@ export const ENDORSEMENT_REJECTION_CODES = [
   'DUPLICATE_TXID',
   'CHAINCODE_NOT_DEFINED',
   'CHAINCODE_FINGERPRINT_MISMATCH',
+  /** A definition was committed while the proposal ran (transient: resubmit). */
+  'CHAINCODE_DEFINITION_CHANGED',
   'CHAINCODE_EXECUTION_FAILED',
   'SIMULATION_FAILED',
 ] as const;
@@ -26,9 +28,12 @@ export interface EndorsementRejection {
   readonly message: string;
 }
 
-/** A refusal with Fabric's status for endorser-side failures (500) and `[CODE]` prefixed. */
+/**
+ * A refusal with Fabric's status for endorser-side failures (500) and `[CODE]` prefixed once: a
+ * resolver's refusal message may already carry its code.
+ */
 export function rejection(code: EndorsementRejectionCode | string, detail: string): EndorsementRejection {
-  return { code, status: 500, message: `[${code}] ${detail}` };
+  return { code, status: 500, message: detail.startsWith(`[${code}] `) ? detail : `[${code}] ${detail}` };
 }
 
 /** The code of a `[CODE] …` message, if it has one. */

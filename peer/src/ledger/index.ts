@@ -5,7 +5,7 @@
 export type { HistoryReader, KeyModification, StateEntry, StateReader, Version, VersionedValue } from './world-state.js';
 export { LedgerError, LEDGER_ERROR_CODES, type LedgerErrorCode } from './ledger-error.js';
 export {
-  PeerLedger, type CommitNotification, type PeerLedgerOptions, type StoredChaincodeEvent, type TxValidationRecord,
+  PeerLedger, type ChainInfo, type CommitNotification, type PeerLedgerOptions, type StoredChaincodeEvent, type StoredTransaction, type TxValidationRecord,
 } from './adapters/peer-ledger.js';
 export { configBlockValidation, transactionsFilterOf, validationOfStoredBlock, withTransactionsFilter } from './stored-block-validation.js';
 export { blockUpdates, checkValidationMatches, type BlockUpdates, type CommittedLookups, type LedgerOp, type StateChange } from './block-updates.js';

@@ -14,6 +14,7 @@ export const KEY_PREFIX = {
   state: 0x04,
   history: 0x05,
   event: 0x06,
+  blockHash: 0x07,
 } as const;
 
 /** Separator between a namespace and a key (namespaces never contain U+0000). */
@@ -48,6 +49,17 @@ export const SAVEPOINT_KEY = concat(KEY_PREFIX.meta, encoder.encode('savepoint')
 export const REBUILD_KEY = concat(KEY_PREFIX.meta, encoder.encode('rebuild-pending'));
 /** The channel the ledger belongs to, written with block 0. */
 export const CHANNEL_KEY = concat(KEY_PREFIX.meta, encoder.encode('channel'));
+
+/**
+ * Marks the block-hash index complete below the height. Written with block 0 on new ledgers; a
+ * ledger from before the index has none, and `open` fills the index in once.
+ */
+export const BLOCK_HASH_INDEXED_KEY = concat(KEY_PREFIX.meta, encoder.encode('block-hash-indexed'));
+
+/** Block header hash → the block's number (big-endian u64). */
+export function blockHashKey(hash: Uint8Array): Uint8Array {
+  return concat(KEY_PREFIX.blockHash, hash);
+}
 
 export function blockKey(blockNum: number): Uint8Array {
   return concat(KEY_PREFIX.block, u64(blockNum));

@@ -97,7 +97,7 @@ export function createChaincodeResolver(options: ChaincodeResolverOptions): {
         loading.then(() => ready.add(key), () => started.delete(key));
       }
       try {
-        return { container: await container, version: definition.version };
+        return { container: await container, version: definition.version, sequence: definition.sequence };
       } catch (error) {
         const e = error as Error & { code?: string };
         const code = e.code ?? 'CHAINCODE_EXECUTION_FAILED';

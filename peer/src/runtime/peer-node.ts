@@ -11,6 +11,8 @@ import {
   chaincodeRequirement, createDeliverService, createEndorserService, createGatewayService, endorsementRequirement, type GatewayEndorser, type ProposalProcessor,
 } from '../services/index.js';
 import { validateBlock } from '../validation/index.js';
+import type { SystemChaincode } from '../chaincode/index.js';
+import { createConfigChaincode, createQueryChaincode, LEDGER_QUERY_CHAINCODES, LEDGER_QUERY_POLICY, type LedgerQueryAccess } from '../scc/index.js';
 import { createChaincodeResolver, installRootOf } from './chaincode-resolver.js';
 import { loadChannelContext, type ChannelContext } from './channel-context.js';
 import { committedBlocks, validationContext } from './ledger-services.js';
@@ -55,6 +57,17 @@ function byzantineTamper(environment: EndorserEnvironment, env: NodeJS.ProcessEn
   return (results) => alterRecordedSpeeds(results, delta);
 }
 
+/** qscc and cscc over this peer's ledger and channel; access by the channel's Readers policy. */
+function ledgerQueryChaincodes({ channel, ledger, config }: EndorserEnvironment): SystemChaincode[] {
+  const access: LedgerQueryAccess = (_resource, creator) =>
+    channel.evaluateChannelPolicy(LEDGER_QUERY_POLICY, [creator]) ? undefined : `${creator.mspId} creator does not satisfy ${LEDGER_QUERY_POLICY}`;
+  const channelId = channel.config.channelId;
+  return [
+    createQueryChaincode({ channelId, ledger, access }),
+    createConfigChaincode({ channelId, configBlock: channel.genesis, localMspId: config.mspId, access }),
+  ];
+}
+
 function defaultEndorser(environment: EndorserEnvironment): ProposalProcessor {
   const { channel, ledger, identity, resolver } = environment;
   const tamperResults = byzantineTamper(environment);
@@ -66,7 +79,7 @@ function defaultEndorser(environment: EndorserEnvironment): ProposalProcessor {
     state: ledger.state,
     history: ledger.history,
     txIdCommitted: (txId) => ledger.txIdCommitted(txId),
-    systemChaincodes: [channel.lifecycle],
+    systemChaincodes: [channel.lifecycle, ...ledgerQueryChaincodes(environment)],
     resolveChaincode: (name) => resolver.resolve(name),
   });
 }
@@ -194,7 +207,7 @@ export async function startPeerNode(config: PeerNodeConfig, io: { readonly log: 
     });
     const local: GatewayEndorser = { name: config.name, mspId: config.mspId, address: config.listen.grpc, processor: counted };
     const grpc = await startPeerGrpcServer(config.listen.grpc, {
-      endorser: createEndorserService(counted, writers),
+      endorser: createEndorserService(counted, writers, LEDGER_QUERY_CHAINCODES),
       deliver: createDeliverService({ channelId: channel.config.channelId, ledger: blocks, authorizer, onRefusal: (reason) => log.log('info', 'deliver-refused', { reason }) }),
       gateway: createGatewayService({
         channelId: channel.config.channelId,

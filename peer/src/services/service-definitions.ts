@@ -1,6 +1,6 @@
 import type { MethodDefinition, ServiceDefinition } from '@grpc/grpc-js';
 import { gateway, peer } from '@hyperledger/fabric-protos';
-import { boundedServiceDefinition, type RequestLimits } from '@speedledger/orderer-bft/runtime';
+import { boundedServiceDefinition, DEFAULT_MAX_ENVELOPE_BYTES, type RequestLimits } from '@speedledger/orderer-bft/runtime';
 
 /** Any generated protobuf message. */
 interface Message {
@@ -13,8 +13,8 @@ const toBuffer = (message: Message): Buffer => {
 };
 
 const KiB = 1024;
-/** The orderers' envelope limit (`maxEnvelopeBytes`, 1 MiB): nothing larger can be ordered. */
-const ENVELOPE_BYTES = 1024 * KiB;
+/** The orderers' envelope limit (`maxEnvelopeBytes`, 3 MiB by default): nothing larger can be ordered. */
+const ENVELOPE_BYTES = DEFAULT_MAX_ENVELOPE_BYTES;
 /** Room for the wrapper around an envelope-sized body (signatures, certificates, field keys). */
 const MARGIN = 64 * KiB;
 

@@ -185,6 +185,8 @@ describe('validateBlock: endorser transaction structure', () => {
   it('INVALID_CHAINCODE for an undefined chaincode namespace or inconsistent chaincode ids', async () => {
     expect(await codeOf(tx({ namespaces: [{ namespace: 'rogue', writes: [{ key: 'k', value: 'v' }] }] }).envelope)).toBe(C.INVALID_CHAINCODE);
     expect(await codeOf(tx({ chaincode: 'rogue', namespaces: [] }).envelope)).toBe(C.INVALID_CHAINCODE);
+    // A qscc/cscc endorsement (empty read/write set) submitted anyway never commits as valid.
+    expect(await codeOf(tx({ chaincode: 'qscc', chaincodeVersion: 'syscc', namespaces: [] }).envelope)).toBe(C.INVALID_CHAINCODE);
     expect(await codeOf(tx({ actionChaincodeName: 'other' }).envelope)).toBe(C.INVALID_CHAINCODE);
     expect(await codeOf(tx({ chaincodeVersion: '' }).envelope)).toBe(C.INVALID_CHAINCODE);
   });
@@ -271,6 +273,17 @@ describe('validateBlock: MVCC and phantom reads', () => {
     expect(await codeOf(reading([{ key: 'k', version: { blockNum: 1, txNum: 1 } }]), ctx)).toBe(C.MVCC_READ_CONFLICT);
     expect(await codeOf(reading([{ key: 'k' }]), ctx)).toBe(C.MVCC_READ_CONFLICT);
     expect(await codeOf(reading([{ key: 'missing', version: { blockNum: 2, txNum: 1 } }]), ctx)).toBe(C.MVCC_READ_CONFLICT);
+  });
+
+  it("a read of the chaincode's definition in _lifecycle (as endorsers record it): VALID while it stands, MVCC_READ_CONFLICT once a new one is committed", async () => {
+    const defined = (version: { blockNum: number; txNum: number }): MemoryState => state().put('_lifecycle', `definitions/${CC}`, '{"sequence":1}', version);
+    // Read-only in _lifecycle: no _lifecycle policy applies, only the chaincode's.
+    const endorsedUnderSequence1 = tx({ namespaces: [
+      { namespace: '_lifecycle', reads: [{ key: `definitions/${CC}`, version: { blockNum: 1, txNum: 0 } }] },
+      { namespace: CC, writes: [{ key: 'out', value: 'x' }] },
+    ] }).envelope;
+    expect(await codeOf(endorsedUnderSequence1, context(defined({ blockNum: 1, txNum: 0 })))).toBe(C.VALID);
+    expect(await codeOf(endorsedUnderSequence1, context(defined({ blockNum: 3, txNum: 0 })))).toBe(C.MVCC_READ_CONFLICT);
   });
 
   it('in-block conflicts: a read of a key an earlier VALID transaction wrote; invalid writers do not count', async () => {

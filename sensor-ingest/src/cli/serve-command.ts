@@ -1,6 +1,6 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { connectGateway } from '@speedledger/ledger-client';
+import { connectGateway, MAX_BATCH_BYTES } from '@speedledger/ledger-client';
 import { Prng } from '@speedledger/orderer-bft/sim';
 import { pino, type Level, type Logger } from 'pino';
 import { hashApiKey, newApiKey } from '../auth/operator-keys.js';
@@ -12,7 +12,7 @@ import { parseOrUsage, positiveInt, reportFailure, usageProblem, type IngestCliC
 const USAGE = `speedledger ingest serve --connection-profile FILE --msp-id ID --msp-dir DIR
     [--listen 127.0.0.1:8787] [--redis redis://127.0.0.1:6379] [--prefix ingest]
     [--channel speedledger] [--chaincode lr-chaincode] [--peer NAME]
-    [--high-water 100000] [--max-batch 100] [--max-batch-bytes 524288] [--max-wait-ms 200] [--concurrent-batches 4]
+    [--high-water 100000] [--max-batch 100] [--max-batch-bytes ${MAX_BATCH_BYTES}] [--max-wait-ms 200] [--concurrent-batches 4]
     [--max-attempts 8] [--lease-ms 130000] [--lock-ms 30000] [--api-only]
     [--allow-weak-durability] [--log-level info] [--operator-key-file FILE]
 
@@ -39,7 +39,7 @@ export const serveCommand: IngestCliCommand = {
       'connection-profile': { type: 'string' }, 'msp-id': { type: 'string' }, 'msp-dir': { type: 'string' },
       listen: { type: 'string', default: '127.0.0.1:8787' }, redis: { type: 'string', default: 'redis://127.0.0.1:6379' }, prefix: { type: 'string', default: 'ingest' },
       channel: { type: 'string', default: 'speedledger' }, chaincode: { type: 'string', default: 'lr-chaincode' }, peer: { type: 'string' },
-      'high-water': { type: 'string', default: '100000' }, 'max-batch': { type: 'string', default: '100' }, 'max-batch-bytes': { type: 'string', default: String(512 * 1024) }, 'max-wait-ms': { type: 'string', default: '200' },
+      'high-water': { type: 'string', default: '100000' }, 'max-batch': { type: 'string', default: '100' }, 'max-batch-bytes': { type: 'string', default: String(MAX_BATCH_BYTES) }, 'max-wait-ms': { type: 'string', default: '200' },
       'concurrent-batches': { type: 'string', default: '4' }, 'max-attempts': { type: 'string', default: '8' },
       'lease-ms': { type: 'string', default: '130000' }, 'lock-ms': { type: 'string', default: '30000' },
       'api-only': { type: 'boolean', default: false }, 'allow-weak-durability': { type: 'boolean', default: false }, 'log-level': { type: 'string', default: 'info' },
@@ -51,7 +51,7 @@ export const serveCommand: IngestCliCommand = {
     const listen = /^(.+):(\d{1,5})$/.exec(v.listen!);
     if (!listen || Number(listen[2]) > 65_535) return usageProblem(io, `--listen must be HOST:PORT, got ${v.listen}`, USAGE);
     const numbers = {
-      highWater: positiveInt(v['high-water']), maxBatch: positiveInt(v['max-batch'], 100), maxBatchBytes: positiveInt(v['max-batch-bytes'], 64 * 1024 * 1024), maxWaitMs: positiveInt(v['max-wait-ms'], 60_000),
+      highWater: positiveInt(v['high-water']), maxBatch: positiveInt(v['max-batch'], 100), maxBatchBytes: positiveInt(v['max-batch-bytes'], MAX_BATCH_BYTES), maxWaitMs: positiveInt(v['max-wait-ms'], 60_000),
       maxConcurrentBatches: positiveInt(v['concurrent-batches'], 64), maxAttempts: positiveInt(v['max-attempts'], 1000),
       leaseMs: positiveInt(v['lease-ms'], 3_600_000), lockMs: positiveInt(v['lock-ms'], 3_600_000),
     };

@@ -27,7 +27,7 @@ export function selectBatch<T extends Waiting>(waiting: readonly T[], busy: Read
 /**
  * Splits a transaction's readings, in order, into runs of at most `maxBytes` raw bytes (a run
  * always holds at least one reading): the orderer refuses an envelope above its size limit
- * (1 MiB on the embedded network) and SubmitReadings carries the readings base64-encoded. Pure.
+ * (3 MiB on the embedded network) and SubmitReadings carries the readings base64-encoded. Pure.
  */
 export function chunkByBytes<T extends { readonly raw: Uint8Array }>(items: readonly T[], maxBytes: number): T[][] {
   const chunks: T[][] = [];

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { MAX_BATCH, MAX_BATCH_BYTES } from '@speedledger/ledger-client';
 import type { Logger } from 'pino';
 import type { ReadingLedger } from '../ledger/reading-ledger.js';
 import { QUEUE_NAME, type IngestQueue, type ReadingJobData } from '../queue/ingest-queue.js';
@@ -34,11 +35,11 @@ export interface IngestWorker {
 }
 
 /**
- * Defaults: batches of 100 readings and at most 512 KiB of them (≈ 700 KiB base64 in the
- * envelope, under the embedded orderer's 1 MiB limit: a rush-hour batch of 100 slow-traffic
- * readings is ≈ 900 KiB raw), 200 ms max wait, 4 transactions in flight, 8 attempts.
+ * Defaults: batches of 100 readings and at most ledger-client's `MAX_BATCH_BYTES` (1.5 MiB raw,
+ * what one envelope carries under the embedded orderers' 3 MiB limit: a rush-hour batch of 100
+ * slow-traffic readings is ≈ 0.9–1.4 MB raw), 200 ms max wait, 4 transactions in flight, 8 attempts.
  */
-export const DEFAULT_BATCHER: Omit<BatcherOptions, 'owner'> = { maxBatch: 100, maxBatchBytes: 512 * 1024, maxWaitMs: 200, maxConcurrentBatches: 4, maxAttempts: 8, leaseMs: 130_000 };
+export const DEFAULT_BATCHER: Omit<BatcherOptions, 'owner'> = { maxBatch: MAX_BATCH, maxBatchBytes: MAX_BATCH_BYTES, maxWaitMs: 200, maxConcurrentBatches: 4, maxAttempts: 8, leaseMs: 130_000 };
 
 /**
  * Starts a BullMQ worker on the reading queue whose jobs feed a {@link ReadingBatcher}. Retries

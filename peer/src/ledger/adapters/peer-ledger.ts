@@ -6,7 +6,7 @@ import { headerHashOf } from '../block-header-hash.js';
 import { blockUpdates, checkValidationMatches, type BlockUpdates, type LedgerOp } from '../block-updates.js';
 import { LedgerError } from '../ledger-error.js';
 import {
-  blockKey, CHANNEL_KEY, REBUILD_KEY, eventPrefix, historyPrefix, keyOfStateKey, KEY_PREFIX, kindRange, prefixEnd, readU64, SAVEPOINT_KEY, stateKey,
+  BLOCK_HASH_INDEXED_KEY, blockHashKey, blockKey, CHANNEL_KEY, REBUILD_KEY, eventPrefix, historyPrefix, keyOfStateKey, KEY_PREFIX, kindRange, prefixEnd, readU64, SAVEPOINT_KEY, stateKey,
   stateRange, txIndexKey, u64,
 } from '../ledger-keys.js';
 import {
@@ -48,6 +48,21 @@ export interface StoredChaincodeEvent {
 /** Where a transaction id was committed and with which `peer.TxValidationCode`. */
 export type TxValidationRecord = TxIndexRecord;
 
+/** A committed transaction's envelope as ordered, with where and how it was committed. */
+export interface StoredTransaction extends TxIndexRecord {
+  /** The `common.Envelope` bytes, exactly as in the block. */
+  readonly envelope: Uint8Array;
+}
+
+/** Fabric's `BlockchainInfo` fields: one consistent view of the chain's tip. */
+export interface ChainInfo {
+  readonly height: number;
+  /** Header hash of the last block (empty at height 0). */
+  readonly currentBlockHash: Uint8Array;
+  /** The last block's previous_hash (empty at height 0 and for the genesis block). */
+  readonly previousBlockHash: Uint8Array;
+}
+
 type Db = ClassicLevel<Uint8Array, Uint8Array>;
 
 /**
@@ -67,6 +82,8 @@ export class PeerLedger {
   private closed = false;
   private readonly stateCache: CommittedCache<StateRecord>;
   private readonly txCache: CommittedCache<TxIndexRecord>;
+  /** The last block's previous_hash, for the height it belongs to (read once, then kept by commits). */
+  private tipPrevious: { readonly height: number; readonly hash: Uint8Array } | undefined;
 
   private constructor(private readonly db: Db, readonly channelId: string, savepoint: Savepoint, cacheEntries: number | undefined) {
     this.savepoint = savepoint;
@@ -96,6 +113,7 @@ export class PeerLedger {
       const savepoint = savepointBytes === undefined ? { height: 0, lastHash: new Uint8Array() } : decodeSavepoint(savepointBytes);
       const ledger = new PeerLedger(db, options.channelId, savepoint, options.cacheEntries);
       if ((await db.get(REBUILD_KEY)) !== undefined) await ledger.replay();
+      if (savepoint.height > 0 && (await db.get(BLOCK_HASH_INDEXED_KEY)) === undefined) await ledger.indexBlockHashes();
       return ledger;
     } catch (error) {
       await db.close();
@@ -124,6 +142,40 @@ export class PeerLedger {
     } catch (error) {
       throw new LedgerError('LEDGER_CORRUPT', `stored block ${blockNum} does not parse`, { block: blockNum }, error);
     }
+  }
+
+  /** The committed block whose header hash is `hash`, or undefined. */
+  async blockByHash(hash: Uint8Array): Promise<common.Block | undefined> {
+    this.assertOpen();
+    if (hash.byteLength === 0) return undefined;
+    const number = await this.db.get(blockHashKey(hash));
+    if (number === undefined) return undefined;
+    if (number.byteLength !== 8) throw new LedgerError('LEDGER_CORRUPT', 'a block-hash index entry is not a block number', { channel: this.channelId });
+    return this.blockByNumber(readU64(number, 0));
+  }
+
+  /** Height, last block hash and that block's previous hash, all of one height. */
+  async chainInfo(): Promise<ChainInfo> {
+    this.assertOpen();
+    const { height, lastHash } = this.savepoint;
+    if (height === 0) return { height, currentBlockHash: new Uint8Array(), previousBlockHash: new Uint8Array() };
+    let previous = this.tipPrevious;
+    if (previous?.height !== height) {
+      // Block height-1 never changes once stored, so a commit meanwhile cannot mix two tips.
+      const block = await this.blockByNumber(height - 1);
+      previous = { height, hash: block?.getHeader()?.getPreviousHash_asU8() ?? new Uint8Array() };
+      if (this.savepoint.height === height) this.tipPrevious = previous;
+    }
+    return { height, currentBlockHash: Uint8Array.from(lastHash), previousBlockHash: Uint8Array.from(previous.hash) };
+  }
+
+  /** The envelope that committed `txId` (its first occurrence) with its block, index and code, or undefined. */
+  async transactionByTxId(txId: string): Promise<StoredTransaction | undefined> {
+    const record = await this.txValidation(txId);
+    if (record === undefined) return undefined;
+    const envelope = (await this.blockByNumber(record.blockNum))?.getData()?.getDataList_asU8()[record.txNum];
+    if (envelope === undefined) throw new LedgerError('LEDGER_CORRUPT', `transaction ${txId} is indexed at ${record.blockNum}:${record.txNum}, which does not exist`, { block: record.blockNum, txId });
+    return { ...record, envelope };
   }
 
   /** The block that committed `txId` (its first occurrence), or undefined. */
@@ -225,11 +277,18 @@ export class PeerLedger {
     const batch = [
       ...ops,
       { type: 'put' as const, key: blockKey(number), value: stored.serializeBinary() },
+      { type: 'put' as const, key: blockHashKey(savepoint.lastHash), value: u64(number) },
       { type: 'put' as const, key: SAVEPOINT_KEY, value: encodeSavepoint(savepoint) },
-      ...(number === 0 ? [{ type: 'put' as const, key: CHANNEL_KEY, value: new TextEncoder().encode(this.channelId) }] : []),
+      ...(number === 0
+        ? [
+          { type: 'put' as const, key: CHANNEL_KEY, value: new TextEncoder().encode(this.channelId) },
+          { type: 'put' as const, key: BLOCK_HASH_INDEXED_KEY, value: new Uint8Array() },
+        ]
+        : []),
     ];
     await this.write(batch, true);
     this.savepoint = savepoint;
+    this.tipPrevious = { height: savepoint.height, hash: Uint8Array.from(header.getPreviousHash_asU8()) };
     this.applyToCaches(state, txIndex);
     for (const listener of [...this.listeners]) {
       try {
@@ -251,6 +310,16 @@ export class PeerLedger {
       this.applyToCaches(state, txIndex);
     }
     await this.write([{ type: 'del', key: REBUILD_KEY }], true);
+  }
+
+  /** Indexes the header hash of every stored block: once, for a ledger written before the index existed. */
+  private async indexBlockHashes(): Promise<void> {
+    for (let n = 0; n < this.savepoint.height; n += 1) {
+      const header = (await this.blockByNumber(n))?.getHeader();
+      if (header === undefined) throw new LedgerError('LEDGER_CORRUPT', `stored block ${n} has no header`, { block: n, channel: this.channelId });
+      await this.write([{ type: 'put', key: blockHashKey(headerHashOf(header)), value: u64(n) }], false);
+    }
+    await this.write([{ type: 'put', key: BLOCK_HASH_INDEXED_KEY, value: new Uint8Array() }], true);
   }
 
   private lookups(): Parameters<typeof blockUpdates>[1] {
