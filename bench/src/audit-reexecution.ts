@@ -37,11 +37,13 @@ const loadLine = (): string => `load ${loadavg().map((l) => l.toFixed(2)).join('
  * Every transaction's read/write set is compared across modes (a mismatch fails the run).
  *   npm run bench:audit -w bench [-- --readings 3000 --batch 1,20 --modes direct,shim --concurrency 16]
  * --cpu-prof DIR writes a V8 CPU profile of each measured run (not of the set-up) into DIR.
+ * --package FILE re-executes another package file (default lr-chaincode's build/lr-chaincode.tar.gz),
+ * e.g. one built from an earlier commit, for before/after pairs in the same conditions.
  */
 const { values } = parseArgs({
   options: {
     readings: { type: 'string', default: '3000' }, batch: { type: 'string', default: '1,20' }, concurrency: { type: 'string', default: '16' }, meters: { type: 'string', default: '20' },
-    modes: { type: 'string', default: 'direct,shim' }, 'cpu-prof': { type: 'string' },
+    modes: { type: 'string', default: 'direct,shim' }, 'cpu-prof': { type: 'string' }, package: { type: 'string' },
   },
 });
 const total = Number(values.readings);
@@ -68,7 +70,8 @@ const modes = values.modes!.split(',').map((m) => {
   if (m !== 'direct' && m !== 'shim') throw new Error(`--modes: ${m} is not direct or shim`);
   return m;
 });
-const packages = await Promise.all(modes.map((reexec) => loadApprovedPackage(defaultPackageFile(), { reexec })));
+const packageFile = values.package ?? defaultPackageFile();
+const packages = await Promise.all(modes.map((reexec) => loadApprovedPackage(packageFile, { reexec })));
 console.log(`package ${packages[0]!.label} ${packages[0]!.packageSha256}; ${readings.length} readings of ${dataset.fleet.meters.length} meters, concurrency ${concurrency}`);
 
 function transaction(args: (string | Uint8Array)[]): EndorserTransaction {

@@ -16,6 +16,17 @@
 
 const fs = require('node:fs');
 const path = require('node:path');
+
+// Before anything takes a logger or parses an identity: fabric-shim's and fabric-contract-api's
+// modules take their winston loggers when they load. The guards travel with the package, so
+// they apply on real Fabric as in the embedded peer and the auditor (all of which run this
+// file's bundled shim); see src/contract/runtime/shim-cost-guards.ts.
+const { applyShimCostGuards } = require('./contract/runtime/shim-cost-guards.js');
+const costGuards = applyShimCostGuards({
+  loggerModules: [require('fabric-shim/lib/logger.js'), require('fabric-contract-api/lib/logger.js')],
+  x509: require('@fidm/x509'),
+});
+
 const { contracts } = require('./contract/index.js');
 
 const fabricShimRuntime = {
@@ -26,6 +37,8 @@ const fabricShimRuntime = {
   StateQueryIterator: require('fabric-shim/lib/iterators.js').StateQueryIterator,
   HistoryQueryIterator: require('fabric-shim/lib/iterators.js').HistoryQueryIterator,
   protos: require('@hyperledger/fabric-protos').peer,
+  /** The cost guards applied to these pieces' modules at load (src/contract/runtime/shim-cost-guards.ts). */
+  costGuards: [...costGuards],
   versions: {
     'fabric-shim': require('fabric-shim/package.json').version,
     'fabric-contract-api': require('fabric-contract-api/package.json').version,

@@ -71,18 +71,21 @@ export class AuditState implements StateReader, HistoryReader {
       let slots = this.#namespaces.get(ns.namespace);
       if (slots === undefined) this.#namespaces.set(ns.namespace, (slots = new Map()));
       for (const write of ns.writes) {
+        // Copied: a decoded value is a view into its whole block's buffer, which would otherwise
+        // stay in memory for as long as the key's value or history does (the whole ledger).
+        const value = write.value === null ? null : write.value.slice();
         const historyKey = `${ns.namespace}\u0000${write.key}`;
         let entries = this.#history.get(historyKey);
         if (entries === undefined) this.#history.set(historyKey, (entries = []));
-        entries.push({ txId: tx.txId, blockNum, txNum, value: write.value ?? new Uint8Array(), isDelete: write.value === null, timestamp: tx.timestamp });
-        if (write.value === null) slots.delete(write.key);
-        else slots.set(write.key, { value: write.value, version, metadata: slots.get(write.key)?.metadata ?? new Map() });
+        entries.push({ txId: tx.txId, blockNum, txNum, value: value ?? new Uint8Array(), isDelete: value === null, timestamp: tx.timestamp });
+        if (value === null) slots.delete(write.key);
+        else slots.set(write.key, { value, version, metadata: slots.get(write.key)?.metadata ?? new Map() });
       }
       for (const meta of ns.metadataWrites) {
         const slot = slots.get(meta.key);
         // Fabric keeps metadata only on existing keys; a metadata write to an absent key is dropped.
         if (slot !== undefined) {
-          slot.metadata = new Map(meta.entries);
+          slot.metadata = new Map([...meta.entries].map(([name, bytes]) => [name, bytes.slice()]));
           slot.version = version;
         }
       }

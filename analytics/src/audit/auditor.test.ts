@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { signedBlock } from '../../../peer/src/delivery/test-support/signed-chain.js';
 import { buildEndorserTransaction, type NamespaceSpec } from '../../../peer/src/validation/test-support/endorser-transaction-builder.js';
 import { loadApprovedPackage } from '../adapters/approved-package.js';
+import { loadApprovedPackagePool } from '../adapters/package-worker-pool.js';
 import type { AuditFinding } from './audit-finding.js';
 import { AuditState } from './audit-state.js';
 import { parseEndorserTransaction } from './endorser-transaction.js';
@@ -26,6 +27,8 @@ const MSPS = ['InmetroMSP', 'PTBMSP', 'LaSIGEMSP', 'CityOperatorMSP'] as const;
 const POLICY = "OutOf(1, 'InmetroMSP.peer', 'PTBMSP.peer', 'LaSIGEMSP.peer')";
 const NOW = new Date(Date.now() - 86_400_000);
 const packageFile = new URL('../../../lr-chaincode/build/lr-chaincode.tar.gz', import.meta.url).pathname;
+// The worker threads run the built worker script (a thread runs JavaScript, not these sources).
+const workerScript = new URL('../../dist/adapters/reexecution-worker.js', import.meta.url).pathname;
 
 let genesis: common.Block;
 const consenters: EnrolledIdentity[] = [];
@@ -193,6 +196,30 @@ describe('audit core over real Fabric blocks', () => {
     // the cross-check mode (fabric-shim's message protocol) reaches the very same findings
     expect((await audit(blocks, true, 'shim')).findings).toEqual(report.findings);
   }, 60_000); // two package installs and loads: seconds on a loaded machine
+
+  it.skipIf(!existsSync(packageFile) || !existsSync(workerScript))('3 worker threads give the report one in-process executor gives, findings in the same order', async () => {
+    const [m0, m1] = meters as [FleetMeter, FleetMeter];
+    const of = (m: FleetMeter) => readings.filter((r) => r.truth.meterId === m.meterId);
+    const sha = createHash('sha256').update(readFileSync(packageFile)).digest('hex');
+    // Hand-made records: every re-execution disagrees, so each transaction contributes findings
+    // and the order of the report is visible; registrations are refused ('invoke').
+    const measurements = (rs: GeneratedReading[]) => rs.map((r) => measurementTx(r, ['LaSIGEMSP'], { blockNum: 2, txNum: r.truth.meterId === m0.meterId ? 0 : 1 }).envelope);
+    const blocks = chain([
+      [definitionTx(sha).envelope], [meterTx(m0, 'ACTIVE').envelope, meterTx(m1, 'ACTIVE').envelope],
+      measurements([...of(m0).slice(0, 2), ...of(m1).slice(0, 2)]), measurements([...of(m1).slice(2), ...of(m0).slice(2)]),
+    ]);
+    const inProcess = await audit(blocks, true);
+    const pool = await loadApprovedPackagePool(packageFile, { workers: 3 });
+    let pooled: AuditReport;
+    try {
+      pooled = await runAudit({ blocks: stream(blocks), packages: [pool] });
+    } finally {
+      pool.close();
+    }
+    expect(inProcess.summary).toMatchObject({ reexecutedTransactions: 2 + readings.length, readingsChecked: readings.length });
+    expect(codes(inProcess.findings).filter((c) => c === 'RECORD_MISMATCH')).toHaveLength(readings.length);
+    expect(JSON.stringify(pooled)).toBe(JSON.stringify(inProcess));
+  }, 60_000);
 
   it.skipIf(!existsSync(packageFile))("replays the endorsers' read of the chaincode's definition (_lifecycle) when they recorded it, and only then", async () => {
     const m0 = meters[0]!;

@@ -4,7 +4,7 @@ import { ledger, lifecycle, validation } from '@speedledger/peer';
 import type { AuditFinding } from './audit-finding.js';
 import { AuditState } from './audit-state.js';
 import { channelTrust, type ChannelTrust } from './channel-trust.js';
-import { parseEndorserTransaction, writesOf, type EndorserTransaction } from './endorser-transaction.js';
+import { parseEndorserTransaction, type EndorserTransaction } from './endorser-transaction.js';
 import { checkRecordedReadings, carriedReadings } from './recorded-readings.js';
 import { compareReexecution } from './write-set-comparison.js';
 import type { PackageExecutor } from './reexecution.js';
@@ -64,10 +64,34 @@ export interface AuditorOptions {
   /** Continues a previous run: blocks up to `lastBlock` rebuild state only, and must chain to its hash. */
   readonly resume?: AuditCheckpoint;
   readonly onProgress?: (progress: AuditProgress) => void;
+  /**
+   * With executors that follow the state themselves (worker threads, see
+   * `PackageExecutor.follow`), how many transactions may be re-executing while the auditor goes
+   * on to later blocks; default 256. In-process executors re-execute each block before the next.
+   */
+  readonly maxInFlight?: number;
+}
+
+/** One block's findings in report order: its own (chain, validation), then its transactions' in block order. */
+interface PendingBlock {
+  readonly own: AuditFinding[];
+  readonly transactions: Promise<AuditFinding[]>[];
 }
 
 function hex(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString('hex');
+}
+
+/**
+ * The recorded writes of a valid transaction to one namespace (null = delete), from what
+ * validation already decoded of its read/write set rather than decoding the results again.
+ */
+function recordedWritesOf(tx: validation.ValidatedTransaction, namespace: string): Map<string, Uint8Array | null> {
+  const writes = new Map<string, Uint8Array | null>();
+  for (const ns of tx.writes) {
+    if (ns.namespace === namespace) for (const w of ns.writes) writes.set(w.key, w.value);
+  }
+  return writes;
 }
 
 
@@ -91,14 +115,21 @@ export class Auditor {
   #next = 0;
   #summary: AuditSummary = { channelId: '', fromBlock: 0, lastBlock: -1, blocks: 0, transactions: 0, validTransactions: 0, reexecutedTransactions: 0, readingsChecked: 0, findings: 0 };
   readonly #missingReported = new Set<string>();
+  readonly #pending: PendingBlock[] = [];
+  #pendingTransactions = 0;
+  #current: PendingBlock | undefined;
+  readonly #followers: PackageExecutor[];
+  readonly #pipelined: boolean;
 
   constructor(options: AuditorOptions) {
     this.#options = options;
     this.#packages = new Map(options.packages.map((p) => [p.packageSha256, p]));
+    this.#followers = options.packages.filter((p) => p.follow !== undefined);
+    this.#pipelined = options.packages.length > 0 && this.#followers.length === options.packages.length;
     this.#summary.fromBlock = Math.max(options.fromBlock ?? 0, options.resume === undefined ? 0 : options.resume.lastBlock + 1);
   }
 
-  /** Counts so far. */
+  /** Counts so far (of the blocks whose re-executions are settled; all of them after {@link settle}). */
   get summary(): AuditSummary {
     return { ...this.#summary, findings: this.findings.length };
   }
@@ -109,15 +140,22 @@ export class Auditor {
     return { channelId: this.#summary.channelId, lastBlock: this.#next - 1, lastHeaderHash: hex(this.#previousHeaderHash) };
   }
 
-  /** Audits the next block (blocks must come in order from 0, the genesis block). */
+  /**
+   * Audits the next block (blocks must come in order from 0, the genesis block). With following
+   * executors its re-executions may still be running when this returns: {@link settle} before
+   * reading `findings`, `summary` or `checkpoint` as final.
+   */
   async add(block: common.Block): Promise<void> {
     const header = block.getHeader();
     const number = header?.getNumber() ?? -1;
     const report = number >= this.#summary.fromBlock;
     if (number !== this.#next) {
+      await this.settle();
       this.#push(report || number < 0, { code: 'BLOCK_OUT_OF_ORDER', severity: 'critical', blockNumber: number, message: `expected block ${this.#next}, the source delivered block ${number}` });
       throw new RangeError(`expected block ${this.#next}, got ${number}`);
     }
+    const entry: PendingBlock = { own: [], transactions: [] };
+    this.#current = entry;
     if (number === 0) this.#genesis(block);
     else await this.#block(block, report);
     this.#previousHeaderHash = ledger.headerHashOf(header!);
@@ -130,11 +168,34 @@ export class Auditor {
       this.#summary.blocks += 1;
       this.#summary.lastBlock = number;
     }
+    this.#current = undefined;
+    this.#pending.push(entry);
+    this.#pendingTransactions += entry.transactions.length;
+    await this.#flush(this.#pipelined ? (this.#options.maxInFlight ?? 256) : 0);
     this.#options.onProgress?.({ blockNumber: number, transactions: this.#summary.transactions, findings: this.findings.length });
   }
 
+  /** Waits for every re-execution handed out and takes its findings in, in ledger order. */
+  async settle(): Promise<void> {
+    await this.#flush(-1);
+  }
+
+  /** Takes in the findings of the oldest blocks until at most `limit` transactions are pending (blocks without any go at once). */
+  async #flush(limit: number): Promise<void> {
+    while (this.#pending.length > 0 && (this.#pendingTransactions > limit || this.#pending[0]!.transactions.length === 0)) {
+      const head = this.#pending[0]!;
+      const results = await Promise.all(head.transactions);
+      this.#pending.shift();
+      this.#pendingTransactions -= head.transactions.length;
+      this.findings.push(...head.own);
+      for (const findings of results) this.findings.push(...findings);
+    }
+  }
+
   #push(report: boolean, finding: AuditFinding): void {
-    if (report) this.findings.push(finding);
+    if (!report) return;
+    if (this.#current !== undefined) this.#current.own.push(finding);
+    else this.findings.push(finding);
   }
 
   #genesis(block: common.Block): void {
@@ -159,7 +220,6 @@ export class Auditor {
     const filter = ledger.transactionsFilterOf(block);
     const envelopes = block.getData()?.getDataList_asU8() ?? [];
     const definitionsInBlock = new Map<string, lifecycle.ChaincodeDefinition>();
-    const work: Promise<void>[] = [];
     for (const tx of validated.transactions) {
       if (report) this.#summary.transactions += 1;
       const committed = filter[tx.index];
@@ -185,12 +245,23 @@ export class Auditor {
       }
       const definition = definitionsInBlock.get(parsed.chaincodeName) ?? (await lifecycle.readDefinition(this.state, parsed.chaincodeName));
       if (definition === undefined) continue; // validation already refused writes to an undefined chaincode
-      if (report) work.push(this.#transaction(number, parsed, definition));
+      if (report) {
+        const job = this.#transaction(number, parsed, recordedWritesOf(tx, parsed.chaincodeName), definition);
+        job.catch(() => undefined); // awaited by #flush, maybe after later blocks: not unhandled meanwhile
+        this.#current!.transactions.push(job);
+      }
     }
     // Valid transactions of one block read only state committed before it (MVCC would have
-    // invalidated any that read an earlier transaction's write), so they re-run concurrently.
-    await Promise.all(work);
-    for (const tx of validated.transactions) if (tx.code === VALID) this.state.apply(tx, number, tx.index);
+    // invalidated any that read an earlier transaction's write), so they re-run concurrently;
+    // their findings are taken in block order, whatever order the re-executions finish in.
+    // An in-process executor reads this.state, so the block's writes wait for its re-executions;
+    // following executors got their transactions with the state as it was and replicate the writes.
+    if (!this.#pipelined) await Promise.all(this.#current!.transactions);
+    for (const tx of validated.transactions) {
+      if (tx.code !== VALID) continue;
+      this.state.apply(tx, number, tx.index);
+      for (const follower of this.#followers) follower.follow!(tx, number, tx.index);
+    }
     this.state.noteTxIds(validated.transactions.map((t) => t.txId));
   }
 
@@ -209,26 +280,29 @@ export class Auditor {
     return span;
   }
 
-  async #transaction(blockNumber: number, tx: EndorserTransaction, definition: lifecycle.ChaincodeDefinition): Promise<void> {
+  async #transaction(
+    blockNumber: number, tx: EndorserTransaction, recordedWrites: ReadonlyMap<string, Uint8Array | null>, definition: lifecycle.ChaincodeDefinition,
+  ): Promise<AuditFinding[]> {
     const span = this.#span(definition, blockNumber);
-    const recordedWrites = writesOf(tx.results).get(tx.chaincodeName) ?? new Map<string, Uint8Array | null>();
-    this.findings.push(...checkRecordedReadings(tx, recordedWrites, this.state, blockNumber));
-    this.#summary.readingsChecked += carriedReadings(tx).length;
+    const carried = carriedReadings(tx);
+    const findings = checkRecordedReadings(tx, recordedWrites, this.state, blockNumber, carried);
+    this.#summary.readingsChecked += carried.length;
     const executor = this.#packages.get(definition.packageSha256);
     if (executor === undefined) {
       const key = `${definition.name}/${definition.sequence}`;
       if (!this.#missingReported.has(key)) {
         this.#missingReported.add(key);
-        this.findings.push({
+        findings.push({
           code: 'PACKAGE_NOT_SUPPLIED', severity: 'error', blockNumber, txId: tx.txId, recorded: { chaincode: definition.name, sequence: definition.sequence, packageSha256: definition.packageSha256 },
           message: `definition ${definition.name} sequence ${definition.sequence} names package ${definition.packageSha256}, which the auditor did not supply: its transactions are not re-executed`,
         });
       }
-      return;
+      return findings;
     }
     const outcome = await executor.execute(tx, this.state);
     span.reexecuted += 1;
     this.#summary.reexecutedTransactions += 1;
-    this.findings.push(...compareReexecution(blockNumber, tx, outcome));
+    findings.push(...compareReexecution(blockNumber, tx, outcome));
+    return findings;
   }
 }

@@ -61,17 +61,33 @@ interface RegisteredMeter {
   readonly revocationReason?: string;
 }
 
+// A meter's registry record is parsed once per version, not once per reading: the rebuilt
+// state holds a new value object for every write of the key, so the value bytes identify the
+// record as of a height, and a batch of readings of one meter shares one parse.
+const parsedMeters = new WeakMap<Uint8Array, RegisteredMeter>();
+
+function registeredMeter(value: Uint8Array): RegisteredMeter {
+  let meter = parsedMeters.get(value);
+  if (meter === undefined) {
+    meter = JSON.parse(Buffer.from(value).toString('utf8')) as RegisteredMeter;
+    parsedMeters.set(value, meter);
+  }
+  return meter;
+}
+
 /**
  * Checks every reading the transaction RECORDED (its measurement key is in the recorded write
  * set) against the meter registry as of the block: the meter existed, was not revoked, and its
  * registered key verifies the reading's signature. Independent of the package re-execution, so
  * a colluding majority that also skipped the signature check in "their" code is still caught.
+ * `carried` is the transaction's {@link carriedReadings}, when the caller has them already.
  */
 export function checkRecordedReadings(
   tx: EndorserTransaction, recordedWrites: ReadonlyMap<string, Uint8Array | null>, state: AuditState, blockNumber: number,
+  carried: readonly CarriedReading[] = carriedReadings(tx),
 ): AuditFinding[] {
   const findings: AuditFinding[] = [];
-  for (const { bytes } of carriedReadings(tx)) {
+  for (const { bytes } of carried) {
     const decoded = decodeDlr1(bytes);
     if (!decoded.ok) continue; // a malformed reading cannot have been recorded under any key
     const { reading } = decoded;
@@ -83,7 +99,7 @@ export function checkRecordedReadings(
       findings.push({ code: 'METER_UNKNOWN_AT_HEIGHT', severity: 'critical', ...ids, message: `reading ${reading.meterId}/${reading.seq} was recorded in block ${blockNumber} although no meter ${reading.meterId} was registered at that height` });
       continue;
     }
-    const meter = JSON.parse(Buffer.from(entry.value).toString('utf8')) as RegisteredMeter;
+    const meter = registeredMeter(entry.value);
     if (meter.status !== 'ACTIVE') {
       const revokedIn = state.historyOf(tx.chaincodeName, meterKey(reading.meterId)).find((m) => m.txId === meter.revokedTxId)?.blockNum;
       findings.push({

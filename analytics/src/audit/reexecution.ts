@@ -1,4 +1,4 @@
-import type { ledger } from '@speedledger/peer';
+import type { ledger, validation } from '@speedledger/peer';
 import type { EndorserTransaction } from './endorser-transaction.js';
 
 /** What re-running one transaction produced. */
@@ -17,5 +17,15 @@ export interface PackageExecutor {
   /** How the package is driven: fabric-shim's dispatch directly, or over its message protocol. */
   readonly mode: 'direct' | 'shim';
   execute(tx: EndorserTransaction, state: ledger.StateReader & ledger.HistoryReader): Promise<Reexecution>;
+  /**
+   * Present on an executor that keeps its own replica of the rebuilt state (worker threads):
+   * the auditor hands it every transaction it applies, in ledger order, and `execute` then runs
+   * over the replica as of the transactions followed before the call (its `state` argument is
+   * not read). Such an executor lets the auditor go on to later blocks while a block re-executes.
+   */
+  follow?(tx: AppliedTransaction, blockNum: number, txNum: number): void;
   close(): void;
 }
+
+/** A VALID transaction's writes as the rebuilt state applies them (see `AuditState.apply`). */
+export type AppliedTransaction = Pick<validation.ValidatedTransaction, 'txId' | 'timestamp' | 'writes'>;

@@ -34,6 +34,7 @@ export async function runAudit(input: AuditInput): Promise<AuditReport> {
     await auditor.add(block);
     if (input.toBlock !== undefined && (block.getHeader()?.getNumber() ?? 0) >= input.toBlock) break;
   }
+  await auditor.settle();
   const used = new Set(auditor.definitions.map((d) => d.packageSha256));
   const findings = [...auditor.findings];
   if (auditor.checkpoint === undefined) {

@@ -9,7 +9,7 @@ import { blockNumber, openSource, SOURCE_OPTIONS } from './source-options.js';
 
 const USAGE = `speedledger audit --package FILE... [source] [--from-block N] [--to-block M]
                   [--out report.json|report.html] [--checkpoint FILE] [--chaincode lr-chaincode]
-                  [--reexec direct|shim]
+                  [--reexec direct|shim] [--workers N]
 
 Re-executes the approved LR package on the raw signed readings in the blocks and reports every
 record that does not reproduce. Reads blocks from 0 (the genesis block carries the consenters
@@ -31,6 +31,10 @@ source, one of:
 --reexec MODE    direct (default): the package's contracts through fabric-shim's own stub and
                  contract dispatch, in process; shim: through fabric-shim's ChaincodeMessage
                  protocol, as a peer runs them (slower; a cross-check). Same package bytes.
+--workers N      1 (default): re-execute in the audit's own thread. N ≥ 2: in N worker
+                 threads, each loading the package itself and replicating the rebuilt state,
+                 while the audit goes on validating later blocks; the same report, on up to
+                 N + 1 cores. Worth it only with cores to spare (not on a loaded machine).
 
 Exit 0 when nothing failed, 1 when any record mismatches or any check fails, 2 on bad usage.`;
 
@@ -43,6 +47,7 @@ const OPTIONS = {
   checkpoint: { type: 'string' },
   chaincode: { type: 'string' },
   reexec: { type: 'string' },
+  workers: { type: 'string' },
 } as const;
 
 async function readCheckpoint(file: string): Promise<AuditCheckpoint | undefined> {
@@ -87,9 +92,14 @@ async function run(args: string[], io: AnalyticsCliIo): Promise<number> {
     io.stderr.write(`--reexec must be direct or shim, not ${reexec}\n${USAGE}\n`);
     return 2;
   }
+  const workers = values.workers === undefined ? 1 : Number(values.workers);
+  if (!Number.isInteger(workers) || workers < 1 || workers > 64) {
+    io.stderr.write(`--workers must be an integer from 1 to 64, not ${values.workers}\n${USAGE}\n`);
+    return 2;
+  }
   // Loaded on use: `speedledger --help` must not pay for the peer's chaincode runtime.
-  const [{ loadApprovedPackage }, { runAudit }, { auditReportHtml }] = await Promise.all([
-    import('../adapters/approved-package.js'), import('../audit/run-audit.js'), import('../audit/report-html.js'),
+  const [{ loadApprovedPackage }, { loadApprovedPackagePool }, { runAudit }, { auditReportHtml }] = await Promise.all([
+    import('../adapters/approved-package.js'), import('../adapters/package-worker-pool.js'), import('../audit/run-audit.js'), import('../audit/report-html.js'),
   ]);
   const packages: PackageExecutor[] = [];
   let source: BlockSource | undefined;
@@ -97,7 +107,10 @@ async function run(args: string[], io: AnalyticsCliIo): Promise<number> {
     const fromBlock = blockNumber(values['from-block'], '--from-block');
     const toBlock = blockNumber(values['to-block'], '--to-block');
     const resume = values.checkpoint === undefined ? undefined : await readCheckpoint(values.checkpoint);
-    for (const file of values.package!) packages.push(await loadApprovedPackage(file, { chaincodeName: values.chaincode ?? 'lr-chaincode', reexec }));
+    const chaincodeName = values.chaincode ?? 'lr-chaincode';
+    for (const file of values.package!) {
+      packages.push(workers === 1 ? await loadApprovedPackage(file, { chaincodeName, reexec }) : await loadApprovedPackagePool(file, { chaincodeName, reexec, workers }));
+    }
     source = await openSource(values);
     const onProgress = progress(io);
     const report = await runAudit({ blocks: source.blocks(0, toBlock), packages, ...(toBlock === undefined ? {} : { toBlock }), ...(fromBlock === undefined ? {} : { fromBlock }), ...(resume === undefined ? {} : { resume }), ...(onProgress ? { onProgress } : {}) });

@@ -129,14 +129,16 @@ describe('the Fabric chaincode package', () => {
     const script = [
       'const m = require("./index.js");',
       'const outside = Object.keys(require.cache).filter((f) => !f.startsWith(__dirname + "/"));',
-      'process.stdout.write(JSON.stringify({ names: m.contracts.map((C) => new C().getName()), versions: m.fabricShimRuntime.versions, outside, dir: __dirname }));',
+      'process.stdout.write(JSON.stringify({ names: m.contracts.map((C) => new C().getName()), versions: m.fabricShimRuntime.versions, costGuards: m.fabricShimRuntime.costGuards, outside, dir: __dirname }));',
     ].join('\n');
     writeFileSync(join(srcDir, 'probe.js'), script);
     try {
-      const out = JSON.parse(execFileSync(process.execPath, ['probe.js'], { cwd: srcDir, env: isolatedEnv() }).toString()) as { names: string[]; versions: unknown; outside: string[] };
+      const out = JSON.parse(execFileSync(process.execPath, ['probe.js'], { cwd: srcDir, env: isolatedEnv() }).toString()) as { names: string[]; versions: unknown; costGuards: unknown; outside: string[] };
       expect(out.names).toEqual(['SpeedMeasurement', 'MeterRegistry', 'Governance', 'SignatureService', 'LrIdentity']);
       expect(out.versions).toEqual({ 'fabric-shim': '2.5.8', 'fabric-contract-api': '2.5.8', '@hyperledger/fabric-protos': '0.2.2' });
       expect(out.outside).toEqual([]);
+      // The shim cost guards are applied to the bundled libraries (they travel with the package).
+      expect(out.costGuards).toEqual(['skipDisabledLevels', 'memoiseCertificateParse']);
     } finally {
       rmSync(join(srcDir, 'probe.js'));
     }

@@ -1,7 +1,7 @@
 import type { EventEmitter } from 'node:events';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import { quietShimLogging, type ShimLoggerModule } from './quiet-shim-logging.js';
+import { applyShimCostGuards, type ShimLoggerModule, type X509Module } from '@speedledger/lr-chaincode/runtime';
 
 const require = createRequire(import.meta.url);
 
@@ -88,8 +88,13 @@ export function runtimePackages(): readonly RuntimePackage[] {
       { name: 'fabric-contract-api', root: packageRoot('fabric-contract-api', fromShim) },
       { name: '@hyperledger/fabric-protos', root: packageRoot('@hyperledger/fabric-protos', fromShim) },
     ];
-    // Before any of their modules takes its logger (they do at load, the chaincode bundle's too).
-    for (const { root } of roots.slice(0, 2)) quietShimLogging(require(`${root}/lib/logger.js`) as ShimLoggerModule);
+    // The cost guards a self-contained package applies to the shim it bundles, applied here to the
+    // peer's own copies, for packages that declare the libraries as dependencies. Before any of
+    // their modules takes its logger (they do at load, a linked chaincode's too).
+    applyShimCostGuards({
+      loggerModules: roots.slice(0, 2).map(({ root }) => require(`${root}/lib/logger.js`) as ShimLoggerModule),
+      x509: fromShim('@fidm/x509') as X509Module,
+    });
     return roots.map(({ name, root }) => ({ name, root, version: (require(`${root}/package.json`) as { version: string }).version }));
   })();
   return packages;
