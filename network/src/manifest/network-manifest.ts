@@ -20,7 +20,7 @@ export interface ManifestProcess {
   readonly mspId: string;
   /** gRPC host:port. */
   readonly address: string;
-  /** Peer operations endpoint (`/healthz`, `/status`) or orderer metrics endpoint (`/metrics`), host:port. */
+  /** Operations endpoint (`/healthz`, `/status`, `/metrics`, `/version`, `/logspec`) of a peer or orderer, host:port. */
   readonly operations: string;
   readonly configFile: string;
   readonly pidFile: string;

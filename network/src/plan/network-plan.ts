@@ -25,7 +25,7 @@ export interface PlannedMember {
   readonly mspId: string;
   /** gRPC host:port. */
   readonly address: string;
-  /** Peer operations (`/healthz`, `/status`) or orderer metrics (`/metrics`) host:port. */
+  /** Operations endpoint (`/healthz`, `/status`, `/metrics`, `/version`, `/logspec`) of a peer or orderer, host:port. */
   readonly operations: string;
   /** MSP directory of the member's identity (relative). */
   readonly mspDir: string;

@@ -30,7 +30,9 @@ export function supervisorFiles(dataDir: string): { pidFile: string; logFile: st
 
 /**
  * One probe of a member's `/healthz`: red only when it cannot serve — no answer within the
- * timeout, or an `eventLoop` check (peer) / a 503 (orderer: its `/healthz` is the event loop alone).
+ * timeout, or a 503 whose Fabric-style `failed_checks` names `eventLoop` (a peer whose committer
+ * or orderer connection fails is unhealthy, but a restart would not help it). A 503 that cannot be
+ * read counts as stalled for an orderer (its only check is the event loop), healthy for a peer.
  */
 export async function probeMember(member: ManifestProcess, pid: number | undefined, timeoutMs: number): Promise<ProbeResult> {
   if (pid === undefined) return 'exited';
@@ -41,12 +43,13 @@ export async function probeMember(member: ManifestProcess, pid: number | undefin
     return 'timeout';
   }
   if (answer.status === 200) return 'healthy';
-  if (member.kind === 'orderer') return answer.status === 503 ? 'stalled' : 'healthy';
+  const unreadable: ProbeResult = member.kind === 'orderer' && answer.status === 503 ? 'stalled' : 'healthy';
   try {
-    const checks = (JSON.parse(answer.body) as { checks?: Record<string, { ok?: boolean }> }).checks ?? {};
-    return checks.eventLoop?.ok === false ? 'stalled' : 'healthy';
+    const failed = (JSON.parse(answer.body) as { failed_checks?: readonly { component?: unknown }[] }).failed_checks;
+    if (!Array.isArray(failed)) return unreadable;
+    return failed.some((check) => check.component === 'eventLoop') ? 'stalled' : 'healthy';
   } catch {
-    return 'healthy';
+    return unreadable;
   }
 }
 

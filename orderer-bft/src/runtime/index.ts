@@ -1,4 +1,4 @@
-/** The orderer process runtime: storage, replica host, replica links, AtomicBroadcast gRPC, metrics. */
+/** The orderer process runtime: storage, replica host, replica links, AtomicBroadcast gRPC, the operations HTTP server (shared with the peer). */
 export { startOrdererNode, clusterGenesisData, type OrdererNodeOptions, type OrdererStatus, type RunningOrderer } from './orderer-node.js';
 export {
   loadNodeConfig, parseNodeConfig, RUNTIME_TIMING, ALLOW_BYZANTINE_ENV, DEFAULT_MAX_ENVELOPE_BYTES, type ClusterMember, type FabricNodeConfig, type OrdererNodeConfig,
@@ -10,7 +10,10 @@ export type { DeliverRefusal, LedgerFormat } from './ledger-format.js';
 export { createEcdsaSigner, createEcdsaVerifier, generateEcdsaKeyPair } from './ecdsa-identity.js';
 export { PeerLink } from './peer-link.js';
 export { REPLICA_LINK_SERVICE } from './link-protocol.js';
-export { ReplicaMetrics, type HealthCheck } from './metrics.js';
+export { ReplicaMetrics, type MetricsGauges } from './metrics.js';
+export { startOperationsHttp, type HealthCheck, type OperationsEndpoints, type OperationsHttp } from './operations-http.js';
+export { LogSpec } from './log-spec.js';
+export { readVersionInfo, COMMIT_SHA_ENV, type VersionInfo } from './version-info.js';
 export { EventLoopWatchdog, type EventLoopHealth, type EventLoopWatchdogOptions } from './event-loop-watchdog.js';
 export { createJsonLogger, createStructuredLogger, type Logger, type LogLevel } from './logger.js';
 export { WriteAheadLog } from './storage/write-ahead-log.js';

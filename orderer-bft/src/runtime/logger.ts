@@ -1,3 +1,4 @@
+
 /** Severity of a log line. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -10,16 +11,18 @@ const RANK: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };
 
 /**
  * Writes JSON lines to `sink`: time, level, the fields `context()` supplies at that moment (what
- * correlates lines across processes), the event and its own fields.
+ * correlates lines across processes), the event and its own fields. `minLevel` may be a function
+ * so that `PUT /logspec` changes what is written without recreating the logger.
  */
 export function createStructuredLogger(
   sink: { write(text: string): unknown },
   context: () => Record<string, unknown>,
-  minLevel: LogLevel = 'info',
+  minLevel: LogLevel | (() => LogLevel) = 'info',
 ): Logger {
+  const threshold = typeof minLevel === 'function' ? minLevel : () => minLevel;
   return {
     log(level, event, fields = {}) {
-      if (RANK[level] < RANK[minLevel]) return;
+      if (RANK[level] < RANK[threshold()]) return;
       sink.write(`${JSON.stringify({ ts: new Date().toISOString(), level, ...context(), event, ...fields })}\n`);
     },
   };
@@ -30,7 +33,7 @@ export function createJsonLogger(
   sink: { write(text: string): unknown },
   replica: number,
   context: () => { view: number; seq: number },
-  minLevel: LogLevel = 'info',
+  minLevel: LogLevel | (() => LogLevel) = 'info',
 ): Logger {
   return createStructuredLogger(sink, () => ({ replica, ...context() }), minLevel);
 }

@@ -1,5 +1,3 @@
-import { createServer, type Server } from 'node:http';
-
 /** Upper bounds (seconds) of the WAL fsync latency histogram. */
 const FSYNC_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
 
@@ -21,12 +19,6 @@ export interface MetricsGauges {
   stateTransferInProgress?: boolean;
   /** Longest recent event-loop delay, ms. */
   eventLoopDelayMs?: number;
-}
-
-/** What `GET /healthz` answers: 200 when ok, else 503 with the detail. */
-export interface HealthCheck {
-  readonly ok: boolean;
-  readonly detail?: string;
 }
 
 /** Core counters exported as `orderer_protocol_messages_dropped_total{reason}`: each is a message or decision refused. */
@@ -99,34 +91,5 @@ export class ReplicaMetrics {
     lines.push(`orderer_wal_fsync_seconds_bucket{${label},le="+Inf"} ${this.fsyncCount}`);
     lines.push(`orderer_wal_fsync_seconds_sum{${label}} ${this.fsyncSum}`, `orderer_wal_fsync_seconds_count{${label}} ${this.fsyncCount}`);
     return `${lines.join('\n')}\n`;
-  }
-
-  /**
-   * Serves `GET /metrics`, `GET /healthz` (200 or 503 with `health()`'s detail, JSON) and, given
-   * `status`, `GET /status` (JSON: who this replica is) on host:port; resolves with the bound port.
-   */
-  listen(host: string, port: number, health: () => HealthCheck = () => ({ ok: true }), status?: () => unknown): Promise<{ server: Server; port: number }> {
-    const server = createServer((req, res) => {
-      if (req.method === 'GET' && req.url === '/status' && status !== undefined) {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(`${JSON.stringify(status())}\n`);
-      } else if (req.method === 'GET' && req.url === '/metrics') {
-        res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
-        res.end(this.render());
-      } else if (req.method === 'GET' && req.url === '/healthz') {
-        const check = health();
-        res.writeHead(check.ok ? 200 : 503, { 'content-type': 'application/json' });
-        res.end(`${JSON.stringify({ status: check.ok ? 'OK' : 'Service Unavailable', ...(check.detail === undefined ? {} : { detail: check.detail }) })}\n`);
-      } else {
-        res.writeHead(404).end();
-      }
-    });
-    return new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => {
-        const address = server.address();
-        resolve({ server, port: typeof address === 'object' && address !== null ? address.port : port });
-      });
-    });
   }
 }

@@ -1,7 +1,6 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Server as HttpServer } from 'node:http';
 import { Server, ServerCredentials } from '@grpc/grpc-js';
 import type { Signer, Verifier } from '../core/dependencies.js';
 import { sha256Hasher } from '../sim/sim-crypto.js';
@@ -18,6 +17,9 @@ import { boundedRequestInterceptor, largestLimit } from './bounded-grpc.js';
 import { createLinkServer } from './link-server.js';
 import { LINK_FRAME_BYTES, linkFrameLimit, MAX_STREAMS_PER_CONNECTION, ordererRequestLimits } from './request-limits.js';
 import { createJsonLogger } from './logger.js';
+import { LogSpec } from './log-spec.js';
+import { startOperationsHttp, type OperationsHttp } from './operations-http.js';
+import { readVersionInfo } from './version-info.js';
 import { EventLoopWatchdog } from './event-loop-watchdog.js';
 import { ReplicaMetrics } from './metrics.js';
 import type { OrdererNodeConfig } from './node-config.js';
@@ -80,8 +82,9 @@ export async function startOrdererNode(config: OrdererNodeConfig, options: Order
   const { signer, verifier } = options.createIdentity?.(config) ?? defaultIdentity(config, fabric);
 
   let host: ReplicaHost | undefined = undefined;
+  const logSpec = new LogSpec(config.logLevel);
   const logger = createJsonLogger(options.log ?? process.stdout, config.id,
-    () => (host === undefined ? { view: 0, seq: blocks.height } : { view: host.status.view, seq: host.status.lastDecided }), config.logLevel);
+    () => (host === undefined ? { view: 0, seq: blocks.height } : { view: host.status.view, seq: host.status.lastDecided }), () => logSpec.level);
   if (droppedBytes > 0) logger.log('warn', 'wal-torn-tail-dropped', { bytes: droppedBytes });
   let coreSigner = signer;
   if (config.byzantine !== undefined) {
@@ -171,18 +174,24 @@ export async function startOrdererNode(config: OrdererNodeConfig, options: Order
   const grpcPort = await new Promise<number>((resolve, reject) => {
     server.bindAsync(config.listen.grpc, ServerCredentials.createInsecure(), (error, port) => (error === null ? resolve(port) : reject(error)));
   });
-  let metricsServer: HttpServer | undefined;
-  let metricsPort: number | undefined;
+  let operations: OperationsHttp | undefined;
   if (config.listen.metrics !== undefined) {
-    const [metricsHost, port] = splitAddress(config.listen.metrics);
     // Who answers here: lets `speedledger status` tell this replica from another process on the port.
     const certSha256 = config.fabric === undefined ? undefined : createHash('sha256').update(new X509Certificate(config.fabric.certPem).raw).digest('hex');
     const status = (): OrdererStatus => ({
       kind: 'orderer', id: config.id, channel: config.channel, ...(certSha256 === undefined ? {} : { certSha256 }),
       height: blocks.height, view: running.status.view,
     });
-    ({ server: metricsServer, port: metricsPort } = await metrics.listen(metricsHost, port, () => watchdog.health(), status));
+    operations = await startOperationsHttp(config.listen.metrics, {
+      health: () => ({ eventLoop: watchdog.health() }),
+      metrics: () => metrics.render(),
+      version: await readVersionInfo(new URL('../../package.json', import.meta.url)),
+      logSpec,
+      status,
+      log: logger,
+    });
   }
+  const metricsPort = operations?.port;
   logger.log('info', 'listening', { grpc: grpcPort, metrics: metricsPort ?? null, n });
 
   let stopping: Promise<void> | undefined;
@@ -197,7 +206,7 @@ export async function startOrdererNode(config: OrdererNodeConfig, options: Order
           resolve();
         });
       });
-      if (metricsServer !== undefined) await new Promise((resolve) => metricsServer!.close(resolve));
+      await operations?.close();
       await wal.close();
       await blocks.close();
       await watchdog.stop();
@@ -217,9 +226,4 @@ function defaultIdentity(config: OrdererNodeConfig, fabric: FabricLedger | undef
     throw new RuntimeError('INVALID_RUNTIME_CONFIG', 'replica keys missing: give privateKeyFile and every publicKeyFile, or a fabric section', { field: 'privateKeyFile' });
   }
   return { signer: createEcdsaSigner(config.privateKeyPem), verifier: createEcdsaVerifier(keys as string[]) };
-}
-
-function splitAddress(address: string): [string, number] {
-  const at = address.lastIndexOf(':');
-  return [address.slice(0, at), Number(address.slice(at + 1))];
 }

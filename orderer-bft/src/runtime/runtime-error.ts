@@ -7,6 +7,8 @@ export const RUNTIME_ERROR_CODES = [
   'STORAGE_CORRUPT',
   'LINK_AUTH',
   'STATE_TRANSFER',
+  'LISTEN_FAILED',
+  'INVALID_LOG_SPEC',
 ] as const;
 
 /** One of {@link RUNTIME_ERROR_CODES}. */

@@ -8,7 +8,7 @@ const USAGE = `speedledger peer start --config FILE
 
 Runs one peer until SIGTERM/SIGINT (graceful): pulls and validates blocks from the orderers,
 endorses proposals, serves Endorser, Deliver and Gateway gRPC on listen.grpc and /healthz,
-/status, /metrics on listen.operations. Logs are JSON lines on stdout.
+/version, /logspec (GET, PUT), /status, /metrics on listen.operations. Logs are JSON lines on stdout.
 
   --config FILE   peer config (JSON; relative paths are taken from the file's directory)`;
 

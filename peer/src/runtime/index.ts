@@ -8,7 +8,6 @@ export { createRefusalRecorder, type RefusalRecorderOptions } from './refusal-re
 export { buildOwnProposal, endorseOwnTransaction, type OwnProposal } from './own-transaction.js';
 export { createRequestAuthorizer, CHANNEL_READERS_POLICY, CHANNEL_WRITERS_POLICY, type RequestAuthorizerOptions } from './request-authorizer.js';
 export { committedBlocks, validationContext } from './ledger-services.js';
-export { startOperationsServer, type OperationsServer, type OperationsSource } from './operations-server.js';
 export { startPeerGrpcServer, type PeerServices } from './peer-grpc-server.js';
 export { ordererBroadcaster, remoteEndorser } from './remote-clients.js';
 export { PeerMetrics } from './peer-metrics.js';

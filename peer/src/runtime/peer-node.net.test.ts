@@ -119,4 +119,46 @@ describe('peer processes against a 4-replica orderer cluster', { timeout: 240_00
     const metrics = await (await fetch(`http://${ptb.operations}/metrics`)).text();
     expect(metrics).toMatch(/speedledger_peer_transactions_committed_total\{code="\w+"\} [1-9]/);
   });
+
+  it('answers Fabric\'s operations endpoints on a live peer and orderer; PUT /logspec changes what the orderer logs', async () => {
+    const [inmetro] = network.peers as [LivePeer];
+    const orderer = network.orderers[0]!;
+    for (const member of [inmetro, orderer]) {
+      const base = `http://${member.operations!}`;
+      const health = await fetch(`${base}/healthz`);
+      expect(health.status, member.label).toBe(200);
+      const body = await health.json() as { status: string; time: string; failed_checks?: unknown; checks: Record<string, { ok: boolean }> };
+      expect(body.status).toBe('OK');
+      expect(Number.isNaN(Date.parse(body.time))).toBe(false);
+      expect(body.failed_checks).toBeUndefined();
+      expect(body.checks.eventLoop?.ok).toBe(true);
+      const version = await (await fetch(`${base}/version`)).json() as { CommitSHA: string; Version: string };
+      expect(version.Version).toBe('0.1.0');
+      expect(version.CommitSHA).toMatch(/^([0-9a-f]{40}|unknown)$/);
+      expect(await (await fetch(`${base}/logspec`)).json()).toEqual({ spec: 'info' });
+      const refused = await fetch(`${base}/logspec`, { method: 'PUT', body: JSON.stringify({ spec: 'gossip=debug' }) });
+      expect(refused.status).toBe(400);
+    }
+    expect(Object.keys(((await (await fetch(`http://${inmetro.operations}/healthz`)).json()) as { checks: object }).checks).sort()).toEqual(['committer', 'eventLoop', 'ledger']);
+
+    // The orderer logs delivered blocks at debug only: none so far, then one once debug is on.
+    expect(orderer.output).not.toContain('"event":"block-delivered"');
+    const changed = await fetch(`http://${orderer.operations!}/logspec`, { method: 'PUT', body: JSON.stringify({ spec: 'debug' }) });
+    expect(changed.status).toBe(204);
+    expect(await (await fetch(`http://${orderer.operations!}/logspec`)).json()).toEqual({ spec: 'debug' });
+    await waitFor('logspec-changed logged', async () => (orderer.output.includes('"event":"logspec-changed"') ? true : undefined), 10_000);
+    const client = network.identity('PTBMSP', 'client');
+    const envelope = common.Envelope.deserializeBinary(buildEnvelope({ channel: network.channel, identity: asClient(client), data: new Uint8Array([4, 5, 6]) }).serializeBinary());
+    const submit = new gateway.SubmitRequest();
+    submit.setChannelId(network.channel);
+    submit.setTransactionId(common.ChannelHeader.deserializeBinary(common.Payload.deserializeBinary(envelope.getPayload_asU8()).getHeader()!.getChannelHeader_asU8()).getTxId());
+    submit.setPreparedTransaction(envelope);
+    const gatewayClient = new GatewayClient(inmetro.grpc, credentials.createInsecure());
+    try {
+      await unary(gatewayClient, 'submit', submit);
+    } finally {
+      gatewayClient.close();
+    }
+    await waitFor('a block delivered logged at debug', async () => (orderer.output.includes('"event":"block-delivered"') ? true : undefined), 60_000);
+  });
 });

@@ -2,7 +2,9 @@ import { createHash, X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
 import type { Server } from '@grpc/grpc-js';
 import { common, peer } from '@hyperledger/fabric-protos';
-import { ALLOW_BYZANTINE_ENV, createStructuredLogger, EventLoopWatchdog, type Logger } from '@speedledger/orderer-bft/runtime';
+import {
+  ALLOW_BYZANTINE_ENV, createStructuredLogger, EventLoopWatchdog, LogSpec, readVersionInfo, startOperationsHttp, type Logger, type OperationsHttp,
+} from '@speedledger/orderer-bft/runtime';
 import { configBlockValidation, PeerLedger } from '../ledger/index.js';
 import { BlockPuller, chainTipOf, Committer } from '../delivery/index.js';
 import { alterRecordedSpeeds, BYZANTINE_PEER_DELTA_ENV, BYZANTINE_PEER_ENV, createEndorser } from '../endorser/index.js';
@@ -16,7 +18,6 @@ import { createConfigChaincode, createQueryChaincode, LEDGER_QUERY_CHAINCODES, L
 import { createChaincodeResolver, installRootOf } from './chaincode-resolver.js';
 import { loadChannelContext, type ChannelContext } from './channel-context.js';
 import { committedBlocks, validationContext } from './ledger-services.js';
-import { startOperationsServer, type OperationsServer } from './operations-server.js';
 import type { PeerNodeConfig } from './peer-config.js';
 import { PeerMetrics } from './peer-metrics.js';
 import { PeerNodeError } from './peer-node-error.js';
@@ -103,7 +104,8 @@ const CODE_NAMES = new Map<number, string>(Object.entries(peer.TxValidationCode)
  */
 export async function startPeerNode(config: PeerNodeConfig, io: { readonly log: { write(text: string): unknown } }, parts: PeerNodeParts = {}): Promise<RunningPeer> {
   let ledger: PeerLedger | undefined;
-  const log: Logger = createStructuredLogger(io.log, () => ({ peer: config.name, height: ledger?.height() ?? 0 }), config.logLevel);
+  const logSpec = new LogSpec(config.logLevel);
+  const log: Logger = createStructuredLogger(io.log, () => ({ peer: config.name, height: ledger?.height() ?? 0 }), () => logSpec.level);
   const cleanups: (() => Promise<void> | void)[] = [];
   const stop = async (): Promise<void> => {
     for (const cleanup of cleanups.splice(0).reverse()) {
@@ -249,7 +251,7 @@ export async function startPeerNode(config: PeerNodeConfig, io: { readonly log: 
     // /healthz red, and a loop stuck for good is killed by the watchdog thread so it is restarted.
     const watchdog = new EventLoopWatchdog({ name: config.name });
     cleanups.push(() => watchdog.stop());
-    const operations: OperationsServer = await startOperationsServer(config.listen.operations, {
+    const operations: OperationsHttp = await startOperationsHttp(config.listen.operations, {
       health: () => ({
         ledger: { ok: true },
         eventLoop: watchdog.health(),
@@ -257,6 +259,9 @@ export async function startPeerNode(config: PeerNodeConfig, io: { readonly log: 
       }),
       status,
       metrics: () => metrics.render((code) => CODE_NAMES.get(code) ?? String(code)),
+      version: await readVersionInfo(new URL('../../package.json', import.meta.url)),
+      logSpec,
+      log,
     });
     cleanups.push(() => operations.close());
     log.log('info', 'peer-started', { grpc: grpc.address, operations: operations.address, height: opened.height(), orderers: channel.orderers });

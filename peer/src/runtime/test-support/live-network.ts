@@ -18,6 +18,8 @@ export interface LiveProcess {
   readonly args: string[];
   process?: ChildProcess;
   output: string;
+  /** Operations endpoint, host:port (orderers: their `listen.metrics`). */
+  readonly operations?: string;
 }
 
 /** One peer of the live network. */
@@ -170,7 +172,9 @@ export async function writeLiveNetwork(dir: string, mspIds: readonly string[], o
       replicas: ordererAddresses.map((address, id) => ({ id, address })), dataDir: `data/orderer${i}`,
       fabric: { genesisBlockFile: 'genesis.block', certFile: `keys/orderer${i}.cert.pem`, privateKeyFile: `keys/orderer${i}.key.pem` },
     }));
-    ordererProcesses.push({ label: `orderer${i}`, args: [join(ordererCliDir, 'main.js'), 'orderer', 'start', '--config', config], output: '' });
+    ordererProcesses.push({
+      label: `orderer${i}`, args: [join(ordererCliDir, 'main.js'), 'orderer', 'start', '--config', config], output: '', operations: `127.0.0.1:${ports[orderers + i]}`,
+    });
   }
 
   const peerPorts = ports.slice(orderers * 2);
