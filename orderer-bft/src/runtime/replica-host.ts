@@ -259,6 +259,7 @@ export class ReplicaHost extends EventEmitter {
     const { id, n } = this.options.config;
     const others = [...Array(n).keys()].filter((p) => p !== id && !hinted.includes(p));
     const failures: Record<string, string> = {};
+    let handedOver = false;
     try {
       for (const peer of [...hinted.filter((p) => p !== id), ...others]) {
         if (this.stopped) return;
@@ -273,6 +274,11 @@ export class ReplicaHost extends EventEmitter {
         }
         if (decisions.length === 0) continue;
         this.options.logger.log('info', 'state-transfer', { peer, fromSeq, decisions: decisions.length });
+        // Free the slot before the core sees the decisions: still behind, it asks for the next
+        // range in this very step, and a busy slot would drop that request until the core's
+        // transfer timeout (1 s) — catch-up then crawled at one pull per second under load.
+        this.transferring = false;
+        handedOver = true;
         this.step({ type: 'stateTransferred', decisions });
         return;
       }
@@ -283,7 +289,8 @@ export class ReplicaHost extends EventEmitter {
         this.options.logger.log('warn', 'state-transfer-failed', { fromSeq, failures });
       }
     } finally {
-      this.transferring = false;
+      // After a hand-over the slot may already belong to the next transfer.
+      if (!handedOver) this.transferring = false;
     }
   }
 
