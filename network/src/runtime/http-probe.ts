@@ -17,17 +17,4 @@ export function httpGet(address: string, path: string, timeoutMs = 2000): Promis
   });
 }
 
-/** Polls `probe` every `intervalMs` until it returns a value or the deadline passes (then undefined). */
-export async function pollUntil<T>(probe: () => Promise<T | undefined>, timeoutMs: number, intervalMs = 250): Promise<T | undefined> {
-  const deadline = Date.now() + timeoutMs;
-  while (true) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch {
-      // Not up yet: keep polling until the deadline.
-    }
-    if (Date.now() >= deadline) return undefined;
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
-}
+export { pollUntil } from '@speedledger/orderer-bft/runtime';

@@ -33,3 +33,4 @@ export {
   LINK_FRAME_BYTES, LINK_HANDSHAKE_TIMEOUT_MS, LINK_HELLO_BYTES, linkFrameLimit, MAX_STREAMS_PER_CONNECTION, ordererRequestLimits,
   type LinkFrameSettings,
 } from './request-limits.js';
+export { pollUntil, waitFor } from './poll.js';

@@ -1,5 +1,6 @@
 import { createDataset, type FleetMeter, type GeneratedReading, type MeterSigner } from '@speedledger/datasets';
 import { Prng } from '@speedledger/orderer-bft/sim';
+import { waitFor } from '@speedledger/orderer-bft/runtime';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
@@ -78,20 +79,9 @@ export async function createHarness(redis: LiveRedis, ledger: ReadingLedger, lim
   return harness;
 }
 
-/** Polls until `probe` returns a value, or throws after `timeoutMs`. */
-export async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`${what} not reached within ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
+/** Polls `probe` every 100 ms until it returns a value, or rejects naming `what` after `timeoutMs`. */
+export function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
+  return waitFor(what, probe, timeoutMs, 100);
 }
 
 /** A second Redis client (for assertions on raw keys). */

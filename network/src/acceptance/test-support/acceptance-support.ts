@@ -1,6 +1,7 @@
 import { createDataset, type FleetMeter, type GeneratedReading } from '@speedledger/datasets';
 import { decodeDlr1, DLR1, measureSpeed } from '@speedledger/lr-chaincode/core';
 import type { MeasurementRecord } from '@speedledger/lr-chaincode/contract';
+import { waitFor } from '@speedledger/orderer-bft/runtime';
 
 /** Why the live network cannot run here (missing build outputs), or undefined when it can. */
 export { missingBuildOutput as missingPrerequisite } from '../../runtime/missing-build-output.js';
@@ -50,18 +51,7 @@ export function expectedOutcome(reading: Uint8Array, meter: FleetMeter): Pick<Me
     : { verdict: 'INVALIDATED', speedCentiKmh: null, reason: result.reason };
 }
 
-/** Polls `probe` until it returns a value or `timeoutMs` passes (then the last failure). */
-export async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  throw new Error(`${what} not reached within ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
+/** Polls `probe` every 500 ms until it returns a value, or rejects naming `what` after `timeoutMs`. */
+export function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
+  return waitFor(what, probe, timeoutMs, 500);
 }

@@ -2,6 +2,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { waitFor } from '../poll.js';
 
 /** The orderer-bft package directory (the live tests run its built CLI). */
 export const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -23,24 +24,7 @@ export function buildPackage(): void {
   execFileSync(process.execPath, [tsc, '-p', join(packageDir, 'tsconfig.build.json')], { cwd: packageDir, stdio: 'inherit' });
 }
 
-/**
- * Polls `probe` every 200 ms until it yields a value or `timeoutMs` passes; the error names what
- * was awaited and the probe's last failure, so a slow machine fails with a readable message.
- */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`timed out waiting for ${what}${last === undefined ? '' : ` (${String(last)})`}`);
-}
+export { waitFor };
 
 /** Starts `speedledger orderer start --config …` for `replica`, collecting its output. */
 export function spawnReplica(replica: LiveReplica, env: NodeJS.ProcessEnv = process.env): ChildProcess {

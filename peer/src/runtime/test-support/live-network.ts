@@ -67,21 +67,7 @@ export function buildPeerPackage(): void {
   }
 }
 
-/** Polls `probe` every 200 ms until it yields a value; the error names what was awaited. */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`timed out waiting for ${what}${last === undefined ? '' : ` (${String(last)})`}`);
-}
+export { waitFor } from '@speedledger/orderer-bft/runtime';
 
 /** Starts a process of the network, collecting its output. */
 export function spawnLive(live: LiveProcess): ChildProcess {
