@@ -1,6 +1,6 @@
 import { NetworkError } from '../errors/network-error.js';
 import type { NetworkManifest } from '../manifest/network-manifest.js';
-import { httpGet } from './http-probe.js';
+import { httpGet, pollUntil } from './http-probe.js';
 
 /** One peer's ledger height as its `/status` reported it, or why it did not. */
 export interface PeerHeight {
@@ -35,16 +35,14 @@ async function heightOf(name: string, operations: string): Promise<PeerHeight> {
 export async function awaitBlockOnEveryPeer(manifest: NetworkManifest, blockNumber: number, what: string, timeoutMs = PROPAGATION_TIMEOUT_MS): Promise<void> {
   const peers = manifest.processes.filter((p) => p.kind === 'peer');
   const bound = Math.min(timeoutMs, PROPAGATION_TIMEOUT_MS);
-  const deadline = Date.now() + bound;
-  for (;;) {
-    const behind = peersBehind(await Promise.all(peers.map((p) => heightOf(p.name, p.operations))), blockNumber);
-    if (behind.length === 0) return;
-    if (Date.now() >= deadline) {
-      const detail = behind.map((p) => (p.height === undefined ? `${p.name} (${p.error})` : `${p.name} at height ${p.height}`)).join(', ');
-      throw new NetworkError('PROPAGATION_TIMEOUT', `${what} committed in block ${blockNumber}, but after ${bound >= 1000 ? `${Math.round(bound / 1000)} s` : `${bound} ms`} not every peer has it: ${detail}`, {
-        blockNumber, peers: behind.map((p) => p.name).join(','),
-      });
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+  let behind: PeerHeight[] = [];
+  const done = await pollUntil(async () => {
+    behind = peersBehind(await Promise.all(peers.map((p) => heightOf(p.name, p.operations))), blockNumber);
+    return behind.length === 0 ? true : undefined;
+  }, bound, 200);
+  if (done) return;
+  const detail = behind.map((p) => (p.height === undefined ? `${p.name} (${p.error})` : `${p.name} at height ${p.height}`)).join(', ');
+  throw new NetworkError('PROPAGATION_TIMEOUT', `${what} committed in block ${blockNumber}, but after ${bound >= 1000 ? `${Math.round(bound / 1000)} s` : `${bound} ms`} not every peer has it: ${detail}`, {
+    blockNumber, peers: behind.map((p) => p.name).join(','),
+  });
 }
