@@ -89,6 +89,7 @@ describe('batch byte bound', () => {
     expect(caught).toBeInstanceOf(LedgerError);
     expect((caught as LedgerError).code).toBe('INVALID_ARGUMENT');
     expect((caught as LedgerError).message).toContain(String(MAX_BATCH_BYTES + 1));
+    expect(codeOf(() => submitReadingsArgs([sized(MAX_BATCH_BYTES + 1, 3)]))).toBe('INVALID_ARGUMENT');
   });
 
   it('splits in order into batches bounded by count and by bytes, losing nothing', () => {
@@ -117,6 +118,8 @@ describe('batch byte bound', () => {
     expect(codeOf(() => splitIntoBatches(readings, 0))).toBe('INVALID_ARGUMENT');
     expect(codeOf(() => splitIntoBatches(readings, MAX_BATCH + 1))).toBe('INVALID_ARGUMENT');
     expect(splitIntoBatches([])).toEqual([]);
+    const records = [{ raw: sized(200, 1) }, { raw: sized(100, 2) }, { raw: sized(100, 3) }];
+    expect(splitIntoBatches(records, 100, 250, (r) => r.raw.byteLength)).toEqual([[records[0]], [records[1], records[2]]]);
   });
 });
 

@@ -22,22 +22,28 @@ export const MAX_BATCH_BYTES = 1536 * 1024;
 /**
  * Splits readings, in order, into the fewest consecutive batches of at most `maxReadings` items
  * and `maxBytes` raw bytes each. A reading larger than `maxBytes` on its own gets a batch of its
- * own (the submission then reports it; splitting cannot help).
+ * own, which `submitReadings` then refuses with its size (splitting cannot help). Items that are
+ * not the bytes themselves (a queue's records) give their reading's size through `bytesOf`.
  */
-export function splitIntoBatches<T extends Uint8Array>(readings: readonly T[], maxReadings = MAX_BATCH, maxBytes = MAX_BATCH_BYTES): T[][] {
+export function splitIntoBatches<T extends Uint8Array>(readings: readonly T[], maxReadings?: number, maxBytes?: number): T[][];
+export function splitIntoBatches<T>(items: readonly T[], maxReadings: number, maxBytes: number, bytesOf: (item: T) => number): T[][];
+export function splitIntoBatches<T>(
+  items: readonly T[], maxReadings = MAX_BATCH, maxBytes = MAX_BATCH_BYTES, bytesOf: (item: T) => number = (item) => (item as Uint8Array).byteLength,
+): T[][] {
   if (!(Number.isInteger(maxReadings) && maxReadings >= 1 && maxReadings <= MAX_BATCH)) throw badArgument(`maxReadings must be an integer in 1..${MAX_BATCH}`);
   if (!(Number.isInteger(maxBytes) && maxBytes >= 1)) throw badArgument('maxBytes must be a positive integer');
   const batches: T[][] = [];
   let current: T[] = [];
   let bytes = 0;
-  for (const reading of readings) {
-    if (current.length > 0 && (current.length === maxReadings || bytes + reading.byteLength > maxBytes)) {
+  for (const item of items) {
+    const size = bytesOf(item);
+    if (current.length > 0 && (current.length === maxReadings || bytes + size > maxBytes)) {
       batches.push(current);
       current = [];
       bytes = 0;
     }
-    current.push(reading);
-    bytes += reading.byteLength;
+    current.push(item);
+    bytes += size;
   }
   if (current.length > 0) batches.push(current);
   return batches;
@@ -84,7 +90,7 @@ export function submitReadingArgs(dlr1: Uint8Array): LedgerArgument[] {
   return [dlr1];
 }
 
-/** Arguments of `SubmitReadings`: one JSON array of base64 readings, 1..MAX_BATCH long, at most MAX_BATCH_BYTES raw (one larger reading alone is let through). */
+/** Arguments of `SubmitReadings`: one JSON array of base64 readings, 1..MAX_BATCH long, at most MAX_BATCH_BYTES raw. */
 export function submitReadingsArgs(batch: readonly Uint8Array[]): LedgerArgument[] {
   if (!Array.isArray(batch) || batch.length === 0 || batch.length > MAX_BATCH) {
     throw badArgument(`a batch holds 1..${MAX_BATCH} readings, got ${Array.isArray(batch) ? batch.length : typeof batch}`);
@@ -96,7 +102,7 @@ export function submitReadingsArgs(batch: readonly Uint8Array[]): LedgerArgument
     return Buffer.from(reading.buffer, reading.byteOffset, reading.byteLength).toString('base64');
   });
   // Refused here, with the sizes, rather than as an opaque RESOURCE_EXHAUSTED from a peer or orderer.
-  if (bytes > MAX_BATCH_BYTES && batch.length > 1) {
+  if (bytes > MAX_BATCH_BYTES) {
     throw badArgument(`a batch holds at most ${MAX_BATCH_BYTES} bytes of readings, got ${bytes} in ${batch.length}: split it (splitIntoBatches)`, { batchBytes: String(bytes) });
   }
   return [JSON.stringify(encoded)];

@@ -61,7 +61,7 @@ async function submitBatch(client: LedgerClient, files: readonly string[], write
   }
   // Files of slow passes are large: a chunk of N files may hold more than one transaction carries.
   let offset = 0;
-  for (const bytes of splitIntoBatches(readable.map((r) => r.bytes), readable.length || 1)) {
+  for (const bytes of splitIntoBatches(readable.map((r) => r.bytes))) {
     const part = readable.slice(offset, offset + bytes.length);
     offset += bytes.length;
     try {

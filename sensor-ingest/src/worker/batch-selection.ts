@@ -24,24 +24,3 @@ export function selectBatch<T extends Waiting>(waiting: readonly T[], busy: Read
   return { chosen, rest };
 }
 
-/**
- * Splits a transaction's readings, in order, into runs of at most `maxBytes` raw bytes (a run
- * always holds at least one reading): the orderer refuses an envelope above its size limit
- * (3 MiB on the embedded network) and SubmitReadings carries the readings base64-encoded. Pure.
- */
-export function chunkByBytes<T extends { readonly raw: Uint8Array }>(items: readonly T[], maxBytes: number): T[][] {
-  const chunks: T[][] = [];
-  let current: T[] = [];
-  let bytes = 0;
-  for (const item of items) {
-    if (current.length > 0 && bytes + item.raw.length > maxBytes) {
-      chunks.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(item);
-    bytes += item.raw.length;
-  }
-  if (current.length > 0) chunks.push(current);
-  return chunks;
-}

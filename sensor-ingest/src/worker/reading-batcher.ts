@@ -1,11 +1,11 @@
-import { LedgerError, type BatchItemResult } from '@speedledger/ledger-client';
+import { LedgerError, MAX_BATCH, splitIntoBatches, type BatchItemResult } from '@speedledger/ledger-client';
 import type { MeasurementRecord } from '@speedledger/lr-chaincode/contract';
 import type { Logger } from 'pino';
 import type { ReadingLedger } from '../ledger/reading-ledger.js';
 import { parseReadingKey } from '../reading/reading-identity.js';
 import type { ReadingStatus } from '../store/reading-status.js';
 import type { Finish, ReadingStore } from '../store/reading-store.js';
-import { chunkByBytes, selectBatch } from './batch-selection.js';
+import { selectBatch } from './batch-selection.js';
 import { classifyFailure } from './failure-class.js';
 
 /** Tuning of the batcher. */
@@ -182,7 +182,9 @@ export class ReadingBatcher {
       toSend.push(item);
     }
     // One after another: the meters stay leased to this batch, so none is in two transactions at once.
-    for (const chunk of chunkByBytes(toSend, this.options.maxBatchBytes)) await this.#submit(chunk);
+    // Split by bytes too: the orderers refuse an envelope above their size limit, and
+    // SubmitReadings carries the readings base64-encoded.
+    for (const chunk of splitIntoBatches(toSend, MAX_BATCH, this.options.maxBatchBytes, (item) => item.raw.length)) await this.#submit(chunk);
   }
 
   async #submit(items: Loaded[]): Promise<void> {

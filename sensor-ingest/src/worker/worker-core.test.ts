@@ -1,8 +1,8 @@
-import { LedgerError } from '@speedledger/ledger-client';
+import { LedgerError, MAX_BATCH, splitIntoBatches } from '@speedledger/ledger-client';
 import { Prng } from '@speedledger/orderer-bft/sim';
 import { describe, expect, it } from 'vitest';
 import { backoffDelay } from './backoff.js';
-import { chunkByBytes, selectBatch } from './batch-selection.js';
+import { selectBatch } from './batch-selection.js';
 import { classifyFailure } from './failure-class.js';
 
 describe('classifyFailure', () => {
@@ -63,8 +63,11 @@ describe('selectBatch', () => {
   });
 });
 
-describe('chunkByBytes', () => {
+// The batcher's byte split (ledger-client's splitIntoBatches over queue records).
+describe('splitting a transaction by bytes', () => {
   const item = (n: number) => ({ raw: new Uint8Array(n) });
+  const chunkByBytes = <T extends { raw: Uint8Array }>(items: readonly T[], maxBytes: number): T[][] =>
+    splitIntoBatches(items, MAX_BATCH, maxBytes, (i) => i.raw.length);
   it('keeps order, stays under the budget, and never leaves a reading out', () => {
     const items = [item(400), item(400), item(300), item(900), item(100)];
     const chunks = chunkByBytes(items, 1000);
